@@ -1,0 +1,1 @@
+"""Makes tests a package so helpers can be shared."""
