@@ -1,4 +1,4 @@
-"""Statistical CSI of one drop (paper eq. 18-20): the contract between ``channel`` and ``precoding``.
+"""Statistical CSI of one drop (paper eq. 18-20): the contract between channel and precoding.
 
 Conventions (``DESIGN.md``, section Channel): ``h_{s,k} = a_{s,k} v_{s,k}`` with Rician ``a`` of
 power ``gamma`` and K-factor ``kappa`` whose LoS part has phase pi/4; the compensated channel
@@ -46,9 +46,12 @@ class StatisticalCSI:
     def __post_init__(self) -> None:
         steering = np.asarray(self.steering)
         if steering.ndim != 3:
-            raise ValueError(f"StatisticalCSI.steering must be (S, K, N_T), got shape {steering.shape}")
+            raise ValueError(
+                f"StatisticalCSI.steering must be (S, K, N_T), got shape {steering.shape}"
+            )
         s, k, _ = steering.shape
-        for name, shape in (("gamma", (s, k)), ("kappa", (s, k)), ("zeta2", (s, k)), ("sigma2", (k,))):
+        shapes = {"gamma": (s, k), "kappa": (s, k), "zeta2": (s, k), "sigma2": (k,)}
+        for name, shape in shapes.items():
             value = np.asarray(getattr(self, name), dtype=float)
             if value.shape != shape:
                 raise ValueError(f"StatisticalCSI.{name} has shape {value.shape}, expected {shape}")
@@ -56,13 +59,15 @@ class StatisticalCSI:
                 raise ValueError(f"StatisticalCSI.{name} contains NaN")
         if not np.all(np.isfinite(steering)):
             raise ValueError("StatisticalCSI.steering contains NaN or inf")
-        checks = (
-            ("gamma", np.asarray(self.gamma), "> 0 and finite", lambda x: (x > 0) & np.isfinite(x)),
-            ("kappa", np.asarray(self.kappa), ">= 0 (linear; inf = pure LoS)", lambda x: x >= 0),
-            ("zeta2", np.asarray(self.zeta2), ">= 0 and finite", lambda x: (x >= 0) & np.isfinite(x)),
-            ("sigma2", np.asarray(self.sigma2), "> 0 and finite", lambda x: (x > 0) & np.isfinite(x)),
-        )
-        for name, value, allowed, ok in checks:
+        positive = ("> 0 and finite", lambda x: (x > 0) & np.isfinite(x))
+        checks = {
+            "gamma": positive,
+            "kappa": (">= 0 (linear; inf = pure LoS)", lambda x: x >= 0),
+            "zeta2": (">= 0 and finite", lambda x: (x >= 0) & np.isfinite(x)),
+            "sigma2": positive,
+        }
+        for name, (allowed, ok) in checks.items():
+            value = np.asarray(getattr(self, name), dtype=float)
             bad = ~ok(value)
             if np.any(bad):
                 raise ValueError(
