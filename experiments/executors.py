@@ -1,0 +1,107 @@
+"""Executors for the drop driver: in-process, a local process pool, or a Dask cluster.
+
+All three are ``concurrent.futures.Executor``s, so the driver does not know which it uses.
+
+- :class:`SerialExecutor` runs each task at submission (one worker, no start-up cost).
+- :func:`local_pool` is a ``ProcessPoolExecutor`` over ``spawn``-ed workers with one BLAS/OpenMP
+  thread each: the thread-count variables are set in the environment the workers are started
+  with (threadpoolctl is not a dependency; numpy reads these variables when it is imported, which
+  a spawned worker does after start-up).
+- :func:`dask_executor` is ``distributed.Client(address).get_executor()``; the workers of a Dask
+  cluster are started by whoever runs it, so set the same variables there (``dask worker
+  --nthreads 1`` with ``OMP_NUM_THREADS=1``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+
+BLAS_THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
+
+
+class SerialExecutor(Executor):
+    """Runs each submitted call immediately in the calling process."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # delivered through the future, like a pool would
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            future.set_exception(exc)
+        return future
+
+
+def _noop() -> int:
+    return os.getpid()
+
+
+def blas_threads() -> dict[str, str | None]:
+    """The BLAS/OpenMP thread variables of the current process (checked in worker tests)."""
+    return {name: os.environ.get(name) for name in BLAS_THREAD_VARS}
+
+
+@contextlib.contextmanager
+def local_pool(workers: int) -> Iterator[Executor]:
+    """A process pool of ``workers`` spawned processes with one BLAS thread each."""
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    saved = {name: os.environ.get(name) for name in BLAS_THREAD_VARS}
+    os.environ.update({name: "1" for name in BLAS_THREAD_VARS})
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
+        # start every worker now, while the environment holds the one-thread settings
+        list(pool.map(_noop, range(workers)))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def dask_executor(address: str) -> Iterator[Executor]:
+    """An executor on the Dask scheduler at ``address`` (``tcp://host:8786``)."""
+    try:
+        from distributed import Client
+    except ImportError as exc:  # optional dependency
+        raise RuntimeError(
+            "--scheduler needs dask.distributed: pip install 'coopsat[dask]'"
+        ) from exc
+    client = Client(address)
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Executor]:
+    """The executor the CLI options ask for: Dask if ``scheduler``, else serial or a pool."""
+    if scheduler:
+        with dask_executor(scheduler) as ex:
+            yield ex
+    elif workers <= 1:
+        yield SerialExecutor()
+    else:
+        with local_pool(workers) as ex:
+            yield ex

@@ -1,0 +1,140 @@
+"""The drop driver: chunks of drops on any ``concurrent.futures.Executor``, checkpointed.
+
+``run_experiment`` submits the chunks not yet in the run directory, writes each chunk's part file
+as soon as it completes (in completion order; the part names carry the drop range), and at the end
+concatenates the parts into the sorted final tables. Because every drop is a pure function of
+(config, drop, seed), the final table is the same for any executor, worker count, completion
+order or number of interruptions.
+
+Fault injection for tests: ``COOPSAT_FAULT_AFTER_PARTS="N:raise"`` raises
+:class:`InjectedFault` after N part files have been written by this process, ``"N:kill"`` sends
+the process SIGKILL at that point (a crash without any clean-up).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.config import ExperimentConfig
+from experiments.store import RunDir
+
+FAULT_ENV = "COOPSAT_FAULT_AFTER_PARTS"
+
+
+class InjectedFault(RuntimeError):
+    """Raised by the test-only fault injection (see module docstring)."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where a finished run put its results, and what they hold."""
+
+    run_dir: Path
+    table_path: Path
+    skipped_path: Path
+    table: pd.DataFrame
+    skipped: pd.DataFrame
+    n_computed_drops: int
+
+
+def chunks(drops: list[int], size: int) -> Iterator[tuple[int, ...]]:
+    """Consecutive runs of at most ``size`` drops, split wherever ``drops`` has a gap."""
+    current: list[int] = []
+    for d in drops:
+        if current and (len(current) == size or d != current[-1] + 1):
+            yield tuple(current)
+            current = []
+        current.append(d)
+    if current:
+        yield tuple(current)
+
+
+def _fault_hook() -> Callable[[int], None]:
+    spec = os.environ.get(FAULT_ENV, "")
+    if not spec:
+        return lambda n: None
+    count, _, action = spec.partition(":")
+    limit = int(count)
+
+    def hook(n_written: int) -> None:
+        if n_written >= limit:
+            if action == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise InjectedFault(f"{FAULT_ENV}={spec}: stopping after {n_written} part files")
+
+    return hook
+
+
+def run_experiment(
+    config: ExperimentConfig,
+    out_dir: str | Path,
+    *,
+    executor: Executor,
+    resume: bool = False,
+    progress: bool = False,
+    task: Callable | None = None,
+    on_part: Callable[[int], None] | None = None,
+    max_in_flight: int | None = None,
+) -> RunResult:
+    """Run (or resume) ``config`` into ``out_dir`` and return the final tables.
+
+    ``task(config, drops) -> list[DropOutcome]`` defaults to ``experiments.pipeline.run_chunk``;
+    ``on_part(n_written)`` is called after each part file (tests use it to interrupt a run).
+    At most ``max_in_flight`` chunks are submitted ahead (default twice the pool's workers; the
+    in-process executor computes at submission, so it checkpoints after every chunk).
+    """
+    if task is None:
+        from experiments.pipeline import run_chunk as task
+    run = RunDir.create(out_dir, config, resume=resume)
+    done = run.done_drops()
+    todo = [d for d in range(config.run.drops) if d not in done]
+    hook = _fault_hook()
+    bar = _progress(config.run.drops, len(done), progress, config.run.name)
+    window = max_in_flight or max(1, 2 * int(getattr(executor, "_max_workers", 32)))
+    pending_chunks = iter(chunks(todo, config.run.chunk_drops))
+    in_flight: dict = {}
+    written = 0
+    try:
+        while True:
+            for chunk in itertools.islice(pending_chunks, window - len(in_flight)):
+                in_flight[executor.submit(task, config, chunk)] = chunk
+            if not in_flight:
+                break
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                chunk = in_flight.pop(future)
+                outcomes = future.result()
+                rows = [r for o in outcomes for r in o.rows]
+                skipped = [s for o in outcomes for s in o.skipped]
+                run.write_part(chunk[0], chunk[-1], rows, skipped)
+                written += 1
+                bar.update(len(chunk))
+                if on_part is not None:
+                    on_part(written)
+                hook(written)
+    finally:
+        bar.close()
+    table, skipped = run.finalize()
+    return RunResult(run.path, run.table_path, run.skipped_path, table, skipped, len(todo))
+
+
+def _progress(total: int, initial: int, enabled: bool, name: str):
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        initial=initial,
+        desc=name,
+        unit="drop",
+        disable=not (enabled and sys.stderr.isatty()),
+        file=sys.stderr,
+    )
