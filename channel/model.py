@@ -1,0 +1,81 @@
+"""Statistical CSI of one drop from its geometry (paper eq. 1-3, 18-20; DESIGN.md, Link budget).
+
+    gamma_{s,k} [dB] = G_tx + G_rx + 10 log10(N_T) - PL(d_{s,k}, f0) - SF_{s,k} - CL_{s,k} - L_sc
+    kappa_{s,k}      = 10^(K_{s,k} / 10)   (drawn; 0 for NLOS; or the fixed override)
+    zeta2_{s,k}      from the phase model (``channel.phase``)
+    v_{s,k}          = v(theta_{s,k}) of eq. (2) from the direction cosines
+    sigma2_k         = k_B df (T_ant + (F - 1) T0)
+
+G_tx is the per-element gain and the steering vectors are unit-norm, so the array gain 10 log10(N_T)
+is part of gamma (``ChannelConfig.array_gain``); PL is the scenario's path loss at the slant range,
+SF/CL the held shadow fading and clutter loss, L_sc the optional scintillation loss.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from channel.config import ChannelConfig
+from channel.csi import StatisticalCSI
+from channel.linkbudget import db_to_linear
+from channel.lsp import LargeScaleDraw, draw_large_scale, path_loss_db, scintillation_loss_db
+from channel.phase import phase_error_variance
+from channel.steering import upa_steering
+from constellation.geometry import DropGeometry
+
+
+def link_gain_db(
+    geometry: DropGeometry, config: ChannelConfig, large_scale: LargeScaleDraw
+) -> np.ndarray:
+    """(S, K) average channel power gain gamma in dB (formula in the module docstring)."""
+    lb = config.link_budget
+    gain = lb.tx_element_gain_dbi + lb.rx_gain_dbi
+    if config.array_gain:
+        gain += 10.0 * math.log10(config.n_antennas)
+    loss = path_loss_db(geometry.slant_range_m, lb.carrier_hz, config.scenario)
+    loss = loss + large_scale.shadow_fading_db + large_scale.clutter_loss_db
+    if config.scintillation:
+        loss = loss + scintillation_loss_db(lb.carrier_hz)
+    return gain - loss
+
+
+def statistical_csi(
+    geometry: DropGeometry,
+    config: ChannelConfig,
+    rng: np.random.Generator | None = None,
+    *,
+    large_scale: LargeScaleDraw | None = None,
+) -> StatisticalCSI:
+    """Statistical CSI (gamma, kappa, zeta2, V, sigma2) of every link of one drop.
+
+    Inputs: geometry (S satellites x K UTs); config; rng, used only to draw the large-scale
+    parameters when ``large_scale`` is None; large_scale, held draws (S, K) from
+    ``draw_large_scale``: with it the result is deterministic (the time-epoch study recomputes
+    the CSI every epoch with the same draws).
+    Output: StatisticalCSI with gamma, kappa, zeta2 (S, K), steering (S, K, N_T), sigma2 (K,) in W.
+    """
+    if large_scale is None:
+        if rng is None:
+            raise ValueError("statistical_csi needs rng (a numpy Generator) or large_scale")
+        large_scale = draw_large_scale(geometry, config, rng)
+    shape = np.shape(geometry.elevation_rad)
+    if large_scale.shape != shape:
+        raise ValueError(
+            f"large_scale has shape {large_scale.shape}, expected the geometry's (S, K) {shape}"
+        )
+    gamma = db_to_linear(link_gain_db(geometry, config, large_scale))
+    if config.kappa_db is not None:
+        kappa = np.full(shape, 10.0 ** (config.kappa_db / 10.0))
+    else:
+        kappa = large_scale.kappa
+    steering = upa_steering(geometry.dir_cos_x, geometry.dir_cos_y, config.nv, config.nh)
+    sigma2 = np.full(shape[1], config.link_budget.noise_power_w())
+    return StatisticalCSI(
+        gamma=gamma,
+        kappa=kappa,
+        zeta2=phase_error_variance(geometry, config),
+        steering=steering,
+        sigma2=sigma2,
+    )
