@@ -1,1 +1,62 @@
-"""coopsat.constellation"""
+"""coopsat.constellation: orbits (Walker-Delta or TLE), propagation, drops and per-link geometry.
+
+Public API::
+
+    WalkerDelta(...).build() -> Constellation
+    read_tle(path_or_text) -> Constellation; write_tle(constellation, path)
+    Constellation.propagate(time) -> (pos_m, vel_mps)      # ITRS, (N, T, 3) or (N, 3)
+    timescale(); epochs(start_utc, duration_s, step_s); utc_time(stamp_utc)
+    sample_drop(constellation, time, *, n_users, n_satellites, rng, ...) -> DropGeometry
+    drop_geometry(constellation, time, ut_lat_rad, ut_lon_rad, *, centre_lat_rad, ...)
+    link_geometry(sat_pos_m, sat_vel_mps, ut_pos_m, carrier_hz) -> LinkGeometry
+"""
+
+from .drops import (
+    NotEnoughSatellitesError,
+    default_max_abs_latitude_deg,
+    drop_geometry,
+    elevation_matrix_rad,
+    sample_cap,
+    sample_centre,
+    sample_drop,
+    select_satellites,
+)
+from .earth import enu_basis, geodetic_to_itrs, itrs_to_geodetic
+from .geometry import DropGeometry
+from .links import LinkGeometry, link_geometry, upa_frame
+from .orbits import Constellation, teme_to_itrs_matrix
+from .resources import data_path
+from .timebase import epochs, parse_utc, timescale, utc_time
+from .tle import TLEFormatError, format_tle, read_tle, tle_lines, write_tle
+from .walker import WalkerDelta
+
+__all__ = [
+    "Constellation",
+    "DropGeometry",
+    "LinkGeometry",
+    "NotEnoughSatellitesError",
+    "TLEFormatError",
+    "WalkerDelta",
+    "data_path",
+    "default_max_abs_latitude_deg",
+    "drop_geometry",
+    "elevation_matrix_rad",
+    "enu_basis",
+    "epochs",
+    "format_tle",
+    "geodetic_to_itrs",
+    "itrs_to_geodetic",
+    "link_geometry",
+    "parse_utc",
+    "read_tle",
+    "sample_cap",
+    "sample_centre",
+    "sample_drop",
+    "select_satellites",
+    "teme_to_itrs_matrix",
+    "timescale",
+    "tle_lines",
+    "upa_frame",
+    "utc_time",
+    "write_tle",
+]

@@ -117,6 +117,14 @@ class DropGeometry:
         """(S, K) elevation in degrees (reporting only)."""
         return np.degrees(self.elevation_rad)
 
+    def visible_mask(self, min_elevation_rad: float) -> np.ndarray:
+        """(S, K) bool: satellite s is at or above ``min_elevation_rad`` seen from UT k."""
+        return np.asarray(self.elevation_rad) >= min_elevation_rad
+
+    def all_visible(self, min_elevation_rad: float) -> bool:
+        """True when every cooperating satellite is at or above the mask at every UT."""
+        return bool(np.all(self.visible_mask(min_elevation_rad)))
+
     def differential_delay_s(self) -> np.ndarray:
         """Inter-satellite differential delays of Remark 1, shape (S, S, K, K), seconds.
 

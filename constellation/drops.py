@@ -1,0 +1,274 @@
+"""Drops: a coverage centre, K UTs uniform in a spherical cap, the S nearest visible satellites.
+
+Conventions (DESIGN.md): the centre is uniform by area over |latitude| <= the covered latitude;
+UTs are uniform by area in the spherical cap of radius R around the centre; the cooperative set is
+the S satellites nearest (slant range) to the centre among those at or above the minimum
+elevation at EVERY UT, sorted by that range, so the master (index 0) is the nearest.
+
+Sampling uses the mean-radius sphere (R_E = 6371 km) for areas and great-circle distances; the
+sampled latitudes are then used as WGS84 geodetic latitudes at height 0 for the UT positions.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral
+
+import numpy as np
+from skyfield.timelib import Time
+
+from .constants import EARTH_MEAN_RADIUS_M
+from .earth import destination, enu_basis, geodetic_to_itrs
+from .geometry import DropGeometry
+from .links import link_geometry
+from .orbits import Constellation
+
+_SAME_INCLINATION_RAD = math.radians(0.1)
+
+
+class NotEnoughSatellitesError(ValueError):
+    """Fewer satellites are visible from every UT than the cooperative set needs."""
+
+    def __init__(self, needed: int, visible: int, centre_lat_deg: float, centre_lon_deg: float,
+                 min_elevation_deg: float):
+        self.needed = needed
+        self.visible = visible
+        self.centre_lat_deg = centre_lat_deg
+        self.centre_lon_deg = centre_lon_deg
+        self.min_elevation_deg = min_elevation_deg
+        super().__init__(
+            f"n_satellites = {needed} needed but only {visible} satellites are above "
+            f"{min_elevation_deg:g} deg elevation at every UT of the drop centred at "
+            f"({centre_lat_deg:.4f} deg, {centre_lon_deg:.4f} deg)"
+        )
+
+
+def default_max_abs_latitude_deg(constellation: Constellation) -> float:
+    """Latitude limit of the coverage centre: the shell's inclination, or 90 deg if mixed.
+
+    A retrograde inclination i counts as 180 - i. Inclinations that differ by more than 0.1 deg
+    (e.g. a real TLE set with several shells) give 90 deg, i.e. the whole Earth.
+    """
+    incl = constellation.inclinations_rad
+    folded = np.minimum(incl, np.pi - incl)
+    if np.ptp(folded) > _SAME_INCLINATION_RAD:
+        return 90.0
+    return float(np.degrees(folded.max()))
+
+
+def sample_centre(rng: np.random.Generator, max_abs_latitude_deg: float) -> tuple[float, float]:
+    """Coverage centre uniform by area over |lat| <= max_abs_latitude_deg: (lat, lon) in rad.
+
+    ``sin(lat) ~ U(-sin L, sin L)``, ``lon ~ U(-pi, pi)`` (Archimedes: area is linear in sin lat).
+    """
+    _check_range("max_abs_latitude_deg", max_abs_latitude_deg, 0.0, 90.0)
+    s = math.sin(math.radians(max_abs_latitude_deg))
+    lat = float(np.arcsin(rng.uniform(-s, s)))
+    lon = float(rng.uniform(-np.pi, np.pi))
+    return lat, lon
+
+
+def sample_cap(rng: np.random.Generator, centre_lat_rad: float, centre_lon_rad: float,
+               radius_m: float, n_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n_points`` points uniform by area in the spherical cap of ``radius_m`` (great circle).
+
+    Cap of angular radius ``a = radius_m / R_E``: ``cos(delta) ~ U(cos a, 1)`` (the cap area
+    inside delta is ``2 pi R_E^2 (1 - cos delta)``), bearing ``~ U(0, 2 pi)``.
+    Output: (lat, lon) arrays of shape (n_points,), radians.
+    """
+    _check_range("radius_m", radius_m, 0.0, math.pi * EARTH_MEAN_RADIUS_M, low_open=True)
+    a = radius_m / EARTH_MEAN_RADIUS_M
+    cos_delta = 1.0 - rng.uniform(size=n_points) * (1.0 - math.cos(a))
+    delta = np.arccos(np.clip(cos_delta, -1.0, 1.0))
+    bearing = rng.uniform(0.0, 2.0 * np.pi, size=n_points)
+    return destination(centre_lat_rad, centre_lon_rad, delta * EARTH_MEAN_RADIUS_M, bearing)
+
+
+def sample_drop(
+    constellation: Constellation,
+    time: Time,
+    *,
+    n_users: int,
+    n_satellites: int,
+    rng: np.random.Generator,
+    radius_m: float = 800e3,
+    min_elevation_deg: float = 10.0,
+    carrier_hz: float = 2e9,
+    max_abs_latitude_deg: float | None = None,
+    centre_lat_deg: float | None = None,
+    centre_lon_deg: float | None = None,
+) -> DropGeometry:
+    """One random drop: centre, K UTs uniform in the cap, the S nearest satellites visible to all.
+
+    Random draws, in order: centre (unless ``centre_lat_deg``/``centre_lon_deg`` are given, both
+    or neither), then the K cap distances and K bearings.
+
+    Inputs: ``time`` a scalar skyfield Time; ``n_users`` K >= 1; ``n_satellites`` S >= 1;
+    ``rng`` a numpy Generator; ``radius_m`` cap radius (m); ``min_elevation_deg`` in [0, 90);
+    ``carrier_hz`` f0 (Hz); ``max_abs_latitude_deg`` latitude band of the centre (default
+    ``default_max_abs_latitude_deg``).
+    Output: ``DropGeometry`` (S satellites sorted by slant range to the centre, K UTs).
+    Raises ``NotEnoughSatellitesError`` when fewer than S satellites qualify, ``ValueError`` on
+    bad inputs.
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    _check_count("n_users", n_users)
+    _check_count("n_satellites", n_satellites)
+    _check_range("radius_m", radius_m, 0.0, math.pi * EARTH_MEAN_RADIUS_M, low_open=True)
+    if (centre_lat_deg is None) != (centre_lon_deg is None):
+        raise ValueError(
+            f"give both centre_lat_deg and centre_lon_deg or neither, got "
+            f"{centre_lat_deg!r} and {centre_lon_deg!r}"
+        )
+    if centre_lat_deg is None:
+        if max_abs_latitude_deg is None:
+            max_abs_latitude_deg = default_max_abs_latitude_deg(constellation)
+        centre_lat, centre_lon = sample_centre(rng, max_abs_latitude_deg)
+    else:
+        _check_range("centre_lat_deg", centre_lat_deg, -90.0, 90.0)
+        _check_range("centre_lon_deg", centre_lon_deg, -360.0, 360.0)
+        centre_lat, centre_lon = math.radians(centre_lat_deg), math.radians(centre_lon_deg)
+    ut_lat, ut_lon = sample_cap(rng, centre_lat, centre_lon, radius_m, n_users)
+    return drop_geometry(
+        constellation, time, ut_lat, ut_lon, centre_lat_rad=centre_lat,
+        centre_lon_rad=centre_lon, n_satellites=n_satellites,
+        min_elevation_deg=min_elevation_deg, carrier_hz=carrier_hz,
+    )
+
+
+def drop_geometry(
+    constellation: Constellation,
+    time: Time,
+    ut_lat_rad,
+    ut_lon_rad,
+    *,
+    centre_lat_rad: float,
+    centre_lon_rad: float,
+    n_satellites: int | None = None,
+    sat_index=None,
+    min_elevation_deg: float = 10.0,
+    carrier_hz: float = 2e9,
+) -> DropGeometry:
+    """Geometry of fixed UTs at one epoch, with a selected or a given cooperative set.
+
+    Exactly one of ``n_satellites`` (select the S nearest to the centre among those visible at
+    every UT, master first) and ``sat_index`` ((S,) indices kept in the given order, geometry
+    computed even below the mask: check ``DropGeometry.all_visible``) must be given.
+
+    Inputs: ``ut_lat_rad``, ``ut_lon_rad`` (K,) geodetic radians (UTs at height 0); centre in
+    geodetic radians; ``time`` scalar skyfield Time. Output: ``DropGeometry``.
+    """
+    if np.ndim(time.whole) != 0:
+        raise ValueError(f"time must be a scalar skyfield Time, got shape {np.shape(time.whole)}")
+    ut_lat = np.atleast_1d(np.asarray(ut_lat_rad, dtype=float))
+    ut_lon = np.atleast_1d(np.asarray(ut_lon_rad, dtype=float))
+    if ut_lat.ndim != 1 or ut_lat.shape != ut_lon.shape or ut_lat.size == 0:
+        raise ValueError(
+            f"ut_lat_rad and ut_lon_rad must be equal (K,) arrays with K >= 1, got "
+            f"{ut_lat.shape} and {ut_lon.shape}"
+        )
+    if not (np.all(np.isfinite(ut_lat)) and np.all(np.abs(ut_lat) <= np.pi / 2)):
+        raise ValueError(f"ut_lat_rad must be finite and in [-pi/2, pi/2], got {ut_lat}")
+    if not np.all(np.isfinite(ut_lon)):
+        raise ValueError(f"ut_lon_rad must be finite, got {ut_lon}")
+    _check_range("centre_lat_rad", centre_lat_rad, -np.pi / 2, np.pi / 2)
+    _check_range("centre_lon_rad", centre_lon_rad, -2 * np.pi, 2 * np.pi)
+    _check_range("min_elevation_deg", min_elevation_deg, 0.0, 90.0, high_open=True)
+    if (n_satellites is None) == (sat_index is None):
+        raise ValueError("give exactly one of n_satellites and sat_index")
+
+    pos, vel = constellation.propagate(time)  # (N, 3)
+    ut_pos = geodetic_to_itrs(ut_lat, ut_lon)
+    if sat_index is None:
+        _check_count("n_satellites", n_satellites)
+        index = select_satellites(
+            pos, ut_pos, ut_lat, ut_lon, geodetic_to_itrs(centre_lat_rad, centre_lon_rad),
+            n_satellites, min_elevation_deg,
+            centre_deg=(math.degrees(centre_lat_rad), math.degrees(centre_lon_rad)),
+        )
+    else:
+        index = np.asarray(sat_index).reshape(-1)
+        if index.size == 0 or not np.issubdtype(index.dtype, np.integer):
+            raise ValueError(f"sat_index must be a non-empty integer array, got {sat_index!r}")
+        if index.min() < 0 or index.max() >= len(constellation):
+            raise ValueError(f"sat_index must be in [0, {len(constellation)}), got {index}")
+        if np.unique(index).size != index.size:
+            raise ValueError(f"sat_index must not repeat a satellite, got {index}")
+        if not np.all(np.isfinite(pos[index])):
+            raise ValueError(f"SGP4 failed for some of sat_index {index} at this epoch")
+    link = link_geometry(pos[index], vel[index], ut_pos, carrier_hz,
+                         ut_lat_rad=ut_lat, ut_lon_rad=ut_lon)
+    return DropGeometry(
+        epoch_tt_jd=float(time.tt),
+        centre_lat_rad=float(centre_lat_rad),
+        centre_lon_rad=float(centre_lon_rad),
+        sat_index=index,
+        sat_pos_m=pos[index],
+        sat_vel_mps=vel[index],
+        ut_pos_m=ut_pos,
+        ut_lat_rad=ut_lat,
+        ut_lon_rad=ut_lon,
+        elevation_rad=link.elevation_rad,
+        azimuth_rad=link.azimuth_rad,
+        slant_range_m=link.slant_range_m,
+        range_rate_mps=link.range_rate_mps,
+        delay_s=link.delay_s,
+        doppler_hz=link.doppler_hz,
+        theta_x_rad=link.theta_x_rad,
+        theta_y_rad=link.theta_y_rad,
+        dir_cos_x=link.dir_cos_x,
+        dir_cos_y=link.dir_cos_y,
+        carrier_hz=float(carrier_hz),
+    )
+
+
+def elevation_matrix_rad(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad) -> np.ndarray:
+    """(N, K) elevation of every satellite from every UT: ``asin((r_s - r_k) . u_k / |r_s - r_k|)``.
+
+    Cheap version of ``link_geometry`` for selection: two matrix products, no (N, K, 3) array.
+    NaN satellite positions give NaN.
+    """
+    sat = np.asarray(sat_pos_m, dtype=float)
+    ut = np.asarray(ut_pos_m, dtype=float)
+    _, _, up = enu_basis(ut_lat_rad, ut_lon_rad)  # (K, 3)
+    height = sat @ up.T - np.sum(ut * up, axis=-1)  # (N, K)
+    dist2 = (np.sum(sat**2, axis=-1)[:, None] + np.sum(ut**2, axis=-1)[None, :]
+             - 2.0 * sat @ ut.T)
+    return np.arcsin(np.clip(height / np.sqrt(np.maximum(dist2, 0.0)), -1.0, 1.0))
+
+
+def select_satellites(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad, centre_pos_m,
+                      n_satellites: int, min_elevation_deg: float, *,
+                      centre_deg: tuple[float, float] = (math.nan, math.nan)) -> np.ndarray:
+    """Indices of the S satellites nearest to the centre among those visible from every UT.
+
+    Output: (S,) int, sorted by slant range to ``centre_pos_m`` (master first). Raises
+    ``NotEnoughSatellitesError`` when fewer than S qualify.
+    """
+    elevation = elevation_matrix_rad(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad)
+    with np.errstate(invalid="ignore"):
+        visible = np.all(elevation >= math.radians(min_elevation_deg), axis=1)
+    candidates = np.flatnonzero(visible)
+    if candidates.size < n_satellites:
+        raise NotEnoughSatellitesError(n_satellites, int(candidates.size), centre_deg[0],
+                                       centre_deg[1], min_elevation_deg)
+    dist = np.linalg.norm(np.asarray(sat_pos_m)[candidates] - centre_pos_m, axis=-1)
+    order = np.argsort(dist, kind="stable")[:n_satellites]
+    return candidates[order]
+
+
+def _check_count(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+
+
+def _check_range(name: str, value, low: float, high: float, *, low_open: bool = False,
+                 high_open: bool = False) -> None:
+    ok = isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value)
+    if ok:
+        ok = (value > low if low_open else value >= low) and (
+            value < high if high_open else value <= high)
+    if not ok:
+        lo, hi = "(" if low_open else "[", ")" if high_open else "]"
+        raise ValueError(f"{name} must be in {lo}{low:g}, {high:g}{hi}, got {value!r}")

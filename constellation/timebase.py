@@ -1,0 +1,78 @@
+"""Offline skyfield time handling: a built-in timescale and evenly spaced epoch arrays."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from functools import lru_cache
+
+import numpy as np
+from skyfield.api import load
+from skyfield.timelib import Time, Timescale
+
+_SECONDS_PER_DAY = 86_400.0
+
+
+@lru_cache(maxsize=1)
+def timescale() -> Timescale:
+    """skyfield ``Timescale`` from the files bundled with skyfield (never downloads).
+
+    Cached: the same immutable object is returned on every call.
+    """
+    return load.timescale(builtin=True)
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse an ISO-8601 UTC timestamp such as ``"2025-01-01T00:00:00Z"`` into an aware datetime.
+
+    A naive timestamp is taken as UTC; any other offset is converted. Raises ``ValueError``
+    naming the text when it is not ISO 8601.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"epoch must be an ISO-8601 UTC string, got {text!r}")
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(
+            f"epoch {text!r} is not ISO 8601 (expected e.g. '2025-01-01T00:00:00Z')"
+        ) from exc
+    if stamp.tzinfo is None:
+        return stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC)
+
+
+def epochs(start_utc: str, duration_s: float, step_s: float) -> Time:
+    """Time array ``start + n * step_s`` for ``n = 0 .. floor(duration_s / step_s)`` (UTC).
+
+    Inputs: ``start_utc`` ISO-8601 string, ``duration_s >= 0`` and ``step_s > 0`` in seconds.
+    Output: skyfield ``Time`` of length ``floor(duration_s / step_s) + 1`` (the end point is
+    included when ``duration_s`` is a multiple of ``step_s``).
+    """
+    if not (math.isfinite(duration_s) and duration_s >= 0.0):
+        raise ValueError(f"duration_s must be finite and >= 0 s, got {duration_s!r}")
+    if not (math.isfinite(step_s) and step_s > 0.0):
+        raise ValueError(f"step_s must be finite and > 0 s, got {step_s!r}")
+    start = parse_utc(start_utc)
+    n = math.floor(duration_s / step_s * (1.0 + 1e-12)) + 1
+    seconds = start.second + start.microsecond * 1e-6 + step_s * np.arange(n)
+    return timescale().utc(start.year, start.month, start.day, start.hour, start.minute, seconds)
+
+
+def utc_time(stamp_utc: str) -> Time:
+    """Scalar skyfield ``Time`` for one ISO-8601 UTC timestamp."""
+    start = parse_utc(stamp_utc)
+    return timescale().utc(
+        start.year, start.month, start.day, start.hour, start.minute,
+        start.second + start.microsecond * 1e-6,
+    )
+
+
+def sgp4_julian_dates(time: Time) -> tuple[np.ndarray, np.ndarray]:
+    """(whole, fraction) UTC Julian dates that sgp4 expects, exactly as skyfield's EarthSatellite.
+
+    skyfield treats the TLE epoch as UTC (AIAA 2006-6753), so it feeds sgp4 with the UTC Julian
+    date split into ``t.whole`` and the TAI fraction minus the leap seconds.
+    """
+    whole = np.asarray(time.whole, dtype=float)
+    fraction = np.asarray(time.tai_fraction, dtype=float) - time._leap_seconds() / _SECONDS_PER_DAY
+    return whole, fraction

@@ -1,0 +1,200 @@
+"""Two-line element (TLE) files: read a real shell, write any ``Constellation``.
+
+Format: NORAD two-line elements (CelesTrak "TLE format" documentation; Vallado et al.,
+AIAA 2006-6753, Appendix), optionally preceded by a name line (three-line sets; a leading
+``"0 "`` on the name line, as Space-Track writes it, is dropped). Every element line is checked
+(length 69, line number, catalogue number, numeric fields, mod-10 checksum) before sgp4 parses it;
+a failure raises ``TLEFormatError`` naming the line number.
+
+Rounding of the text format (what a round trip loses): angles 1e-4 deg (about 6 m along a 600 km
+orbit), eccentricity 1e-7, mean motion 1e-8 rev/day, epoch 1e-8 day (0.86 ms, about 7 m along
+track).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from sgp4.api import Satrec
+
+from .orbits import Constellation
+
+_TLE_LINE_LENGTH = 69
+_XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
+
+
+class TLEFormatError(ValueError):
+    """A malformed TLE line; ``line_number`` is 1-based within the text read."""
+
+    def __init__(self, line_number: int, reason: str, line: str = ""):
+        self.line_number = line_number
+        self.reason = reason
+        shown = f": {line!r}" if line else ""
+        super().__init__(f"TLE line {line_number}: {reason}{shown}")
+
+
+def tle_checksum(line: str) -> int:
+    """Mod-10 checksum of the first 68 columns: digits count their value, '-' counts 1."""
+    total = sum(int(ch) if ch.isdigit() else (1 if ch == "-" else 0) for ch in line[:68])
+    return total % 10
+
+
+def read_tle(path_or_text: str | os.PathLike) -> Constellation:
+    """Read two- or three-line element sets into a ``Constellation``.
+
+    Input: a path (``os.PathLike``, or a ``str`` without a newline) or the TLE text itself (a
+    ``str`` containing a newline). Blank lines are ignored. Two-line sets are named by their
+    catalogue number. Raises ``TLEFormatError`` (a ``ValueError``) naming the offending line
+    number, or when the text holds no element set or repeats a name.
+    """
+    if isinstance(path_or_text, os.PathLike) or (
+        isinstance(path_or_text, str) and "\n" not in path_or_text
+    ):
+        text = Path(path_or_text).read_text(encoding="ascii")
+    elif isinstance(path_or_text, str):
+        text = path_or_text
+    else:
+        raise ValueError(f"read_tle expects a path or TLE text, got {type(path_or_text).__name__}")
+    lines = [(i + 1, raw.rstrip()) for i, raw in enumerate(text.splitlines()) if raw.strip()]
+    names: list[str] = []
+    satrecs: list[Satrec] = []
+    seen: dict[str, int] = {}
+    pos = 0
+    while pos < len(lines):
+        number, line = lines[pos]
+        name = None
+        if not line.startswith("1 "):
+            if line.startswith("2 "):
+                raise TLEFormatError(number, "line 2 of an element set without its line 1", line)
+            name = line[2:].strip() if line.startswith("0 ") else line.strip()
+            pos += 1
+            if pos >= len(lines):
+                raise TLEFormatError(number, "name line not followed by an element set", line)
+        if pos + 1 >= len(lines):
+            n_last, l_last = lines[pos]
+            raise TLEFormatError(n_last, "element set is missing its line 2", l_last)
+        (n1, l1), (n2, l2) = lines[pos], lines[pos + 1]
+        _check_line(n1, l1, "1")
+        _check_line(n2, l2, "2")
+        if l1[2:7] != l2[2:7]:
+            raise TLEFormatError(
+                n2, f"catalogue number {l2[2:7]!r} differs from line 1's {l1[2:7]!r}", l2
+            )
+        try:
+            sat = Satrec.twoline2rv(l1, l2)
+        except (ValueError, IndexError) as exc:  # pragma: no cover - fields were checked above
+            raise TLEFormatError(n1, f"sgp4 could not parse the set ({exc})", l1) from exc
+        if sat.error:
+            raise TLEFormatError(n1, f"sgp4 rejected the elements (error {sat.error})", l1)
+        name = name if name else l1[2:7].strip()
+        if name in seen:
+            raise TLEFormatError(
+                number, f"satellite name {name!r} repeats the set at line {seen[name]}"
+            )
+        seen[name] = number
+        names.append(name)
+        satrecs.append(sat)
+        pos += 2
+    if not satrecs:
+        raise TLEFormatError(1, "no element set found")
+    return Constellation(tuple(names), tuple(satrecs))
+
+
+_NUMERIC_FIELDS = {
+    "1": (("epoch", 18, 32), ("first derivative of mean motion", 33, 43)),
+    "2": (
+        ("inclination", 8, 16),
+        ("right ascension of the node", 17, 25),
+        ("argument of perigee", 34, 42),
+        ("mean anomaly", 43, 51),
+        ("mean motion", 52, 63),
+    ),
+}
+
+
+def _check_line(number: int, line: str, which: str) -> None:
+    if len(line) != _TLE_LINE_LENGTH:
+        raise TLEFormatError(
+            number, f"expected {_TLE_LINE_LENGTH} characters on line {which}, got {len(line)}",
+            line,
+        )
+    if line[0] != which or line[1] != " ":
+        raise TLEFormatError(number, f"expected line {which} of an element set", line)
+    for label, start, stop in _NUMERIC_FIELDS[which]:
+        try:
+            float(line[start:stop])
+        except ValueError:
+            raise TLEFormatError(
+                number, f"{label} (columns {start + 1}-{stop}) is not a number: "
+                f"{line[start:stop]!r}", line,
+            ) from None
+    if which == "2" and not line[26:33].strip().isdigit():
+        raise TLEFormatError(number, f"eccentricity (columns 27-33) is not digits: "
+                             f"{line[26:33]!r}", line)
+    if not line[68].isdigit() or int(line[68]) != tle_checksum(line):
+        raise TLEFormatError(
+            number, f"checksum {line[68]!r} does not match computed {tle_checksum(line)}", line
+        )
+
+
+def write_tle(constellation: Constellation, path: str | os.PathLike) -> None:
+    """Write ``constellation`` as three-line element sets (name line, line 1, line 2)."""
+    Path(path).write_text(format_tle(constellation), encoding="ascii")
+
+
+def format_tle(constellation: Constellation) -> str:
+    """The three-line TLE text of ``constellation`` (newline-terminated)."""
+    out = []
+    for name, sat in zip(constellation.names, constellation.satrecs, strict=True):
+        line1, line2 = tle_lines(sat)
+        out.extend((name, line1, line2))
+    return "\n".join(out) + "\n"
+
+
+def tle_lines(sat: Satrec) -> tuple[str, str]:
+    """Line 1 and line 2 (with checksums) of one SGP4 element set."""
+    satnum = int(sat.satnum)
+    if not 0 <= satnum <= 99_999:
+        raise ValueError(f"satnum must be in [0, 99999] for a TLE, got {satnum}")
+    ndot = sat.ndot * _XPDOTP * 1440.0
+    if abs(ndot) >= 1.0:
+        raise ValueError(f"ndot must be below 1 rev/day^2 in magnitude, got {ndot}")
+    ndot_text = f"{'-' if ndot < 0 else ' '}{f'{abs(ndot):.8f}'[1:]}"
+    nddot = sat.nddot * _XPDOTP * 1440.0 * 1440.0
+    intl = (getattr(sat, "intldesg", "") or "")[:8]
+    cls = (getattr(sat, "classification", "") or "U")[:1]
+    line1 = (
+        f"1 {satnum:05d}{cls} {intl:<8s} {int(sat.epochyr) % 100:02d}{sat.epochdays:012.8f} "
+        f"{ndot_text} {_implied_exponent(nddot, 'nddot')} {_implied_exponent(sat.bstar, 'bstar')}"
+        f" 0 {int(sat.elnum) % 10000:4d}"
+    )
+    ecc = round(sat.ecco * 1e7)
+    if not 0 <= ecc < 10_000_000:
+        raise ValueError(f"eccentricity must be in [0, 1) for a TLE, got {sat.ecco}")
+    line2 = (
+        f"2 {satnum:05d} {_angle(sat.inclo)} {_angle(sat.nodeo)} {ecc:07d} "
+        f"{_angle(sat.argpo)} {_angle(sat.mo)} {sat.no_kozai * _XPDOTP:11.8f}"
+        f"{int(sat.revnum) % 100000:5d}"
+    )
+    return line1 + str(tle_checksum(line1)), line2 + str(tle_checksum(line2))
+
+
+def _angle(rad: float) -> str:
+    deg = round(math.degrees(rad) % 360.0, 4) % 360.0
+    return f"{deg:8.4f}"
+
+
+def _implied_exponent(value: float, name: str) -> str:
+    """TLE 'decimal point assumed' field: sign, 5 mantissa digits, signed exponent (8 chars)."""
+    if value == 0.0:
+        return " 00000-0"
+    exponent = math.floor(math.log10(abs(value))) + 1
+    digits = round(abs(value) / 10.0**exponent * 1e5)
+    if digits >= 100_000:
+        digits //= 10
+        exponent += 1
+    if not -9 <= exponent <= 9:
+        raise ValueError(f"{name} = {value} does not fit the TLE exponent range 1e-10..1e9")
+    return f"{'-' if value < 0 else ' '}{digits:05d}{'-' if exponent < 0 else '+'}{abs(exponent)}"

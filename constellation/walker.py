@@ -1,0 +1,139 @@
+"""Walker-Delta shells i:T/P/F built from SGP4 mean elements (no TLE text involved).
+
+Convention (DESIGN.md): plane p = 0..P-1 has RAAN 360 p / P; slot q = 0..Q-1 (Q = T / P) has mean
+anomaly 360 q / Q + 360 F p / T; circular orbits (e = 0, argument of perigee 0), zero drag
+(bstar = ndot = nddot = 0). Elements are WGS72 SGP4 mean elements, as sgp4 expects.
+
+Choice of the mean motion: SGP4 takes the Kozai mean motion n_K and internally converts it to the
+Brouwer mean motion n_B, whose semi-major axis ``a = (k_e / n_B)^(2/3)`` (Earth radii) is the
+mean orbit radius about which the J2 short-period terms oscillate. We pick n_K so that this mean
+semi-major axis equals ``R_E(WGS72) + altitude_m`` (6378.135 km + 600 km by default), solving
+with sgp4's own conversion (a few secant steps, converged to < 1 mm). The instantaneous height
+above the WGS84 ellipsoid then differs from ``altitude_m`` by the Earth's flattening (up to about
++13 km at 53 deg latitude) and the J2 short-period terms (a few km).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sgp4.api import WGS72, Satrec
+
+from .orbits import Constellation
+from .timebase import parse_utc
+
+_SGP4_EPOCH_JD = 2433281.5  # 1949 December 31 00:00 UT, origin of sgp4init's epoch argument
+_MINUTES_PER_DAY = 1440.0
+
+
+@dataclass(frozen=True)
+class WalkerDelta:
+    """Walker-Delta shell i:T/P/F.
+
+    Attributes
+    ----------
+    inclination_deg : float
+        Orbit inclination, 0 < i < 180 deg.
+    n_satellites : int
+        T, total number of satellites (a multiple of ``n_planes``).
+    n_planes : int
+        P, number of equally spaced orbital planes.
+    phasing : int
+        F, relative phasing, 0 <= F < P.
+    altitude_m : float
+        Mean altitude above the WGS72 equatorial radius (see module notes), 100 km .. 40000 km.
+    epoch_utc : str
+        ISO-8601 UTC epoch of the elements (default 2025-01-01T00:00:00Z).
+    """
+
+    inclination_deg: float = 53.0
+    n_satellites: int = 1680
+    n_planes: int = 28
+    phasing: int = 1
+    altitude_m: float = 600e3
+    epoch_utc: str = "2025-01-01T00:00:00Z"
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.inclination_deg) and 0.0 < self.inclination_deg < 180.0):
+            raise ValueError(
+                f"inclination_deg must be in (0, 180) deg, got {self.inclination_deg!r}"
+            )
+        for name in ("n_satellites", "n_planes", "phasing"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{name} must be an int, got {value!r}")
+        if not 1 <= self.n_planes <= 10_000:
+            raise ValueError(f"n_planes must be in [1, 10000], got {self.n_planes}")
+        if not 1 <= self.n_satellites <= 99_999:
+            raise ValueError(f"n_satellites must be in [1, 99999], got {self.n_satellites}")
+        if self.n_satellites % self.n_planes:
+            raise ValueError(
+                f"n_satellites ({self.n_satellites}) must be divisible by n_planes "
+                f"({self.n_planes})"
+            )
+        if not 0 <= self.phasing < self.n_planes:
+            raise ValueError(
+                f"phasing must be in [0, {self.n_planes - 1}] (0 <= F < P), got {self.phasing}"
+            )
+        if not (math.isfinite(self.altitude_m) and 100e3 <= self.altitude_m <= 40_000e3):
+            raise ValueError(
+                f"altitude_m must be in [100e3, 40000e3] m, got {self.altitude_m!r}"
+            )
+        parse_utc(self.epoch_utc)
+
+    @property
+    def sats_per_plane(self) -> int:
+        """Q = T / P."""
+        return self.n_satellites // self.n_planes
+
+    def plane_slot(self, index: int) -> tuple[int, int]:
+        """(plane p, slot q) of satellite ``index`` (satellites are numbered plane by plane)."""
+        return divmod(int(index), self.sats_per_plane)
+
+    def raan_rad(self, plane: int) -> float:
+        """Right ascension of the ascending node of ``plane``: 2 pi p / P."""
+        return 2.0 * math.pi * plane / self.n_planes
+
+    def mean_anomaly_rad(self, plane: int, slot: int) -> float:
+        """Mean anomaly at epoch: 2 pi q / Q + 2 pi F p / T, wrapped to [0, 2 pi)."""
+        m = 2.0 * math.pi * (slot / self.sats_per_plane + self.phasing * plane / self.n_satellites)
+        return m % (2.0 * math.pi)
+
+    def kozai_mean_motion_rad_per_min(self) -> float:
+        """Kozai mean motion (rad/min) whose SGP4 mean semi-major axis is R_E(WGS72) + altitude."""
+        epoch = self._sgp4_epoch_days()
+        incl = math.radians(self.inclination_deg)
+        probe = Satrec()
+        probe.sgp4init(WGS72, "i", 1, epoch, 0.0, 0.0, 0.0, 0.0, 0.0, incl, 0.0, 0.06, 0.0)
+        target_er = 1.0 + self.altitude_m / (probe.radiusearthkm * 1000.0)
+        n = probe.xke * target_er**-1.5  # two-body guess
+        for _ in range(6):
+            probe.sgp4init(WGS72, "i", 1, epoch, 0.0, 0.0, 0.0, 0.0, 0.0, incl, 0.0, n, 0.0)
+            # a scales as n^(-2/3): a multiplicative correction converges fast.
+            n *= (probe.a / target_er) ** 1.5
+        return n
+
+    def build(self) -> Constellation:
+        """All T satellites as a ``Constellation``; names ``WALKER-Ppp-Sqq``, satnum 1..T."""
+        epoch = self._sgp4_epoch_days()
+        incl = math.radians(self.inclination_deg)
+        n_kozai = self.kozai_mean_motion_rad_per_min()
+        names, satrecs = [], []
+        for index in range(self.n_satellites):
+            plane, slot = self.plane_slot(index)
+            sat = Satrec()
+            sat.sgp4init(
+                WGS72, "i", index + 1, epoch, 0.0, 0.0, 0.0, 0.0, 0.0, incl,
+                self.mean_anomaly_rad(plane, slot), n_kozai, self.raan_rad(plane),
+            )
+            if sat.error:
+                raise ValueError(f"sgp4init failed for satellite {index} (error {sat.error})")
+            satrecs.append(sat)
+            names.append(f"WALKER-P{plane:02d}-S{slot:02d}")
+        return Constellation(tuple(names), tuple(satrecs))
+
+    def _sgp4_epoch_days(self) -> float:
+        stamp = parse_utc(self.epoch_utc)
+        jd_unix0 = 2440587.5
+        return jd_unix0 + stamp.timestamp() / 86_400.0 - _SGP4_EPOCH_JD
