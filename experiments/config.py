@@ -9,7 +9,7 @@ then validated with the file, so an unknown key or an out-of-range value is a :c
 that names the key, the bad value and what is allowed, before anything is written.
 
 The config hash (:meth:`ExperimentConfig.hash`) covers every field that can change a result row;
-the number of workers and the scheduler are execution details and are not part of the config.
+the number of workers, the scheduler and the checkpoint chunk size are execution details.
 """
 
 from __future__ import annotations
@@ -108,6 +108,12 @@ def _coerce(key: str, value: Any, kind: str, allowed: str) -> Any:
             raise bad()
         return value
     if kind == "str":
+        if not isinstance(value, str):
+            raise bad()
+        return value
+    if kind == "opt_str":
+        if value is None or (isinstance(value, str) and value.lower() in ("none", "")):
+            return None
         if not isinstance(value, str):
             raise bad()
         return value
@@ -230,13 +236,47 @@ class ChannelSection(_Section):
     scintillation: bool = _spec(False, "bool", "true or false")
     carrier_hz: float = _spec(2e9, "float", "1e8 <= carrier_hz <= 1e11", _between(1e8, 1e11))
     bandwidth_hz: float = _spec(20e6, "float", "1e3 <= bandwidth_hz <= 1e10", _between(1e3, 1e10))
-    subcarrier_hz: float = _spec(30e3, "float", "1e3 <= subcarrier_hz <= 1e7", _between(1e3, 1e7))
-    noise_figure_db: float = _spec(7.0, "float", "0 <= noise_figure_db <= 30", _between(0, 30))
-    temperature_k: float = _spec(
-        290.0, "float", "0 < temperature_k <= 1e4", _between(0, 1e4, lo_open=True)
+    subcarrier_spacing_hz: float = _spec(
+        30e3, "float", "1e3 <= subcarrier_spacing_hz <= 1e7", _between(1e3, 1e7)
     )
-    tx_gain_dbi: float = _spec(6.0, "float", "-30 <= tx_gain_dbi <= 60", _between(-30, 60))
+    noise_figure_db: float = _spec(7.0, "float", "0 <= noise_figure_db <= 30", _between(0, 30))
+    antenna_temperature_k: float = _spec(
+        290.0, "float", "0 <= antenna_temperature_k <= 1e4", _between(0, 1e4)
+    )
+    tx_element_gain_dbi: float = _spec(
+        6.0, "float", "-30 <= tx_element_gain_dbi <= 60", _between(-30, 60)
+    )
     rx_gain_dbi: float = _spec(0.0, "float", "-30 <= rx_gain_dbi <= 60", _between(-30, 60))
+    band: str | None = _spec(
+        None, "opt_str", "none (from the carrier), 's' or 'ka'", _choice(("s", "ka"))
+    )
+    sigma_tau_s: float = _spec(
+        0.0, "float", "0 <= sigma_tau_s <= 1 (physical phase model)", _between(0, 1)
+    )
+    sigma_nu_hz: float = _spec(
+        0.0, "float", "0 <= sigma_nu_hz <= 1e6 (physical phase model)", _between(0, 1e6)
+    )
+    prediction_horizon_s: float = _spec(
+        0.0, "float", "0 <= prediction_horizon_s <= 100", _between(0, 100)
+    )
+    subcarrier_index: int = _spec(
+        0, "int", "0 <= subcarrier_index < bandwidth / spacing", _between(0, 10_000_000)
+    )
+    array_gain: bool = _spec(True, "bool", "true (gamma includes the N_T array gain) or false")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        n_sc = int(self.bandwidth_hz // self.subcarrier_spacing_hz)
+        if n_sc < 1:
+            raise ConfigError(
+                f"config key channel.bandwidth_hz = {self.bandwidth_hz!r} is below "
+                f"channel.subcarrier_spacing_hz = {self.subcarrier_spacing_hz!r}"
+            )
+        if self.subcarrier_index >= n_sc:
+            raise ConfigError(
+                f"config key channel.subcarrier_index = {self.subcarrier_index} is out of range; "
+                f"allowed: 0 <= subcarrier_index < {n_sc}"
+            )
 
 
 @dataclass(frozen=True)
@@ -345,8 +385,15 @@ class ExperimentConfig:
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
 
     def hash(self) -> str:
-        """SHA-256 hex digest of :meth:`to_json`."""
-        return hashlib.sha256(self.to_json().encode()).hexdigest()
+        """SHA-256 hex digest of the canonical JSON without ``run.chunk_drops``.
+
+        The chunk size only decides how rows are grouped into checkpoint files, never their
+        content, so runs that differ only in it share a hash (and can resume each other).
+        """
+        content = self.to_dict()
+        del content["run"]["chunk_drops"]
+        text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def sweep_values(self) -> dict[str, tuple]:
         """The effective sweep lists (empty lists replaced by the single configured value)."""

@@ -44,7 +44,7 @@ class SerialExecutor(Executor):
         return future
 
 
-def _noop() -> int:
+def _noop(_: int = 0) -> int:
     return os.getpid()
 
 

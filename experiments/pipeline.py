@@ -71,11 +71,11 @@ def channel_config(cfg: ChannelSection):
 
     budget = channel.LinkBudget(
         carrier_hz=cfg.carrier_hz,
+        subcarrier_spacing_hz=cfg.subcarrier_spacing_hz,
         bandwidth_hz=cfg.bandwidth_hz,
-        subcarrier_hz=cfg.subcarrier_hz,
         noise_figure_db=cfg.noise_figure_db,
-        temperature_k=cfg.temperature_k,
-        tx_gain_dbi=cfg.tx_gain_dbi,
+        antenna_temperature_k=cfg.antenna_temperature_k,
+        tx_element_gain_dbi=cfg.tx_element_gain_dbi,
         rx_gain_dbi=cfg.rx_gain_dbi,
     )
     return channel.ChannelConfig(
@@ -83,10 +83,16 @@ def channel_config(cfg: ChannelSection):
         nh=cfg.nh,
         link_budget=budget,
         scenario=cfg.scenario,
+        band=cfg.band,
         kappa_db=cfg.kappa_db,
         zeta2=cfg.zeta2,
         phase_model=cfg.phase_model,
+        sigma_tau_s=cfg.sigma_tau_s,
+        sigma_nu_hz=cfg.sigma_nu_hz,
+        prediction_horizon_s=cfg.prediction_horizon_s,
+        subcarrier_index=cfg.subcarrier_index,
         scintillation=cfg.scintillation,
+        array_gain=cfg.array_gain,
     )
 
 
@@ -338,7 +344,7 @@ def delay_thresholds(config: ExperimentConfig) -> list[tuple[float, str]]:
     """(threshold_s, label): the log grid plus T = 1 / subcarrier spacing and T_sym = T + T_cp."""
     d = config.delay
     grid = np.geomspace(d.threshold_min_s, d.threshold_max_s, d.n_thresholds)
-    t_data = 1.0 / config.channel.subcarrier_hz
+    t_data = 1.0 / config.channel.subcarrier_spacing_hz
     return [(float(t), "grid") for t in grid] + [(t_data, "T"), (t_data + d.cp_s, "T_sym")]
 
 
@@ -394,8 +400,9 @@ def timeline_drop(config: ExperimentConfig, drop: int) -> DropOutcome:
 
     At each step the nearest-S set and its CSI are recomputed; mode "recomputed" precodes on that
     CSI, mode "reused" keeps the step-0 satellites and precoders and evaluates them on the CSI of
-    the drifted geometry. The large-scale draws reuse the drop's channel seed at every step, so
-    the shadowing and K-factor variates of a link stay the same while its elevation changes.
+    the drifted geometry. Large-scale parameters: the reused set keeps its step-0 draws
+    (``large_scale=``, the held statistical CSI); a recomputed set draws with the drop's channel
+    seed at every step. At step 0 both modes are the same computation.
     """
     import channel
     import constellation
@@ -425,10 +432,16 @@ def timeline_drop(config: ExperimentConfig, drop: int) -> DropOutcome:
             carrier_hz=config.channel.carrier_hz,
         )
 
-    def csi_of(geometry) -> StatisticalCSI:
-        return channel.statistical_csi(
-            geometry, chcfg, np.random.default_rng(found.seeds["channel"])
-        )
+    def channel_rng() -> np.random.Generator:
+        return np.random.default_rng(found.seeds["channel"])
+
+    held = channel.draw_large_scale(g0, chcfg, channel_rng())
+
+    def csi_of(geometry) -> StatisticalCSI:  # new set: fresh draws from the drop's channel seed
+        return channel.statistical_csi(geometry, chcfg, channel_rng())
+
+    def csi_held(geometry) -> StatisticalCSI:  # step-0 set: its step-0 draws, held
+        return channel.statistical_csi(geometry, chcfg, large_scale=held)
 
     rows: list[dict] = []
     reused: dict[str, object] = {}
@@ -502,7 +515,7 @@ def timeline_drop(config: ExperimentConfig, drop: int) -> DropOutcome:
                 changed,
                 set0,
                 geometry_at,
-                csi_of,
+                csi_held,
                 reused,
                 found.seeds["mc"],
                 epoch,

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.config import ExperimentConfig
+from experiments.executors import SerialExecutor
 from experiments.store import RunDir
 
 FAULT_ENV = "COOPSAT_FAULT_AFTER_PARTS"
@@ -99,7 +100,10 @@ def run_experiment(
     todo = [d for d in range(config.run.drops) if d not in done]
     hook = _fault_hook()
     bar = _progress(config.run.drops, len(done), progress, config.run.name)
-    window = max_in_flight or max(1, 2 * int(getattr(executor, "_max_workers", 32)))
+    if max_in_flight is None:
+        serial = isinstance(executor, SerialExecutor)
+        max_in_flight = 1 if serial else 2 * int(getattr(executor, "_max_workers", 32))
+    window = max(1, max_in_flight)
     pending_chunks = iter(chunks(todo, config.run.chunk_drops))
     in_flight: dict = {}
     written = 0
@@ -110,7 +114,7 @@ def run_experiment(
             if not in_flight:
                 break
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in finished:
+            for future in [f for f in in_flight if f in finished]:  # submission order
                 chunk = in_flight.pop(future)
                 outcomes = future.result()
                 rows = [r for o in outcomes for r in o.rows]

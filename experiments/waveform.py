@@ -27,9 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "the measured SINR/rate, ICI and interference correlation with the paper's analysis.",
     )
     p.add_argument("--seed", type=int, default=20250101, help="root seed (default 20250101)")
-    p.add_argument(
-        "--out", type=Path, default=Path("results/waveform"), help="output directory"
-    )
+    p.add_argument("--out", type=Path, default=Path("results/waveform"), help="output directory")
     p.add_argument(
         "--symbols", type=_positive_int, default=4, help="OFDM symbols per channel block (>= 2)"
     )
@@ -39,9 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--modulation", choices=("qpsk", "16qam"), default="qpsk")
     p.add_argument("--p-tx-dbm", type=float, default=35.0, help="per-satellite power, dBm")
     p.add_argument("--zeta2", type=float, default=0.5, help="phase-error variance, rad^2")
-    p.add_argument(
-        "--sigma-nu-hz", type=float, default=30.0, help="residual Doppler std (Hz)"
-    )
+    p.add_argument("--sigma-nu-hz", type=float, default=30.0, help="residual Doppler std (Hz)")
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     p.set_defaults(func=run)
     return p

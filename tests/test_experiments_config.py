@@ -1,0 +1,144 @@
+"""Config loading and validation: paper values, presets, overrides, errors (exit code 2)."""
+
+import math
+
+import pytest
+
+from constellation.resources import data_path
+from experiments.cli import main
+from experiments.config import (
+    ConfigError,
+    build_config,
+    config_from_json,
+    load_config,
+    parse_override,
+)
+
+
+def test_paper_toml_states_table_i_and_section_v():
+    c = load_config(data_path("paper.toml"))
+    assert (c.drop.n_satellites, c.drop.n_users) == (5, 48)
+    assert (c.channel.nv, c.channel.nh) == (10, 10)
+    assert c.sweep.p_tx_dbm == (20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0)
+    assert c.channel.zeta2 == 0.5
+    assert (c.precoding.max_iter, c.precoding.tol) == (10, 1e-3)
+    assert (c.drop.radius_m, c.constellation.altitude_m) == (800e3, 600e3)
+    assert c.constellation.inclination_deg == 53.0
+    assert (c.constellation.n_planes, c.constellation.n_satellites) == (28, 28 * 60)
+    assert (c.channel.carrier_hz, c.channel.subcarrier_spacing_hz) == (2e9, 30e3)
+    assert (c.channel.noise_figure_db, c.channel.antenna_temperature_k) == (7.0, 290.0)
+    assert (c.channel.tx_element_gain_dbi, c.channel.rx_gain_dbi) == (6.0, 0.0)
+    assert c.channel.kappa_db is None  # the scenario's K-factor model, except in Fig. 4
+    assert len(c.precoding.schemes) == 5
+
+
+def test_code_defaults_equal_paper_toml():
+    assert build_config({}).hash() == load_config(data_path("paper.toml")).hash()
+
+
+def test_fig4_preset_follows_the_caption():
+    c = load_config(None, presets=("fig4",))
+    assert c.channel.kappa_db == 25.0
+    assert c.sweep.p_tx_dbm == (35.0,)
+    assert len(c.sweep.zeta2) > 2 and 0.5 in c.sweep.zeta2
+
+
+def test_fig5_and_fig6_presets_follow_the_captions():
+    c5 = load_config(None, presets=("fig5",))
+    assert c5.run.kind == "convergence" and c5.sweep.p_tx_dbm == (35.0,)
+    assert c5.precoding.schemes == ("ms-jowmmse", "ms-jomwmmse")
+    c6 = load_config(None, presets=("fig6",))
+    assert c6.sweep.n_satellites[0] == 1 and len(c6.sweep.n_satellites) >= 6
+    assert c6.max_satellites() == max(c6.sweep.n_satellites)
+
+
+def test_unknown_key_names_it_and_suggests_the_close_one():
+    with pytest.raises(ConfigError, match=r"channel\.zeta'.*did you mean 'channel\.zeta2'"):
+        build_config({"channel.zeta": 0.5})
+
+
+def test_unknown_section_lists_the_known_ones():
+    with pytest.raises(ConfigError, match=r"unknown config section 'chanel'.*channel"):
+        build_config({"chanel.zeta2": 0.5})
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "allowed"),
+    [
+        ("channel.zeta2", -0.1, "0 <= zeta2"),
+        ("drop.n_satellites", 0, "1 <= n_satellites"),
+        ("sweep.p_tx_dbm", [20.0, 120.0], "-30..80 dBm"),
+        ("precoding.schemes", ["ms-jomwmmse", "zf"], "subset of"),
+        ("run.kind", "swep", "one of"),
+        ("channel.kappa_db", math.nan, "-50..100 dB"),
+    ],
+)
+def test_out_of_range_value_names_key_value_and_range(key, value, allowed):
+    with pytest.raises(ConfigError) as err:
+        build_config({key: value})
+    assert key in str(err.value) and allowed in str(err.value)
+
+
+def test_wrong_type_is_an_error_not_a_coercion():
+    with pytest.raises(ConfigError, match=r"run\.drops = 'ten' has the wrong type"):
+        build_config({"run.drops": "ten"})
+    with pytest.raises(ConfigError, match=r"channel\.scintillation"):
+        build_config({"channel.scintillation": 1})
+
+
+def test_walker_consistency_is_checked():
+    with pytest.raises(ConfigError, match="must divide"):
+        build_config({"constellation.n_planes": 29})
+
+
+def test_override_values_are_parsed_as_toml():
+    assert parse_override("channel.zeta2=1") == ("channel.zeta2", 1)
+    assert parse_override("sweep.p_tx_dbm=[30, 40.5]") == ("sweep.p_tx_dbm", [30, 40.5])
+    assert parse_override("channel.scenario=rural") == ("channel.scenario", "rural")
+    assert parse_override("channel.kappa_db=none") == ("channel.kappa_db", "none")
+    c = build_config(dict([parse_override("channel.kappa_db=none")]))
+    assert c.channel.kappa_db is None
+    with pytest.raises(ConfigError, match=r"section\.key=value"):
+        parse_override("zeta2")
+
+
+def test_hash_tracks_content_and_json_round_trips():
+    a = build_config({"channel.zeta2": 0.5})
+    b = build_config({"channel.zeta2": 0.7})
+    assert a.hash() == build_config({}).hash() != b.hash()
+    assert config_from_json(b.to_json()) == b
+
+
+def test_missing_preset_lists_the_available_ones():
+    with pytest.raises(ConfigError, match=r"preset 'fig9'.*fig2, fig3"):
+        load_config(None, presets=("fig9",))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["fig3", "--set", "channel.zeta=0.5"],
+        ["fig3", "--set", "channel.zeta2=-1"],
+        ["fig3", "--set", "sweep.p_tx_dbm=[20, 200]"],
+        ["fig4", "--set", "run.kind=swep"],
+    ],
+)
+def test_cli_config_errors_exit_2_and_write_nothing(argv, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main([*argv, "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "coopsat: error: " in err and argv[-1].split("=")[0] in err
+    assert not out.exists()
+
+
+def test_cli_bad_option_value_exits_2(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["fig3", "--drops", "0", "--out", str(tmp_path / "r")])
+    assert exc.value.code == 2
+    assert "--drops" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
+def test_cli_missing_config_file_exits_2(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "r")]) == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -1,0 +1,226 @@
+"""Driver and run directories on a synthetic drop task: checkpoints, resume, order independence.
+
+The synthetic task builds schema-complete rows from the per-drop seed sequences only, so these
+tests check the infrastructure (chunking, atomic parts, resume, sorting, metadata) in
+milliseconds; tests/test_experiments_e2e.py runs the same driver on the real pipeline.
+"""
+
+import json
+import time
+from concurrent.futures import Executor, Future
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.config import build_config
+from experiments.executors import SerialExecutor, blas_threads, local_pool
+from experiments.pipeline import DropOutcome, drop_seeds
+from experiments.runner import InjectedFault, chunks, run_experiment
+from experiments.store import ResumeError, RunDir, read_metadata, read_table
+from experiments.tables import SCHEMAS, pandas_dtypes, reproducible_columns
+
+SKIP_EVERY = 5  # the synthetic task reports drops 0, 5, 10, ... as skipped on attempt 0
+
+
+def fake_chunk(config, drops):
+    """Synthetic rows: values drawn from the drop's seed sequences (a pure function of them)."""
+    out = []
+    for d in drops:
+        skipped = []
+        attempt = 1 if d % SKIP_EVERY == 0 else 0
+        if attempt:
+            skipped.append(
+                {
+                    "run_id": config.hash()[:12],
+                    "drop": d,
+                    "attempt": 0,
+                    "seed": config.run.seed,
+                    "step": -1,
+                    "epoch_utc": pd.Timestamp("2025-01-01", tz="UTC").to_pydatetime(),
+                    "reason": "synthetic: only 3 visible satellites",
+                }
+            )
+        seeds = drop_seeds(config.run.seed, d, attempt)
+        draw = np.random.default_rng(seeds["mc"]).random(64)
+        rows = []
+        for point, p in enumerate(config.sweep.p_tx_dbm):
+            for j, scheme in enumerate(config.precoding.schemes):
+                rows.append(
+                    {
+                        "run_id": config.hash()[:12],
+                        "drop": d,
+                        "attempt": attempt,
+                        "seed": config.run.seed,
+                        "epoch_utc": pd.Timestamp("2025-01-01", tz="UTC").to_pydatetime(),
+                        "centre_lat_deg": float(draw[0] * 100 - 50),
+                        "centre_lon_deg": float(draw[1]),
+                        "n_users": config.drop.n_users,
+                        "n_satellites": config.drop.n_satellites,
+                        "point": point,
+                        "p_tx_dbm": p,
+                        "zeta2": 0.5,
+                        "kappa_db": float("nan"),
+                        "scheme": scheme,
+                        "r_e": float(draw[2 + j] + p),
+                        "r_ap1": float(draw[10 + j]),
+                        "r_ap2": float(draw[20 + j]),
+                        "n_iterations": j,
+                        "power_used_max_w": 1.0,
+                        "power_used_max_dbm": 30.0,
+                        "time_geometry_s": time.perf_counter(),
+                        "time_channel_s": 0.0,
+                        "time_precoding_s": 0.0,
+                        "time_evaluation_s": 0.0,
+                    }
+                )
+        out.append(DropOutcome(d, rows, skipped))
+    return out
+
+
+class ReversedExecutor(Executor):
+    """Runs submitted calls lazily and completes them in reverse submission order."""
+
+    def __init__(self):
+        self.calls = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        f = Future()
+        self.calls.append((f, fn, args))
+        if len(self.calls) == 3:
+            self._flush()
+        return f
+
+    def _flush(self):
+        for f, fn, args in reversed(self.calls):
+            f.set_result(fn(*args))
+        self.calls = []
+
+
+def _config(**values):
+    base = {
+        "run.drops": 12,
+        "run.chunk_drops": 2,
+        "sweep.p_tx_dbm": [20.0, 30.0],
+        "precoding.schemes": ["ss-mmse", "ms-jomwmmse"],
+    }
+    return build_config({**base, **values})
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    cols = reproducible_columns(a.columns)
+    pd.testing.assert_frame_equal(a[cols].reset_index(drop=True), b[cols].reset_index(drop=True))
+
+
+def test_chunks_split_at_size_and_gaps():
+    assert list(chunks([0, 1, 2, 3, 4], 2)) == [(0, 1), (2, 3), (4,)]
+    assert list(chunks([0, 1, 3, 4, 5, 9], 10)) == [(0, 1), (3, 4, 5), (9,)]
+
+
+def test_table_has_documented_columns_dtypes_and_metadata(tmp_path):
+    cfg = _config()
+    res = run_experiment(cfg, tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
+    table = read_table(res.table_path)
+    assert list(table.columns) == SCHEMAS["sweep"].names
+    assert {c: str(t) for c, t in table.dtypes.items()} == pandas_dtypes("sweep")
+    assert len(table) == 12 * 2 * 2
+    keys = table[["drop", "point", "scheme"]]
+    assert not keys.duplicated().any()
+    assert keys.equals(keys.sort_values(["drop", "point", "scheme"]).reset_index(drop=True))
+    meta = read_metadata(res.table_path)
+    assert meta["coopsat.config_hash"] == cfg.hash()
+    assert json.loads(meta["coopsat.config"])["run"]["drops"] == 12
+    assert meta["coopsat.seed"] == str(cfg.run.seed) and meta["coopsat.version"]
+    skipped = read_table(res.skipped_path)
+    assert sorted(skipped["drop"]) == [0, 5, 10]
+    assert {c: str(t) for c, t in skipped.dtypes.items()} == pandas_dtypes("skipped")
+
+
+def test_completion_order_and_chunking_do_not_change_the_table(tmp_path):
+    a = run_experiment(_config(), tmp_path / "a", executor=SerialExecutor(), task=fake_chunk)
+    b = run_experiment(
+        _config(**{"run.chunk_drops": 1}),
+        tmp_path / "b",
+        executor=ReversedExecutor(),
+        task=fake_chunk,
+        max_in_flight=3,
+    )
+    _same(a.table, b.table)
+    pd.testing.assert_frame_equal(
+        a.skipped.drop(columns="run_id"), b.skipped.drop(columns="run_id")
+    )
+
+
+def test_resume_after_interruption_gives_the_identical_table(tmp_path):
+    cfg = _config()
+    full = run_experiment(cfg, tmp_path / "full", executor=SerialExecutor(), task=fake_chunk)
+
+    def stop_after_two(n):
+        if n == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(
+            cfg,
+            tmp_path / "cut",
+            executor=SerialExecutor(),
+            task=fake_chunk,
+            on_part=stop_after_two,
+        )
+    run = RunDir(tmp_path / "cut", cfg)
+    assert run.done_drops() == {0, 1, 2, 3}
+    assert not run.table_path.exists()
+    resumed = run_experiment(
+        cfg, tmp_path / "cut", executor=SerialExecutor(), task=fake_chunk, resume=True
+    )
+    assert resumed.n_computed_drops == 8
+    _same(full.table, resumed.table)
+    pd.testing.assert_frame_equal(full.skipped, resumed.skipped)
+
+
+def test_fault_env_hook_raises_and_resume_completes(tmp_path, monkeypatch):
+    cfg = _config()
+    monkeypatch.setenv("COOPSAT_FAULT_AFTER_PARTS", "3:raise")
+    with pytest.raises(InjectedFault):
+        run_experiment(cfg, tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
+    monkeypatch.delenv("COOPSAT_FAULT_AFTER_PARTS")
+    assert RunDir(tmp_path / "r", cfg).done_drops() == set(range(6))
+    res = run_experiment(
+        cfg, tmp_path / "r", executor=SerialExecutor(), task=fake_chunk, resume=True
+    )
+    assert res.n_computed_drops == 6 and res.table["drop"].nunique() == 12
+
+
+def test_resume_refuses_a_different_config_and_an_empty_dir(tmp_path):
+    run_experiment(_config(), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
+    with pytest.raises(ResumeError, match="differs"):
+        run_experiment(
+            _config(**{"channel.zeta2": 0.9}),
+            tmp_path / "r",
+            executor=SerialExecutor(),
+            task=fake_chunk,
+            resume=True,
+        )
+    with pytest.raises(ResumeError, match="holds no run"):
+        run_experiment(
+            _config(), tmp_path / "empty", executor=SerialExecutor(), task=fake_chunk, resume=True
+        )
+
+
+def test_fresh_run_replaces_an_old_one_and_leaves_no_temporaries(tmp_path):
+    run_experiment(
+        _config(**{"run.drops": 20}), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk
+    )
+    res = run_experiment(_config(), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
+    assert res.table["drop"].max() == 11
+    assert not list((tmp_path / "r").rglob("*.tmp"))
+
+
+def test_process_pool_matches_serial_and_has_one_blas_thread(tmp_path):
+    cfg = _config()
+    serial = run_experiment(cfg, tmp_path / "s", executor=SerialExecutor(), task=fake_chunk)
+    with local_pool(2) as pool:
+        pooled = run_experiment(cfg, tmp_path / "p", executor=pool, task=fake_chunk)
+        env = pool.submit(blas_threads).result()
+    _same(serial.table, pooled.table)
+    assert set(env.values()) == {"1"}
