@@ -301,7 +301,7 @@ def _sweep_like(config: ExperimentConfig, drop: int, *, convergence: bool) -> Dr
                     }
                 )
                 continue
-            for iteration, weights in enumerate(iterates(result)):
+            for iteration, weights in enumerate(iterates(result, np.full(csi.n_satellites, p_w))):
                 rates, t_eval = _rates(csi, weights, config, found.seeds["mc"])
                 rows.append(
                     {
@@ -319,14 +319,19 @@ def _sweep_like(config: ExperimentConfig, drop: int, *, convergence: bool) -> Dr
     return DropOutcome(drop, rows, skipped)
 
 
-def iterates(result) -> list[np.ndarray]:
-    """Precoders W (S, N_T, K) of every iteration of a ``record_history=True`` result, the
-    initialiser first; the final iterate equals ``result.weights``."""
-    history = result.history or ()
-    ws = [np.asarray(getattr(h, "weights", h)) for h in history]
-    if not ws:
-        ws = [np.asarray(result.weights)]
-    return ws
+def iterates(result, power_w: np.ndarray) -> list[np.ndarray]:
+    """Transmitted precoders W (S, N_T, K) of every iterate of a ``record_history=True`` result,
+    the initialiser first.
+
+    The history holds the iterates before the per-satellite scaling of step 14; each is scaled
+    with ``scale_per_satellite(W, power_w)`` (``power_w`` (S,), W) as it would be transmitted.
+    A scheme without history (closed form) contributes its final precoder as iteration 0.
+    """
+    from precoding import scale_per_satellite
+
+    if not result.history:
+        return [np.asarray(result.weights)]
+    return [scale_per_satellite(np.asarray(w), power_w) for w in result.history]
 
 
 def sweep_drop(config: ExperimentConfig, drop: int) -> DropOutcome:
@@ -356,9 +361,9 @@ def exceed_fraction(delta_tau_s: np.ndarray, thresholds_s: np.ndarray) -> tuple[
     upper triangles of both. Returns (fractions (n_thresholds,), number of pairs).
     """
     s, _, k, _ = delta_tau_s.shape
-    i1, _ = np.triu_indices(s, 1)
+    i1, i2 = np.triu_indices(s, 1)
     l1, l2 = np.triu_indices(k, 1)
-    values = np.sort(delta_tau_s[i1][:, l1, l2].ravel())
+    values = np.sort(delta_tau_s[i1, i2][:, l1, l2].ravel())
     n = values.size
     if n == 0:
         return np.full(len(thresholds_s), math.nan), 0

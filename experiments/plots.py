@@ -119,6 +119,7 @@ def plot_convergence(table: pd.DataFrame, base: Path) -> list[Path]:
     """R_E, R_AP1 and R_AP2 vs iteration for the joint schemes (Fig. 5)."""
     with plt.rc_context(_rc()):
         fig, ax = plt.subplots()
+        table = _carry_forward(table)
         for scheme in [s for s in SCHEME_STYLE if s in set(table["scheme"])]:
             name, colour, _, marker = SCHEME_STYLE[scheme]
             sub = table[table["scheme"] == scheme]
@@ -132,6 +133,18 @@ def plot_convergence(table: pd.DataFrame, base: Path) -> list[Path]:
         ax.grid(True, linewidth=0.3, alpha=0.6)
         ax.legend(loc="best", frameon=False, ncol=2, fontsize=FONT_PT - 2)
         return save(fig, base)
+
+
+def _carry_forward(table: pd.DataFrame) -> pd.DataFrame:
+    """Extend each (drop, scheme) run that stopped early to the last iteration of the table by
+    repeating its final rates (its precoder no longer changes), so that means over drops at
+    every iteration average the same drops."""
+    last = int(table["iteration"].max())
+    parts = []
+    for _, g in table.groupby(["drop", "scheme"], sort=False):
+        g = g.set_index("iteration").reindex(range(last + 1)).ffill()
+        parts.append(g.reset_index())
+    return pd.concat(parts, ignore_index=True)
 
 
 def delay_summary(table: pd.DataFrame) -> dict[str, float]:

@@ -1,0 +1,213 @@
+"""Every subcommand end to end on the tiny config, on the real constellation/channel/precoding.
+
+data/tiny.toml: S = 2, K = 4, 4 x 4 UPA, 2 drops, 100 Monte Carlo samples, 4 iterations.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from constellation.resources import data_path
+from experiments.cli import main
+from experiments.config import load_config
+from experiments.executors import SerialExecutor, local_pool
+from experiments.runner import run_experiment
+from experiments.store import read_metadata, read_table
+from experiments.tables import SCHEMAS, pandas_dtypes, reproducible_columns
+
+TINY = str(data_path("tiny.toml"))
+REPO = Path(__file__).resolve().parent.parent
+POWER_RTOL = 1e-9  # step-14 scaling keeps every satellite at or below P_s up to rounding
+
+
+def _cli(name, out, *extra):
+    assert (
+        main([name, "--config", TINY, "--out", str(out), "--workers", "1", "--quiet", *extra]) == 0
+    )
+    return read_table(out / "table.parquet")
+
+
+def _check_schema(table, kind):
+    assert list(table.columns) == SCHEMAS[kind].names
+    assert {c: str(t) for c, t in table.dtypes.items()} == pandas_dtypes(kind)
+
+
+def _check_figure(out, name):
+    for suffix in (".png", ".pdf"):
+        assert (out / f"{name}{suffix}").stat().st_size > 1000
+
+
+def _same(a, b):
+    cols = reproducible_columns(a.columns)
+    pd.testing.assert_frame_equal(a[cols].reset_index(drop=True), b[cols].reset_index(drop=True))
+
+
+@pytest.fixture(scope="module")
+def fig3(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fig3")
+    return out, _cli("fig3", out)
+
+
+def test_fig3_rows_columns_and_physics(fig3, capsys):
+    out, table = fig3
+    cfg = load_config(TINY, presets=("fig3",))
+    _check_schema(table, "sweep")
+    _check_figure(out, "fig3")
+    assert len(table) == 2 * 2 * 5  # drops x powers x schemes
+    assert sorted(table["p_tx_dbm"].unique()) == [30.0, 40.0]
+    assert set(table["scheme"]) == set(cfg.precoding.schemes)
+    assert (table["zeta2"] == 0.5).all() and table["kappa_db"].isna().all()
+    assert (table["r_e"] > 0).all() and np.isfinite(table[["r_ap1", "r_ap2"]]).all().all()
+    p_w = 10 ** ((table["p_tx_dbm"] - 30) / 10)
+    assert (table["power_used_max_w"] <= p_w * (1 + POWER_RTOL)).all()
+    assert (table.loc[table["scheme"] == "ss-mmse", "n_iterations"] == 0).all()
+    assert table["n_iterations"].max() <= cfg.precoding.max_iter
+    meta = read_metadata(out / "table.parquet")
+    assert meta["coopsat.config_hash"] == cfg.hash() and meta["coopsat.kind"] == "sweep"
+
+
+def test_plot_subcommand_replots_from_the_stored_table(fig3):
+    out, _ = fig3
+    (out / "fig3.png").unlink()
+    assert main(["plot", str(out)]) == 0
+    _check_figure(out, "fig3")
+
+
+def test_fig4_fixes_kappa_and_sweeps_zeta2(tmp_path):
+    table = _cli("fig4", tmp_path)
+    _check_schema(table, "sweep")
+    _check_figure(tmp_path, "fig4")
+    assert (table["kappa_db"] == 25.0).all() and (table["p_tx_dbm"] == 35.0).all()
+    assert sorted(table["zeta2"].unique()) == [0.0, 1.0]
+    assert len(table) == 2 * 2 * 5
+
+
+def test_fig5_has_every_iteration_of_both_joint_schemes(tmp_path):
+    table = _cli("fig5", tmp_path)
+    _check_schema(table, "convergence")
+    _check_figure(tmp_path, "fig5")
+    cfg = load_config(TINY, presets=("fig5",))
+    assert set(table["scheme"]) == {"ms-jowmmse", "ms-jomwmmse"}
+    per = table.groupby(["drop", "scheme"]).agg(
+        first=("iteration", "min"),
+        last=("iteration", "max"),
+        count=("iteration", "size"),
+        n=("n_iterations", "first"),
+    )
+    assert (per["first"] == 0).all() and (per["last"] == per["n"]).all()
+    assert (per["count"] == per["n"] + 1).all()
+    assert (per["n"] <= cfg.precoding.max_iter).all()
+
+
+def test_fig6_sweeps_the_cooperating_satellites(tmp_path):
+    table = _cli("fig6", tmp_path)
+    _check_schema(table, "sweep")
+    assert sorted(table["n_satellites"].unique()) == [1, 2]
+    # the single-satellite schemes use the master only: identical rates for S = 1 and S = 2
+    ss = table[table["scheme"] == "ss-mmse"].pivot(
+        index="drop", columns="n_satellites", values="r_ap1"
+    )
+    np.testing.assert_allclose(ss[1], ss[2], rtol=1e-12)
+
+
+def test_fig2_delay_probabilities(tmp_path, capsys):
+    table = _cli("fig2", tmp_path)
+    _check_schema(table, "delay")
+    _check_figure(tmp_path, "fig2")
+    assert set(table["threshold_label"]) == {"grid", "T", "T_sym"}
+    t = table[table["threshold_label"] == "T"]["threshold_s"].unique()
+    np.testing.assert_allclose(t, [1 / 30e3], rtol=1e-12)
+    assert ((table["p_exceed"] >= 0) & (table["p_exceed"] <= 1)).all()
+    # P(Delta tau > T) is non-increasing in T within each drop
+    for _, d in table[table["threshold_label"] == "grid"].groupby("drop"):
+        assert (np.diff(d.sort_values("threshold_s")["p_exceed"]) <= 0).all()
+    assert "P(Delta tau > T = 33.33 us)" in capsys.readouterr().out
+
+
+def test_timeline_reused_equals_recomputed_at_the_first_epoch(tmp_path):
+    table = _cli("timeline", tmp_path)
+    _check_schema(table, "timeline")
+    _check_figure(tmp_path, "timeline")
+    assert sorted(table["time_s"].unique()) == [0.0, 20.0, 40.0, 60.0]
+    first = table[table["step"] == 0].set_index(["scheme", "mode"])["r_e"].unstack("mode")
+    np.testing.assert_array_equal(first["recomputed"], first["reused"])
+    assert not table.loc[table["step"] == 0, "set_changed"].any()
+    rec = table[table["mode"] == "recomputed"]
+    assert rec["valid"].all()
+
+
+def test_run_subcommand_with_a_config_file(tmp_path):
+    assert (
+        main(
+            [
+                "run",
+                TINY,
+                "--out",
+                str(tmp_path),
+                "--workers",
+                "1",
+                "--quiet",
+                "--set",
+                "precoding.schemes=['ss-mmse']",
+                "--drops",
+                "1",
+            ]
+        )
+        == 0
+    )
+    table = read_table(tmp_path / "table.parquet")
+    assert set(table["scheme"]) == {"ss-mmse"} and table["drop"].unique().tolist() == [0]
+
+
+def test_one_and_two_workers_give_the_same_table(fig3, tmp_path):
+    _, serial = fig3
+    cfg = load_config(TINY, presets=("fig3",))
+    with local_pool(2) as pool:
+        pooled = run_experiment(cfg, tmp_path, executor=pool).table
+    _same(serial, pooled)
+
+
+def test_dask_cluster_gives_the_process_pool_table(fig3, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    _, serial = fig3
+    cfg = load_config(TINY, presets=("fig3",))
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        table = run_experiment(cfg, tmp_path, executor=client.get_executor()).table
+    _same(serial, table)
+
+
+def test_kill_9_then_resume_gives_the_uninterrupted_table(fig3, tmp_path):
+    _, full = fig3
+    out = tmp_path / "killed"
+    env = {**os.environ, "COOPSAT_FAULT_AFTER_PARTS": "1:kill", "PYTHONPATH": str(REPO)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "experiments.cli",
+        "fig3",
+        "--config",
+        TINY,
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--quiet",
+    ]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    assert len(list((out / "parts").glob("rows-*.parquet"))) == 1
+    assert not (out / "table.parquet").exists()
+    cfg = load_config(TINY, presets=("fig3",))
+    resumed = run_experiment(cfg, out, executor=SerialExecutor(), resume=True)
+    assert resumed.n_computed_drops == 1
+    _same(full, resumed.table)
