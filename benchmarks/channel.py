@@ -1,0 +1,105 @@
+"""Channel package timings at the paper's size (S = 5, K = 48, N_T = 100), measured side by side.
+
+Prints ratios, never asserts times:
+  1. statistical_csi of one drop (absolute time, for scale);
+  2. w_i^H Omega_k w_i for all (k, i): compact ``quadratic_forms`` vs the dense oracle
+     (``omega_dense`` per user, then the quadratic forms) -- the production path must win;
+  3. Monte Carlo: scalar gains ``sample_link_gains`` + precomputed projections vs full vectors
+     ``sample_channels`` and a per-sample product.
+Run from the repository root: ``python -m benchmarks.channel`` (as a script, this file's name
+would shadow the ``channel`` package).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from channel import (
+    ChannelConfig,
+    omega_dense,
+    projections,
+    quadratic_forms,
+    sample_channels,
+    sample_link_gains,
+    statistical_csi,
+)
+from constellation.constants import SPEED_OF_LIGHT_MPS
+from constellation.geometry import DropGeometry
+
+S, K, NV, NH = 5, 48, 10, 10
+N_MC = 200
+
+
+def _geometry(rng: np.random.Generator) -> DropGeometry:
+    el = rng.uniform(np.radians(20), np.radians(80), (S, K))
+    d = 600e3 / np.sin(el)
+    rr = rng.uniform(-6e3, 6e3, (S, K))
+    ty, tx = rng.uniform(0.3, 2.8, (S, K)), rng.uniform(0, 2 * np.pi, (S, K))
+    return DropGeometry(
+        epoch_tt_jd=2460000.5, centre_lat_rad=0.0, centre_lon_rad=0.0,
+        sat_index=np.arange(S), sat_pos_m=np.ones((S, 3)), sat_vel_mps=np.ones((S, 3)),
+        ut_pos_m=np.ones((K, 3)), ut_lat_rad=np.zeros(K), ut_lon_rad=np.zeros(K),
+        elevation_rad=el, azimuth_rad=np.zeros((S, K)), slant_range_m=d, range_rate_mps=rr,
+        delay_s=d / SPEED_OF_LIGHT_MPS, doppler_hz=-2e9 / SPEED_OF_LIGHT_MPS * rr,
+        theta_x_rad=tx, theta_y_rad=ty, dir_cos_x=np.sin(ty) * np.cos(tx), dir_cos_y=np.cos(ty),
+        carrier_hz=2e9,
+    )
+
+
+def _best(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    rng = np.random.default_rng(0)
+    geometry = _geometry(rng)
+    cfg = ChannelConfig(nv=NV, nh=NH)
+    csi = statistical_csi(geometry, cfg, rng)
+    n = csi.n_antennas
+    w = rng.normal(size=(S, n, K)) + 1j * rng.normal(size=(S, n, K))
+
+    t_csi = _best(lambda: statistical_csi(geometry, cfg, np.random.default_rng(1)))
+    print(f"statistical_csi (S={S}, K={K}, N_T={n}): {t_csi * 1e3:.2f} ms")
+
+    def dense():
+        wf = np.transpose(w, (2, 0, 1)).reshape(K, S * n)  # rows w_i^T
+        out = np.empty((K, K))
+        for k in range(K):
+            om = omega_dense(csi, k)
+            out[k] = np.sum(wf.conj() * (wf @ om.T), axis=1).real  # BLAS matrix product
+        return out
+
+    compact_q, _ = quadratic_forms(csi, w)
+    np.testing.assert_allclose(compact_q, dense(), rtol=1e-9)
+    t_compact = _best(lambda: quadratic_forms(csi, w))
+    t_dense = _best(dense, repeat=1)
+    print(
+        f"w^H Omega w, all (k, i): compact {t_compact * 1e3:.2f} ms, dense {t_dense * 1e3:.1f} ms,"
+        f" ratio dense/compact = {t_dense / t_compact:.0f}x"
+    )
+
+    def scalar_mc():
+        g = projections(csi, w)  # once per precoder
+        gains = sample_link_gains(csi, N_MC, np.random.default_rng(2))
+        return np.einsum("nsk,ski->nki", gains, g)
+
+    def vector_mc():
+        h = sample_channels(csi, N_MC, np.random.default_rng(2))  # (n, S, K, N_T)
+        return np.einsum("nskt,sti->nki", h, w)
+
+    np.testing.assert_allclose(scalar_mc(), vector_mc(), rtol=1e-9, atol=1e-20)
+    t_scalar = _best(scalar_mc)
+    t_vector = _best(vector_mc, repeat=1)
+    print(f"MC received amplitudes ({N_MC} samples): scalar {t_scalar * 1e3:.1f} ms, "
+          f"full vectors {t_vector * 1e3:.1f} ms, ratio = {t_vector / t_scalar:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
