@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from channel._validation import check_rng
 from channel.linkbudget import fspl_db
 from constellation.resources import data_path
 
@@ -298,6 +299,7 @@ def draw_large_scale(
     el_deg = check_elevation_deg(np.degrees(np.asarray(geometry.elevation_rad, dtype=float)))
     scenario, band = config.scenario, config.resolved_band
     carrier = config.link_budget.carrier_hz
+    rng = check_rng(rng)
     u_los = rng.random(el_deg.shape)
     z_k = rng.standard_normal(el_deg.shape)
     z_sf = rng.standard_normal(el_deg.shape)

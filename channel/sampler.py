@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from channel._validation import check_rng
 from channel.csi import StatisticalCSI
 
 
@@ -22,11 +23,14 @@ def _check_samples(n_samples: int) -> int:
 
 
 def sample_link_gains(csi: StatisticalCSI, n_samples: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw ``g_{s,k} = a_{s,k} phi_{s,k}`` for every link.
+    """Draw ``g_{s,k} = a_{s,k} phi_{s,k}`` for every link, independently over (s, k) and samples.
 
-    Output: (n_samples, S, K) complex; E{g} = rho (eq. 20), E|g|^2 = gamma.
+    Inputs: csi (S, K links); n_samples >= 1; rng, an explicit numpy Generator.
+    Output: (n_samples, S, K) complex; E{g} = rho (eq. 20), E|g|^2 = gamma, so that
+    hbar_{s,k} = g_{s,k} v_{s,k} has the moments of eq. (18)-(19).
     """
     n = _check_samples(n_samples)
+    rng = check_rng(rng)
     gamma = np.asarray(csi.gamma, dtype=float)
     los = csi.los_fraction
     shape = (n, *gamma.shape)

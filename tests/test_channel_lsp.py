@@ -205,10 +205,12 @@ def test_elevation_outside_0_90_deg_is_rejected(bad):
         los_probability(np.array([30.0, bad]), "urban")
 
 
-def test_draw_rejects_geometry_with_negative_elevation():
+def test_draw_rejects_geometry_with_negative_elevation_and_a_non_generator_rng():
     g = make_geometry(np.array([[30.0, -5.0]]))
     with pytest.raises(ValueError, match="elevation"):
         draw_large_scale(g, ChannelConfig(), np.random.default_rng(0))
+    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
+        draw_large_scale(make_geometry(np.array([[30.0]])), ChannelConfig(), 7)
 
 
 def test_unknown_scenario_and_band_are_rejected():

@@ -74,11 +74,14 @@ def test_pure_los_without_phase_error_is_deterministic_rho():
     assert np.angle(csi.rho[0, 0]) == pytest.approx(math.pi / 4)
 
 
-def test_sampler_rejects_bad_sample_counts():
+def test_sampler_rejects_bad_sample_counts_and_non_generator_rng():
     csi = _csi(np.random.default_rng(0))
     for bad in (0, -3, 2.5, True):
         with pytest.raises(ValueError, match="n_samples"):
             sample_link_gains(csi, bad, np.random.default_rng(0))
+    for bad_rng in (None, 42, np.random.RandomState(0)):
+        with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
+            sample_link_gains(csi, 10, bad_rng)
 
 
 # --- steering vectors (eq. 2-3) ----------------------------------------------------------------
