@@ -233,3 +233,23 @@ def test_large_scale_draw_validates_its_fields():
         LargeScaleDraw(np.ones((2, 3), bool), ok, ok, np.full((2, 3), -1.0))
     with pytest.raises(ValueError, match="kappa_db must be < \\+inf"):
         LargeScaleDraw(np.ones((2, 3), bool), np.full((2, 3), np.inf), ok, ok)
+
+
+def test_look_ups_broadcast_over_satellite_user_arrays():
+    el = np.random.default_rng(8).uniform(0.0, 90.0, (5, 48))
+    for scenario in SCENARIOS:
+        band = "s"
+        assert los_probability(el, scenario).shape == (5, 48)
+        mean, std = k_factor_db(el, scenario, band)
+        assert mean.shape == std.shape == (5, 48)
+        assert shadow_fading_std_db(el, scenario, band, el > 45).shape == (5, 48)
+        assert clutter_loss_db(el, scenario, band).shape == (5, 48)
+
+
+def test_ka_band_draw_uses_the_ka_tables():
+    g = _big_geometry(90.0, s=10, k=100)
+    cfg = ChannelConfig(scenario="dense_urban", link_budget=LinkBudget(carrier_hz=20e9))
+    draw = draw_large_scale(g, cfg, np.random.default_rng(9))
+    np.testing.assert_allclose(draw.clutter_loss_db[~draw.los], 32.9, atol=EXACT)  # Ka, 90 deg
+    z = (draw.kappa_db[draw.los] - 7.6) / 1.3  # Ka dense urban K at 90 deg: 7.6 +- 1.3 dB
+    assert stats.kstest(z, "norm").pvalue > KS_MIN_P_VALUE
