@@ -89,7 +89,9 @@ def _precoder_update(
     lam, vec = np.linalg.eigh(d)  # (S, r), (S, r, r)
     # y_{s,k} = B_s^H e_k in the eigenbasis: column k of (B_s P_s)^H.
     y_hat = np.conj(np.swapaxes(np.matmul(coords, vec), 1, 2))  # (S, r, K)
-    f = y_hat / (lam[:, :, None] + mu[None, None, :])  # (D_s + mu_k)^{-1} y_{s,k}
+    served = b > 0.0  # a_k = 0 (no mean channel under the conventional MSE): w_k = 0
+    mu_safe = np.where(served, mu, 1.0)
+    f = y_hat / (lam[:, :, None] + mu_safe[None, None, :])  # (D_s + mu_k)^{-1} y_{s,k}
     q = np.real(np.sum(np.conj(y_hat) * f, axis=1))  # (S, K) y^H (D_s + mu_k)^{-1} y
     # Rank-one downdate per satellite (Sherman-Morrison): delta > 0 (see module docstring).
     rho2 = np.abs(rho) ** 2
@@ -107,13 +109,11 @@ def _precoder_update(
     z_hat = alpha[:, None, :] * f  # (S, r, K) w-bar_k in the eigenbasis
     # Step 11: eta_k = sqrt(P_k / ||w-bar_k||^2).
     norm2 = np.sum(np.abs(z_hat) ** 2, axis=(0, 1))
-    if np.any(norm2 == 0.0):
-        k = int(np.flatnonzero(norm2 == 0.0)[0])
-        raise ValueError(
-            f"precoder update of UT {k} is zero: its current precoder has no "
-            "component along its channel (check init)"
-        )
-    z_hat = z_hat * np.sqrt(p_user / norm2)
+    if np.any(served & (norm2 == 0.0)):
+        k = int(np.flatnonzero(served & (norm2 == 0.0))[0])
+        raise ValueError(f"precoder update of UT {k} vanished although its receiver did not")
+    eta = np.where(served, np.sqrt(p_user / np.where(served, norm2, 1.0)), 0.0)
+    z_hat = z_hat * eta
     return np.matmul(vec, z_hat)
 
 
@@ -135,6 +135,9 @@ def joint_wmmse(
 
     Inputs: csi; power_w (S,) W; beta (K,); init (S, N_T, K) initial precoders (only their part in
     the steering span matters). Output: ``JointOutcome`` (step 14 is applied by the caller).
+    A UT whose receiver a_k is zero gets w_k = 0 (not served): this happens under the
+    conventional MSE when its mean channel m_k vanishes (kappa = 0 on all its links), since (23)
+    then sees no useful signal at all.
     """
     sub = SteeringSubspace.from_steering(np.asarray(csi.steering))
     p_user = float(np.sum(power_w)) / csi.n_users

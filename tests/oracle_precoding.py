@@ -238,6 +238,9 @@ def dense_joint(
             a_k = np.atleast_1d(a[k])
             reg = beta[k] * u[k] * aa[k] * csi.sigma2[k] / p_k
             rhs = beta[k] * u[k] * (np.conj(q).T @ a_k)
+            if not np.any(rhs):  # a_k = 0: UT k is not served (conventional MSE, m_k = 0)
+                w_new[:, k] = 0.0
+                continue
             w_bar = np.linalg.solve(xi + reg * np.eye(xi.shape[0]), rhs)
             # step 11
             w_new[:, k] = np.sqrt(p_k / np.real(np.vdot(w_bar, w_bar))) * w_bar
