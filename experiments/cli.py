@@ -18,7 +18,13 @@ import os
 import sys
 from pathlib import Path
 
-from experiments.config import ConfigError, ExperimentConfig, load_config, parse_override
+from experiments.config import (
+    ConfigError,
+    ExperimentConfig,
+    load_config,
+    parse_override,
+    preset_names,
+)
 
 FIGURES = {
     "fig2": "Fig. 2: probability that inter-satellite interference is independent",
@@ -80,7 +86,7 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
     p.add_argument(
         "--quick",
         action="store_true",
-        help="apply the config's [presets.quick] (few drops, fewer samples)",
+        help="apply the config's [presets.quick] (few drops), then [presets.NAME_quick] if any",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -136,6 +142,9 @@ def resolve(args: argparse.Namespace) -> tuple[ExperimentConfig, Path]:
         path, presets = args.config, (args.command,)
     if args.quick:
         presets = (*presets, "quick")
+        specific = f"{presets[0]}_quick" if len(presets) > 1 else None
+        if specific and specific in preset_names(path):
+            presets = (*presets, specific)
     config = load_config(path, presets=presets, overrides=overrides)
     out = args.out or DEFAULT_OUT / (config.run.name + ("-quick" if args.quick else ""))
     return config, out

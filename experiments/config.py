@@ -500,6 +500,15 @@ def load_config(
     return build_config(values)
 
 
+def preset_names(path: str | Path | None) -> set[str]:
+    """Names of the ``[presets.NAME]`` tables of a config file (``None``: data/paper.toml)."""
+    if path is None:
+        from constellation.resources import data_path
+
+        path = data_path("paper.toml")
+    return set(read_toml(path).get("presets", {}))
+
+
 def config_from_json(text: str) -> ExperimentConfig:
     """Rebuild a config stored by :meth:`ExperimentConfig.to_json`."""
     return build_config(flatten(json.loads(text)))

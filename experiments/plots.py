@@ -229,7 +229,7 @@ def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
         ax.set_xlabel(X_LABELS["time_s"])
         ax.set_ylabel(SUM_RATE)
         ax.grid(True, linewidth=0.3, alpha=0.6)
-        ax.legend(loc="best", frameon=False, fontsize=FONT_PT - 2)
+        ax.legend(loc="center right", frameon=False, fontsize=FONT_PT - 2)
         return save(fig, base)
 
 
