@@ -25,7 +25,7 @@ def check_power(power_w: object, n_satellites: int) -> np.ndarray:
         )
     bad = ~(np.isfinite(power) & (power > 0.0))
     if np.any(bad):
-        raise ValueError(f"power_w must be finite and > 0 W; got {power[bad][0]!r}")
+        raise ValueError(f"power_w must be finite and > 0 W; got {float(power[bad][0])!r}")
     return power
 
 
@@ -38,7 +38,7 @@ def check_beta(beta: object, n_users: int) -> np.ndarray:
         raise ValueError(f"beta must have shape (K,) = ({n_users},), got {value.shape}")
     bad = ~(np.isfinite(value) & (value > 0.0))
     if np.any(bad):
-        raise ValueError(f"beta must be finite and > 0; got {value[bad][0]!r}")
+        raise ValueError(f"beta must be finite and > 0; got {float(value[bad][0])!r}")
     return value
 
 

@@ -1,0 +1,139 @@
+"""Rate evaluation: R_AP1 (13), R_AP2 (23) and Monte Carlo R_E against independent references."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from channel.csi import StatisticalCSI
+from channel.sampler import sample_channels
+from precoding import evaluate_rates, precode, rate_ap1, rate_ap2, rate_mc
+from tests.oracle_precoding import (
+    mse_conventional,
+    random_csi,
+    rbar,
+    receiver_conventional,
+    stacked,
+)
+
+MACHINE_REL = 1e-12  # two exact evaluations of the same expression in double precision
+
+
+def _random_weights(rng: np.random.Generator, csi: StatisticalCSI, power: float) -> np.ndarray:
+    shape = (csi.n_satellites, csi.n_antennas, csi.n_users)
+    w = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    return w * np.sqrt(power / np.sum(np.abs(w) ** 2, axis=(1, 2)))[:, None, None]
+
+
+@pytest.mark.parametrize("scale", ["unit", "realistic"])
+def test_rate_ap1_equals_dense_eq13(scale):
+    rng = np.random.default_rng(1)
+    csi = random_csi(rng, 3, 5, 2, 3, scale=scale)
+    w = _random_weights(rng, csi, 1.0)
+    np.testing.assert_allclose(rate_ap1(csi, w), rbar(csi, w), rtol=MACHINE_REL)
+
+
+@pytest.mark.parametrize("scale", ["unit", "realistic"])
+def test_rate_ap2_is_log_inverse_conventional_mse_at_its_optimal_receiver(scale):
+    rng = np.random.default_rng(2)
+    csi = random_csi(rng, 3, 5, 2, 3, scale=scale, zeta2=0.5)
+    w = _random_weights(rng, csi, 1.0)
+    ws = stacked(w)
+    expected = np.empty(5)
+    for k in range(5):
+        a = receiver_conventional(csi, ws, k)
+        e = mse_conventional(csi, ws, k, a)
+        expected[k] = np.log2(1 / e)
+        # (39) minimises (23): perturbing the receiver raises the MSE
+        for da in (1e-3 * abs(a), 1e-3j * abs(a)):
+            assert mse_conventional(csi, ws, k, a + da) > e
+    # the literal (23) loses ~eps / e_k to cancellation; 1e-9 covers e_k >= 1e-6
+    np.testing.assert_allclose(rate_ap2(csi, w), expected, rtol=1e-9)
+    assert np.all(rate_ap2(csi, w) <= rate_ap1(csi, w))  # Appendix A: (23) underrates the signal
+
+
+def test_rate_mc_equals_direct_evaluation_on_explicit_full_channel_vectors():
+    """Same draws (same seed): the rank-one shortcut equals |sum_s hbar^T w|^2 etc. literally."""
+    rng = np.random.default_rng(3)
+    csi = random_csi(rng, 3, 4, 2, 3, scale="realistic", zeta2=0.7)
+    w = _random_weights(rng, csi, 2.0)
+    n = 400
+    fast = rate_mc(csi, w, n, np.random.default_rng(99))
+    h = sample_channels(csi, n, np.random.default_rng(99))  # (n, S, K, N_T) hbar_{s,k}
+    direct = np.zeros(4)
+    for k in range(4):
+        signal = np.abs(sum(h[:, s, k, :] @ w[s, :, k] for s in range(3))) ** 2
+        interference = sum(
+            np.abs(h[:, s, k, :] @ w[s, :, i]) ** 2 for s in range(3) for i in range(4) if i != k
+        )
+        direct[k] = np.mean(np.log2(1 + signal / (interference + csi.sigma2[k])))
+    np.testing.assert_allclose(fast, direct, rtol=MACHINE_REL)
+
+
+def test_rate_mc_single_link_matches_rician_integral():
+    """S = K = 1: |g|^2 = gamma / (2 (kappa + 1)) X with X ~ noncentral chi2(2, 2 kappa), so
+    E{R} = E{log2(1 + snr X)} by quadrature; the Monte Carlo mean is within 5 standard errors."""
+    rng = np.random.default_rng(4)
+    kappa, zeta2 = 2.0, 0.8  # the phase error must not matter for a single link
+    csi = random_csi(rng, 1, 1, 2, 2, kappa=kappa, zeta2=zeta2)
+    w = _random_weights(rng, csi, 1.0)
+    t2 = abs(csi.steering[0, 0] @ w[0, :, 0]) ** 2
+    snr = csi.gamma[0, 0] * t2 / (2 * (kappa + 1) * csi.sigma2[0])
+    dist = stats.ncx2(2, 2 * kappa)
+    mean = integrate.quad(lambda x: np.log2(1 + snr * x) * dist.pdf(x), 0, np.inf)[0]
+    second = integrate.quad(lambda x: np.log2(1 + snr * x) ** 2 * dist.pdf(x), 0, np.inf)[0]
+    n = 200_000
+    five_se = 5 * np.sqrt(second - mean**2) / np.sqrt(n)
+    assert abs(rate_mc(csi, w, n, np.random.default_rng(5))[0] - mean) < five_se
+
+
+def test_rate_mc_is_deterministic_rbar_without_scattering_or_phase_error():
+    """kappa = inf, zeta2 = 0: hbar = E{hbar}, every draw gives exactly Rbar_k of (13)."""
+    rng = np.random.default_rng(6)
+    csi = random_csi(rng, 3, 4, 2, 2, scale="realistic", kappa=np.inf, zeta2=0.0)
+    w = _random_weights(rng, csi, 1.0)
+    np.testing.assert_allclose(rate_mc(csi, w, 5, rng), rate_ap1(csi, w), rtol=1e-11)
+
+
+def test_rbar_tracks_r_e_better_than_rap2_for_jomwmmse():
+    """Fig. 5: R_AP1 stays close to R_E, R_AP2 deviates further (zeta2 = 0.5)."""
+    csi = random_csi(
+        np.random.default_rng(7), 3, 8, 3, 3, scale="realistic", kappa=10**2.5, zeta2=0.5
+    )
+    w = precode("ms-jomwmmse", csi, 3.0).weights
+    rep = evaluate_rates(csi, w, n_samples=4000, rng=np.random.default_rng(8))
+    assert abs(rep.sum_r_ap1 - rep.sum_r_e) < abs(rep.sum_r_ap2 - rep.sum_r_e)
+
+
+def test_evaluate_rates_bundles_the_three_rates_and_power_used():
+    rng = np.random.default_rng(9)
+    csi = random_csi(rng, 2, 3, 2, 2)
+    w = _random_weights(rng, csi, 1.5)
+    rep = evaluate_rates(csi, w, n_samples=300, rng=np.random.default_rng(10))
+    np.testing.assert_array_equal(rep.r_e, rate_mc(csi, w, 300, np.random.default_rng(10)))
+    np.testing.assert_array_equal(rep.r_ap1, rate_ap1(csi, w))
+    np.testing.assert_array_equal(rep.r_ap2, rate_ap2(csi, w))
+    np.testing.assert_allclose(rep.power_used_w, [1.5, 1.5], rtol=MACHINE_REL)
+    assert rep.sum_r_e == pytest.approx(np.sum(rep.r_e))
+    assert rep.sum_r_ap1 == pytest.approx(np.sum(rep.r_ap1))
+    assert rep.sum_r_ap2 == pytest.approx(np.sum(rep.r_ap2))
+    assert rep.r_e.shape == rep.r_ap1.shape == rep.r_ap2.shape == (3,)
+
+
+def test_rates_reject_bad_inputs():
+    rng = np.random.default_rng(11)
+    csi = random_csi(rng, 2, 3, 2, 2)
+    w = _random_weights(rng, csi, 1.0)
+    with pytest.raises(ValueError, match=r"weights must have shape \(S, N_T, K\) = \(2, 4, 3\)"):
+        rate_ap1(csi, w[:, :, :2])
+    bad = w.copy()
+    bad[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="weights contains NaN"):
+        rate_ap2(csi, bad)
+    with pytest.raises(ValueError, match="n_samples"):
+        rate_mc(csi, w, 0, rng)
+    with pytest.raises(TypeError, match="rng"):
+        evaluate_rates(csi, w, rng=123)
+    with pytest.raises(TypeError, match="StatisticalCSI"):
+        rate_ap1({"gamma": 1}, w)
