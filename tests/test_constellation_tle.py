@@ -1,0 +1,124 @@
+"""TLE reading and writing: round trip, shipped sample, two/three-line sets, malformed lines."""
+
+import numpy as np
+import pytest
+from sgp4 import exporter
+
+from constellation import (
+    TLEFormatError,
+    WalkerDelta,
+    data_path,
+    epochs,
+    format_tle,
+    read_tle,
+    tle_lines,
+    write_tle,
+)
+from constellation.tle import tle_checksum
+
+# TLE text keeps angles to 1e-4 deg: half a step is 5e-5 deg = 6.1 m on a 6978 km orbit, for each
+# of mean anomaly, node and inclination; the epoch (exact here) and mean motion (1e-8 rev/day,
+# < 1 cm/day) add nothing visible. Twelve metres bounds the combination.
+TLE_ROUNDING_M = 12.0
+SHIPPED = "walker_53deg_1680_28_1_600km.tle"
+
+ISS_NAME = "ISS (ZARYA)"
+ISS_L1 = "1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927"
+ISS_L2 = "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537"
+
+
+@pytest.fixture(scope="module")
+def shell():
+    return WalkerDelta().build()
+
+
+def test_round_trip_positions_agree_to_text_rounding(shell, tmp_path):
+    path = tmp_path / "shell.tle"
+    write_tle(shell, path)
+    back = read_tle(path)
+    assert back.names == shell.names
+    t = epochs("2025-01-01T00:00:00Z", 86400.0, 3 * 3600.0)
+    pos, _ = shell.propagate(t)
+    pos_back, _ = back.propagate(t)
+    err = np.linalg.norm(pos - pos_back, axis=-1)
+    assert err.max() < TLE_ROUNDING_M
+    assert err.max() > 0.1  # the text really is rounded: not a trivially identical object
+
+
+def test_shipped_sample_is_the_default_walker_shell(shell):
+    path = data_path("tle", SHIPPED)
+    assert path.stat().st_size < 300_000
+    shipped = read_tle(path)
+    assert shipped.names == shell.names
+    pos, _ = shipped.propagate(epochs("2025-01-01T12:00:00Z", 0.0, 1.0))
+    ref, _ = shell.propagate(epochs("2025-01-01T12:00:00Z", 0.0, 1.0))
+    assert np.linalg.norm(pos - ref, axis=-1).max() < TLE_ROUNDING_M
+
+
+def test_line2_matches_sgp4_exporter_and_line1_parses_to_same_elements(shell):
+    sat = shell.satrecs[123]
+    line1, line2 = tle_lines(sat)
+    ref1, ref2 = exporter.export_tle(sat)
+    assert line2 == ref2
+    assert len(line1) == len(line2) == 69
+    # sgp4 writes a zero B* as "00000+0", we write "00000-0": both mean 0, all else identical.
+    assert line1[:53] == ref1[:53] and line1[62:68] == ref1[62:68]
+
+
+def test_known_iss_lines_checksums_and_fields():
+    assert tle_checksum(ISS_L1) == 7 and tle_checksum(ISS_L2) == 7
+    const = read_tle(f"{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n")
+    assert const.names == (ISS_NAME,)
+    sat = const.satrecs[0]
+    assert np.degrees(sat.inclo) == pytest.approx(51.6416, abs=1e-12)
+    assert sat.bstar == pytest.approx(-0.11606e-4, rel=1e-12)
+    # Writing it back reproduces the published lines except the element-set number columns.
+    line1, line2 = tle_lines(sat)
+    assert line2[:63] == ISS_L2[:63]
+    assert line1[:64] == ISS_L1[:64]
+
+
+def test_two_line_and_space_track_three_line_sets_are_read():
+    two = read_tle(f"{ISS_L1}\n\n{ISS_L2}\n")
+    assert two.names == ("25544",)
+    three = read_tle(f"0 {ISS_NAME}\r\n{ISS_L1}\r\n{ISS_L2}\r\n")
+    assert three.names == (ISS_NAME,)
+
+
+def _replace(line: str, col: int, text: str) -> str:
+    return line[:col] + text + line[col + len(text):]
+
+
+def _resum(line: str) -> str:
+    """The line with a recomputed checksum, so that only the intended defect remains."""
+    return line[:68] + str(tle_checksum(line))
+
+
+@pytest.mark.parametrize(
+    ("text", "line_number", "reason"),
+    [
+        (f"{ISS_NAME}\n{ISS_L1[:-1]}\n{ISS_L2}\n", 2, "69 characters"),
+        (f"{ISS_NAME}\n{ISS_L1}\n{_replace(ISS_L2, 68, '0')}\n", 3, "checksum"),
+        (f"{ISS_NAME}\n{ISS_L1}\n{_resum(_replace(ISS_L2, 9, 'x'))}\n", 3, "inclination"),
+        (f"{ISS_NAME}\n{ISS_L1}\n{_resum(_replace(ISS_L2, 2, '25545'))}\n", 3, "catalogue number"),
+        (f"{ISS_NAME}\n{ISS_L2}\n{ISS_L1}\n", 2, "expected line 1"),
+        (f"{ISS_NAME}\n{ISS_L1}\n", 2, "missing its line 2"),
+        (f"{ISS_L2}\n{ISS_L1}\n", 1, "without its line 1"),
+        (f"{ISS_NAME}\n", 1, "not followed"),
+        (f"{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n", 4, "repeats"),
+        ("\n\n", 1, "no element set"),
+    ],
+)
+def test_malformed_tle_raises_tle_format_error_naming_the_line(text, line_number, reason):
+    with pytest.raises(TLEFormatError, match=reason) as info:
+        read_tle(text)
+    assert info.value.line_number == line_number
+    assert f"TLE line {line_number}" in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_format_tle_is_three_lines_per_satellite(shell):
+    text = format_tle(shell.subset([0, 61]))
+    lines = text.splitlines()
+    assert lines[0] == "WALKER-P00-S00" and lines[3] == "WALKER-P01-S01"
+    assert all(len(line) == 69 for i, line in enumerate(lines) if i % 3)
