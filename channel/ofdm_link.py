@@ -251,8 +251,8 @@ def simulate_drop(
         adv, nu, gain = _link_parameters(timing, errors, g, a, tau_bar, nu_bar)
         delay = adv * numerology.sample_rate_hz
         nsym = numerology.symbol_len
-        q_lo = int(np.floor(delay.min() / nsym))
-        q_hi = int(np.floor(delay.max() / nsym)) + m
+        q_lo = min(int(np.floor(delay.min() / nsym)), 0)  # the known symbols 0..M-1 included
+        q_hi = max(int(np.floor(delay.max() / nsym)), 0) + m
         pool = qam_symbols(modulation, (k_n, q_hi - q_lo + 1, numerology.n_subcarriers), rng_b)
         shape = (k_n, m * nsym)
         noise = sigma[:, None] * (rng_b.standard_normal(shape) + 1j * rng_b.standard_normal(shape))
