@@ -548,25 +548,24 @@ def _reused_rows(
     step,
     g0,
 ) -> list[dict]:
-    """Rows of mode "reused": step-0 satellites and precoders on the geometry of this step."""
+    """Rows of mode "reused": step-0 satellites and precoders on the geometry of this step.
+
+    ``valid`` says whether every link of the step-0 set is still above the elevation mask;
+    rates are computed as long as the channel model accepts the geometry (all links above the
+    horizon) and are NaN beyond that.
+    """
     t0 = time.perf_counter()
-    try:
-        g = g0 if step == 0 else geometry_at(epoch, sat_index=set0)
-        valid = True
-    except ValueError:  # a step-0 satellite is no longer usable from every UT
-        g, valid = None, False
+    g = g0 if step == 0 else geometry_at(epoch, sat_index=set0)
     t_geo = time.perf_counter() - t0
+    valid = bool(g.all_visible(math.radians(config.drop.min_elevation_deg)))
+    t0 = time.perf_counter()
+    csi = csi_of(g) if np.min(g.elevation_rad) > 0.0 else None  # None: a link below the horizon
+    t_ch = time.perf_counter() - t0
     rows = []
-    csi, t_ch = None, 0.0
-    if valid:
-        t0 = time.perf_counter()
-        csi = csi_of(g)
-        t_ch = time.perf_counter() - t0
     for scheme in config.precoding.schemes:
-        result = reused.get(scheme)
-        if result is None:  # step 0 had no geometry (cannot happen: the drop was found at it)
-            continue
-        extra = {
+        result = reused[scheme]
+        row = {
+            **common,
             "sat_set": _set_str(set0),
             "set_changed": changed,
             "n_satellites": len(set0),
@@ -574,41 +573,26 @@ def _reused_rows(
             "time_channel_s": t_ch,
             "time_precoding_s": 0.0,
             "n_iterations": int(result.n_iterations),
+            "mode": "reused",
+            "scheme": scheme,
+            "min_elevation_deg": float(np.degrees(np.min(g.elevation_rad))),
+            "valid": valid,
         }
-        if valid:
+        if csi is not None:
             rates, t_eval = _rates(csi, result.weights, config, mc_seed)
-            rows.append(
-                {
-                    **common,
-                    **extra,
-                    "mode": "reused",
-                    "scheme": scheme,
-                    **rates,
-                    "min_elevation_deg": float(np.degrees(np.min(g.elevation_rad))),
-                    "valid": True,
-                    "zeta2": float(np.mean(csi.zeta2)),
-                    "time_evaluation_s": t_eval,
-                }
-            )
+            row.update(rates, zeta2=float(np.mean(csi.zeta2)), time_evaluation_s=t_eval)
         else:
             nan = math.nan
-            rows.append(
-                {
-                    **common,
-                    **extra,
-                    "mode": "reused",
-                    "scheme": scheme,
-                    "r_e": nan,
-                    "r_ap1": nan,
-                    "r_ap2": nan,
-                    "power_used_max_w": nan,
-                    "power_used_max_dbm": nan,
-                    "min_elevation_deg": nan,
-                    "valid": False,
-                    "zeta2": config.channel.zeta2,
-                    "time_evaluation_s": 0.0,
-                }
+            row.update(
+                r_e=nan,
+                r_ap1=nan,
+                r_ap2=nan,
+                power_used_max_w=nan,
+                power_used_max_dbm=nan,
+                zeta2=nan,
+                time_evaluation_s=0.0,
             )
+        rows.append(row)
     return rows
 
 

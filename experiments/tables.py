@@ -37,7 +37,9 @@ kind = "timeline"
     sat_set (str)           comma-separated satellite indices of the set that transmits
     set_changed (bool)      the nearest-S set differs from the previous step's
     min_elevation_deg (float64)  lowest elevation over the transmitting set and the UTs
-    valid (bool)            False when a reused satellite is no longer usable (rates are NaN)
+    valid (bool)            every link of the transmitting set is above the elevation mask
+                            (always True when recomputed); reused rates stay computed while all
+                            links are above the horizon, NaN beyond
 
 Skipped drops (``skipped.parquet``): run_id, drop, attempt, seed, step (int64, -1 if none),
 epoch_utc, reason (str).
