@@ -31,6 +31,7 @@ noise of variance sigma2 per sample has power sigma2 per subcarrier.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -216,6 +217,20 @@ def window_overlap_correlation(delta_tau_s: np.ndarray, numerology: OfdmNumerolo
     return np.clip(1.0 - excess / n, 0.0, 1.0)
 
 
+@functools.lru_cache(maxsize=16)
+def _read_index(n: int, ncp: int, m: int) -> np.ndarray:
+    """(N_sym, M N_sym) int: for offset ``start``, where receive sample p sits in the IFFTs.
+
+    p reads transmit position u = start + p (plus the fractional part) inside symbol
+    u // N_sym, at data index (u mod N_sym - N_cp) mod N (the CP is the cyclic extension).
+    """
+    nsym = n + ncp
+    u = np.arange(nsym)[:, None] + np.arange(m * nsym)[None, :]
+    idx = (u // nsym) * n + (u % nsym - ncp) % n
+    idx.setflags(write=False)
+    return idx
+
+
 def link_waveforms(
     pool: np.ndarray,
     row: np.ndarray,
@@ -258,13 +273,12 @@ def link_waveforms(
     symbols = pool[np.asarray(row)[..., None], first[..., None] + np.arange(m + 1)]
     bins = numerology.bins
     ramp = np.exp(2j * np.pi / n * frac[..., None] * bins)  # fractional delay, exact
+    neg = bins.size // 2  # bins[:neg] < 0 go to the end of the FFT grid, bins[neg:] >= 0 first
     grid = np.zeros((*symbols.shape[:-1], n), dtype=complex)
-    grid[..., bins % n] = symbols * ramp[..., None, :]
+    grid[..., : bins.size - neg] = symbols[..., neg:] * ramp[..., None, neg:]
+    grid[..., n - neg :] = symbols[..., :neg] * ramp[..., None, :neg]
     z = np.fft.ifft(grid, axis=-1, norm="ortho").reshape(*grid.shape[:-2], (m + 1) * n)
-    # receive sample p reads transmit position u = start + p (+ frac) inside symbol u // N_sym,
-    # at data index (u mod N_sym - N_cp) mod N of its IFFT (the CP is the cyclic extension).
-    u = start[..., None] + np.arange(m * nsym)
-    idx = (u // nsym) * n + (u % nsym - ncp) % n
+    idx = _read_index(n, ncp, m)[start]
     out = np.take_along_axis(z, idx, axis=-1).reshape(*delay.shape, m, nsym)
     cycles = np.asarray(doppler_hz, dtype=float)[..., None] / numerology.sample_rate_hz
     within = np.exp(2j * np.pi * cycles * (np.arange(nsym) - (ncp - numerology.backoff)))

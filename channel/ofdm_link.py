@@ -224,7 +224,7 @@ def simulate_drop(
     modulation: str = "qpsk",
     isi: str = "model",
     track_common_phase: bool = True,
-    max_links_per_chunk: int = 4096,
+    max_links_per_chunk: int = 2048,
 ) -> WaveformMeasurement:
     """Simulate B blocks of M CP-OFDM symbols of one drop and measure per-UT powers.
 
