@@ -142,3 +142,28 @@ def test_cli_bad_option_value_exits_2(tmp_path, capsys):
 def test_cli_missing_config_file_exits_2(tmp_path, capsys):
     assert main(["run", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "r")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command", [None, "run", "fig2", "fig3", "fig4", "fig5", "fig6", "timeline", "plot"]
+)
+def test_help_of_every_subcommand(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"] if command else ["--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    if command is None:
+        for name in ("run", "fig2", "fig3", "fig4", "fig5", "fig6", "timeline", "plot"):
+            assert f"    {name}" in text
+    elif command != "plot":
+        for option in (
+            "--drops",
+            "--workers",
+            "--seed",
+            "--set",
+            "--resume",
+            "--scheduler",
+            "--quick",
+            "--out",
+        ):
+            assert option in text

@@ -173,16 +173,13 @@ def test_one_and_two_workers_give_the_same_table(fig3, tmp_path):
 
 
 def test_dask_cluster_gives_the_process_pool_table(fig3, tmp_path):
+    """``coopsat fig3 --scheduler ADDRESS`` on a local 2-process Dask cluster."""
     distributed = pytest.importorskip("distributed")
     _, serial = fig3
-    cfg = load_config(TINY, presets=("fig3",))
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        table = run_experiment(cfg, tmp_path, executor=client.get_executor()).table
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        table = _cli("fig3", tmp_path, "--scheduler", cluster.scheduler_address)
     _same(serial, table)
 
 
