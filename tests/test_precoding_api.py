@@ -51,6 +51,22 @@ def test_history_starts_at_the_initialiser_and_ends_at_the_output(csi, scheme):
     assert precode(scheme, csi, power).history == ()
 
 
+@pytest.mark.parametrize(
+    "regime",
+    [{"kappa": 0.0}, {"kappa": np.inf, "zeta2": 0.0}, {"zeta2": 40.0}],
+    ids=["rayleigh", "pure-los", "huge-phase-error"],
+)
+@pytest.mark.parametrize(("n_sat", "n_users"), [(1, 1), (2, 9), (3, 4)])
+def test_every_scheme_stays_finite_in_degenerate_regimes(regime, n_sat, n_users):
+    csi = random_csi(np.random.default_rng(0), n_sat, n_users, 2, 2, scale="realistic", **regime)
+    for scheme in SCHEMES:
+        w = precode(scheme, csi, 1.0).weights
+        rep = evaluate_rates(csi, w, n_samples=50, rng=np.random.default_rng(1))
+        for rates in (rep.r_e, rep.r_ap1, rep.r_ap2):
+            assert np.all(np.isfinite(rates)) and np.all(rates >= 0.0), scheme
+        assert np.all(rep.power_used_w <= 1.0 + POWER_REL), scheme
+
+
 def test_scalar_power_is_broadcast(csi):
     a = precode("ms-jomwmmse", csi, 1.0).weights
     b = precode("ms-jomwmmse", csi, np.ones(3)).weights

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from channel.csi import StatisticalCSI
 from precoding.structure import link_powers, steering_projections
 from precoding.subspace import SteeringSubspace
 from tests.oracle_precoding import (
@@ -19,12 +18,6 @@ from tests.oracle_precoding import (
 )
 
 MACHINE_REL = 1e-12  # relative agreement of two exact evaluations in double precision
-
-
-def _with(csi: StatisticalCSI, **fields) -> StatisticalCSI:
-    values = {n: getattr(csi, n) for n in ("gamma", "kappa", "zeta2", "steering", "sigma2")}
-    values.update({k: np.broadcast_to(v, np.shape(csi.gamma)) for k, v in fields.items()})
-    return StatisticalCSI(**values)
 
 
 @pytest.mark.parametrize("scale", ["unit", "realistic"])
