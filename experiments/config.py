@@ -212,12 +212,26 @@ class DropConfig(_Section):
     min_elevation_deg: float = _spec(
         10.0, "float", "0 <= min_elevation_deg < 90", _between(0, 90, hi_open=True)
     )
+    centre_lat_deg: float | None = _spec(
+        None, "opt_float", "none (random, uniform by area) or -90..90 deg", _between(-90, 90)
+    )
+    centre_lon_deg: float | None = _spec(
+        None, "opt_float", "none (random) or -180..360 deg", _between(-180, 360)
+    )
     epoch_spread_s: float = _spec(
         0.0,
         "float",
         "0 <= epoch_spread_s <= 1e8 (each drop's epoch is uniform in [epoch, epoch + spread))",
         _between(0, 1e8),
     )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if (self.centre_lat_deg is None) != (self.centre_lon_deg is None):
+            raise ConfigError(
+                f"config keys drop.centre_lat_deg = {self.centre_lat_deg!r} and "
+                f"drop.centre_lon_deg = {self.centre_lon_deg!r}: give both or neither"
+            )
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,8 @@ def _find_drop(config: ExperimentConfig, drop: int, n_satellites: int, skipped: 
                 radius_m=config.drop.radius_m,
                 min_elevation_deg=config.drop.min_elevation_deg,
                 carrier_hz=config.channel.carrier_hz,
+                centre_lat_deg=config.drop.centre_lat_deg,
+                centre_lon_deg=config.drop.centre_lon_deg,
             )
         except constellation.NotEnoughSatellitesError as exc:
             skipped.append(

@@ -208,3 +208,45 @@ def test_kill_9_then_resume_gives_the_uninterrupted_table(fig3, tmp_path):
     resumed = run_experiment(cfg, out, executor=SerialExecutor(), resume=True)
     assert resumed.n_computed_drops == 1
     _same(full, resumed.table)
+
+
+def test_drops_without_enough_satellites_are_recorded_not_padded(tmp_path):
+    """S = 60 is never visible from a 300 km disc: every attempt is a skipped record."""
+    assert (
+        main(
+            [
+                "fig3",
+                "--config",
+                TINY,
+                "--out",
+                str(tmp_path),
+                "--workers",
+                "1",
+                "--quiet",
+                "--set",
+                "drop.n_satellites=60",
+                "--set",
+                "run.max_attempts=2",
+            ]
+        )
+        == 0
+    )
+    table = read_table(tmp_path / "table.parquet")
+    skipped = read_table(tmp_path / "skipped.parquet")
+    assert table.empty and list(table.columns) == SCHEMAS["sweep"].names
+    assert sorted(zip(skipped["drop"], skipped["attempt"], strict=True)) == [
+        (0, 0),
+        (0, 1),
+        (1, 0),
+        (1, 1),
+    ]
+    assert skipped["reason"].str.contains("n_satellites = 60 needed").all()
+    assert {c: str(t) for c, t in skipped.dtypes.items()} == pandas_dtypes("skipped")
+
+
+def test_a_fixed_coverage_centre_is_used_by_every_drop(tmp_path):
+    table = _cli(
+        "fig2", tmp_path, "--set", "drop.centre_lat_deg=48.1", "--set", "drop.centre_lon_deg=11.6"
+    )
+    np.testing.assert_allclose(table["centre_lat_deg"], 48.1, rtol=1e-12)
+    np.testing.assert_allclose(table["centre_lon_deg"], 11.6, rtol=1e-12)
