@@ -109,7 +109,15 @@ def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None
         ax.set_xlabel(X_LABELS.get(x, x))
         ax.set_ylabel(SUM_RATE)
         ax.grid(True, linewidth=0.3, alpha=0.6)
-        ax.legend(loc="best", frameon=False)
+        ax.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=3,
+            frameon=False,
+            fontsize=FONT_PT - 2,
+            columnspacing=1.0,
+            handlelength=2.5,
+        )
         if title:
             ax.set_title(title, fontsize=FONT_PT)
         return save(fig, base)
