@@ -20,7 +20,8 @@ import numpy as np
 
 from channel.csi import StatisticalCSI
 from channel.sampler import sample_link_gains
-from precoding._checks import check_csi, check_weights
+from precoding._checks import check_csi, check_power, check_weights
+from precoding.power import scale_per_satellite
 from precoding.structure import link_powers, steering_projections
 
 _LN2 = np.log(2.0)
@@ -88,8 +89,17 @@ def rate_mc(
     """
     csi = check_csi(csi)
     w = check_weights(weights, csi)
+    return _rate_from_gains(csi, w, sample_link_gains(csi, n_samples, _check_rng(rng)))
+
+
+def _check_rng(rng: object) -> np.random.Generator:
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    return rng
+
+
+def _rate_from_gains(csi: StatisticalCSI, w: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Sample mean of R_k over link-gain draws g (n, S, K); (K,) bit/s/Hz."""
     t = steering_projections(np.asarray(csi.steering), w)  # (S, K, K)
     n_users = t.shape[1]
     diag = np.arange(n_users)
@@ -97,7 +107,6 @@ def rate_mc(
     cross = np.abs(t) ** 2
     cross[:, diag, diag] = 0.0
     leak = np.sum(cross, axis=2)  # (S, K): sum_{i != k} |v_{s,k}^T w_{s,i}|^2
-    g = sample_link_gains(csi, n_samples, rng)  # (n, S, K)
     signal = np.abs(np.einsum("nsk,sk->nk", g, own)) ** 2
     interference = np.einsum("nsk,sk->nk", np.abs(g) ** 2, leak)
     sinr = signal / (interference + np.asarray(csi.sigma2, dtype=float))
@@ -126,3 +135,42 @@ def evaluate_rates(
         r_ap2=rate_ap2(csi, weights),
         power_used_w=power_used(check_weights(weights, csi)),
     )
+
+
+def evaluate_history(
+    csi: StatisticalCSI,
+    history: tuple[np.ndarray, ...],
+    power_w: float | np.ndarray,
+    *,
+    n_samples: int = 1000,
+    rng: np.random.Generator,
+    scaled: bool = True,
+) -> tuple[RateReport, ...]:
+    """R_E, R_AP1, R_AP2 of every iterate (Fig. 5), with common random numbers.
+
+    One set of n_samples link-gain draws is shared by all iterates, so the R_E curve over the
+    iterations is not blurred by independent Monte Carlo noise. With scaled=True (default) each
+    iterate is first passed through step 14 (``scale_per_satellite``), i.e. evaluated as the
+    precoder that would be transmitted had the algorithm stopped there; scaled=False evaluates
+    the raw iterates (which meet the per-UT constraint (31), not the per-satellite one).
+
+    Inputs: csi; history of (S, N_T, K) iterates (``PrecodingResult.history``); power_w (S,) W or
+    a scalar. Output: one ``RateReport`` per iterate.
+    """
+    csi = check_csi(csi)
+    power = check_power(power_w, csi.n_satellites)
+    g = sample_link_gains(csi, n_samples, _check_rng(rng))
+    reports = []
+    for iterate in history:  # a handful of iterates; each evaluation is vectorised
+        w = check_weights(iterate, csi, name="history item")
+        if scaled:
+            w = scale_per_satellite(w, power)
+        reports.append(
+            RateReport(
+                r_e=_rate_from_gains(csi, w, g),
+                r_ap1=rate_ap1(csi, w),
+                r_ap2=rate_ap2(csi, w),
+                power_used_w=power_used(w),
+            )
+        )
+    return tuple(reports)

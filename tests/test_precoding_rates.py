@@ -8,7 +8,15 @@ from scipy import integrate, stats
 
 from channel.csi import StatisticalCSI
 from channel.sampler import sample_channels
-from precoding import evaluate_rates, precode, rate_ap1, rate_ap2, rate_mc
+from precoding import (
+    evaluate_history,
+    evaluate_rates,
+    precode,
+    rate_ap1,
+    rate_ap2,
+    rate_mc,
+    scale_per_satellite,
+)
 from tests.oracle_precoding import (
     mse_conventional,
     random_csi,
@@ -137,3 +145,26 @@ def test_rates_reject_bad_inputs():
         evaluate_rates(csi, w, rng=123)
     with pytest.raises(TypeError, match="StatisticalCSI"):
         rate_ap1({"gamma": 1}, w)
+
+
+def test_evaluate_history_uses_common_draws_and_step_14_scaling():
+    csi = random_csi(np.random.default_rng(12), 3, 5, 2, 2, scale="realistic", zeta2=0.5)
+    power = np.array([0.2, 1.0, 1.0])
+    res = precode("ms-jomwmmse", csi, power, record_history=True)
+    reports = evaluate_history(csi, res.history, power, n_samples=300, rng=np.random.default_rng(3))
+    assert len(reports) == res.n_iterations + 1
+    # last iterate after step 14 is the output; same draws as a fresh generator with that seed
+    final = evaluate_rates(csi, res.weights, n_samples=300, rng=np.random.default_rng(3))
+    np.testing.assert_allclose(reports[-1].r_e, final.r_e, rtol=MACHINE_REL)
+    np.testing.assert_allclose(reports[-1].r_ap1, final.r_ap1, rtol=MACHINE_REL)
+    for rep in reports:
+        assert np.all(rep.power_used_w <= power * (1 + MACHINE_REL))
+    # common random numbers: iterate n evaluated alone with the same seed gives the same R_E
+    w1 = scale_per_satellite(res.history[1], power)
+    np.testing.assert_allclose(
+        reports[1].r_e, rate_mc(csi, w1, 300, np.random.default_rng(3)), rtol=MACHINE_REL
+    )
+    raw = evaluate_history(
+        csi, res.history, power, n_samples=10, rng=np.random.default_rng(3), scaled=False
+    )
+    np.testing.assert_allclose(raw[0].r_ap1, rate_ap1(csi, res.history[0]), rtol=MACHINE_REL)
