@@ -11,6 +11,11 @@ and iteration. Each UT then needs a rank-one downdate per satellite (always posi
 because D_s contains b_k gamma_{s,k} y y^H >= b_k |rho|^2 y y^H) and one rank-one update along
 l_k = conj(m_k): Sherman-Morrison twice (Woodbury for the rank-(S+1) correction), all
 vectorised over UTs. Every block of the solution is a multiple of (D_s + mu_k I)^{-1} y_{s,k}.
+
+Accuracy: the downdate 1 - b_k |rho|^2 y^H (D_s + mu_k)^{-1} y loses about log10(SNR) digits
+(SNR = P_k gamma / sigma^2 of the link), as the dense solve does through the condition number of
+Xi_k + mu_k I: fast and dense agree to ~1e-13 at the link budgets of Table I, ~1e-9 for a pure-LoS
+link at 60 dB SNR.
 """
 
 from __future__ import annotations
