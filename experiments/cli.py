@@ -167,11 +167,11 @@ def _run(args: argparse.Namespace) -> int:
             config, out, executor=executor, resume=args.resume, progress=not args.quiet
         )
     n_valid = result.table["drop"].nunique() if len(result.table) else 0
-    print(f"table:   {result.table_path} ({len(result.table)} rows, {n_valid} drops)")
-    print(f"skipped: {result.skipped_path} ({len(result.skipped)} skipped attempts)")
+    print(f"table:   {result.table_path.resolve()} ({len(result.table)} rows, {n_valid} drops)")
+    print(f"skipped: {result.skipped_path.resolve()} ({len(result.skipped)} skipped attempts)")
     if len(result.table):
         figures = plot_table(result.table, config, result.run_dir)
-        print("figure:  " + ", ".join(str(f) for f in figures))
+        print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
         _print_summary(result.table, config, delay_summary)
     return 0
 
@@ -201,7 +201,7 @@ def _plot(args: argparse.Namespace) -> int:
     if not run.table_path.exists():
         raise ConfigError(f"{str(run.path)!r} has no table.parquet (unfinished run? --resume it)")
     figures = plot_table(read_table(run.table_path), run.config, run.path)
-    print("figure:  " + ", ".join(str(f) for f in figures))
+    print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
     return 0
 
 

@@ -254,7 +254,7 @@ def plot_ici(table: pd.DataFrame, out: Path) -> list[Path]:
         label="OFDM, measured",
     )
     ax.set_xlabel(r"Residual Doppler $\bar\nu / \Delta f$")
-    ax.set_ylabel("ICI power / signal power")
+    ax.set_ylabel("ICI power / subcarrier power")
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="upper left")
     paths = _save(fig, out, "waveform_ici")
