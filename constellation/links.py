@@ -61,7 +61,7 @@ def link_geometry(
 
     With ``rho = r_ut - r_sat``, ``d = rho / |rho|`` (satellite -> UT) and the UT's geodetic
     East/North/Up basis (e, n, u):
-    ``elevation = asin(-d . u)``, ``azimuth = atan2(-d . e, -d . n)``,
+    ``elevation = asin(-d . u)``, ``azimuth = atan2(-d . e, -d . n)`` (evaluated as atan2),
     ``range_rate = -d . v_sat`` (the UT is at rest in ITRS), ``delay = |rho| / c``,
     ``doppler = -(f0 / c) range_rate``; in the UPA frame (x, y, z) of ``upa_frame``:
     ``cos(theta_y) = d . y``, ``sin(theta_y) cos(theta_x) = d . x``,
@@ -103,10 +103,12 @@ def link_geometry(
     def dot(a, b):
         return np.einsum("...kj,...kj->...k", a, b)
 
-    sin_el = -dot(d, np.broadcast_to(up, d.shape))
-    elevation = np.arcsin(np.clip(sin_el, -1.0, 1.0))
-    azimuth = np.arctan2(-dot(d, np.broadcast_to(east, d.shape)),
-                         -dot(d, np.broadcast_to(north, d.shape))) % (2.0 * np.pi)
+    # atan2 forms keep full precision near zenith, where asin/acos lose half the digits.
+    d_east = -dot(d, np.broadcast_to(east, d.shape))
+    d_north = -dot(d, np.broadcast_to(north, d.shape))
+    d_up = -dot(d, np.broadcast_to(up, d.shape))
+    elevation = np.arctan2(d_up, np.hypot(d_east, d_north))
+    azimuth = np.arctan2(d_east, d_north) % (2.0 * np.pi)
     range_rate = -np.einsum("...kj,...j->...k", d, v_sat)
     cos_x = np.einsum("...kj,...j->...k", d, x_ax)
     cos_y = np.einsum("...kj,...j->...k", d, y_ax)
@@ -119,7 +121,7 @@ def link_geometry(
         delay_s=rng / SPEED_OF_LIGHT_MPS,
         doppler_hz=-(carrier_hz / SPEED_OF_LIGHT_MPS) * range_rate,
         theta_x_rad=np.arctan2(cos_z, cos_x),
-        theta_y_rad=np.arccos(np.clip(cos_y, -1.0, 1.0)),
+        theta_y_rad=np.arctan2(np.hypot(cos_x, cos_z), cos_y),
         dir_cos_x=cos_x,
         dir_cos_y=cos_y,
         dir_cos_z=cos_z,

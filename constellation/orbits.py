@@ -1,10 +1,11 @@
 """A set of SGP4 satellites and its vectorised propagation to ITRS.
 
 ``Constellation.propagate`` evaluates sgp4's ``SatrecArray`` for all satellites x epochs in one
-C call, then applies one TEME -> ITRS rotation per epoch. The rotation is the one skyfield uses
-for ``EarthSatellite.at(t).frame_xyz_and_velocity(itrs)`` (TEME -> GCRS -> ITRS, built from
-``TEME.rotation_at`` and ``itrs.rotation_at``), so both agree to rounding; the velocity carries
-the Earth-rotation term ``-omega x r`` exactly as skyfield's ``itrs`` frame does.
+C call, then applies one TEME -> ITRS rotation per epoch: the rotation skyfield composes for
+``EarthSatellite.at(t).frame_xyz_and_velocity(itrs)`` (``itrs.rotation_at @ TEME.rotation_at.T``),
+evaluated in its closed form ``R_z(-theta_GMST82)`` (see ``teme_to_itrs_matrix``), so both agree
+to rounding; the velocity carries the Earth-rotation term ``-omega x r`` exactly as skyfield's
+``itrs`` frame does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sgp4.api import SGP4_ERRORS, Satrec, SatrecArray
 from skyfield.framelib import itrs
-from skyfield.sgp4lib import TEME, EarthSatellite
+from skyfield.sgp4lib import TEME, EarthSatellite, theta_GMST1982
 from skyfield.timelib import Time, Timescale
 
 from .constants import EARTH_ROTATION_RAD_PER_S
@@ -114,11 +115,15 @@ class Constellation:
         Output: ``(pos_m, vel_mps)``, each (N, T, 3) for an array Time or (N, 3) for a scalar.
         Satellite-epochs where SGP4 fails (sgp4 error code) are NaN.
         """
-        r_teme, v_teme, _ = self.propagate_teme(time)
-        rot = teme_to_itrs_matrix(time)  # (T, 3, 3)
-        # (T, N, 3) @ (T, 3, 3)^T as one batched matmul, then back to (N, T, 3).
-        pos = np.matmul(r_teme.transpose(1, 0, 2), rot.transpose(0, 2, 1)).transpose(1, 0, 2)
-        vel = np.matmul(v_teme.transpose(1, 0, 2), rot.transpose(0, 2, 1)).transpose(1, 0, 2)
+        whole, fraction = sgp4_julian_dates(time)
+        errors, r_km, v_kmps = self._array.sgp4(np.atleast_1d(whole), np.atleast_1d(fraction))
+        # km -> m folded into the rotation: (T, N, 3) @ (T, 3, 3) as one batched matmul.
+        rot_t = teme_to_itrs_matrix(time).transpose(0, 2, 1) * _KM
+        pos = np.matmul(r_km.transpose(1, 0, 2), rot_t).transpose(1, 0, 2)
+        vel = np.matmul(v_kmps.transpose(1, 0, 2), rot_t).transpose(1, 0, 2)
+        if errors.any():
+            pos[errors != 0] = np.nan
+            vel[errors != 0] = np.nan
         vel[..., 0] += EARTH_ROTATION_RAD_PER_S * pos[..., 1]
         vel[..., 1] -= EARTH_ROTATION_RAD_PER_S * pos[..., 0]
         if np.ndim(time.whole) == 0:
@@ -127,10 +132,31 @@ class Constellation:
 
 
 def teme_to_itrs_matrix(time: Time) -> np.ndarray:
-    """TEME -> ITRS rotation matrices, shape (T, 3, 3) (T = 1 for a scalar ``Time``)."""
-    m = np.einsum("ijt,kjt->tik", _as_stack(itrs.rotation_at(time)),
-                  _as_stack(TEME.rotation_at(time)))
-    return m
+    """TEME -> ITRS rotation matrices, shape (T, 3, 3) (T = 1 for a scalar ``Time``).
+
+    skyfield composes ``itrs.rotation_at(t) @ TEME.rotation_at(t).T`` with
+    ``itrs = R_z(-GAST) M`` and ``TEME = R_z(theta_GMST82 - GAST) M`` (M: precession-nutation):
+    M and GAST cancel, leaving ``R_z(-theta_GMST82)`` (AIAA 2006-6753, TEME -> PEF), times the
+    polar-motion matrix when the timescale has polar offsets loaded. Computing that product
+    directly skips the IAU 2000A nutation series (most of the cost for many epochs).
+    """
+    theta, _ = theta_GMST1982(time.whole, time.ut1_fraction)
+    c, s = np.cos(np.atleast_1d(theta)), np.sin(np.atleast_1d(theta))
+    rot = np.zeros((c.size, 3, 3))
+    rot[:, 0, 0] = c
+    rot[:, 0, 1] = s
+    rot[:, 1, 0] = -s
+    rot[:, 1, 1] = c
+    rot[:, 2, 2] = 1.0
+    if time.ts.polar_motion_table is not None:
+        rot = np.matmul(_as_stack(time.polar_motion_matrix()).transpose(2, 0, 1), rot)
+    return rot
+
+
+def skyfield_teme_to_itrs_matrix(time: Time) -> np.ndarray:
+    """The same rotation as skyfield's frames compose it (reference for tests), (T, 3, 3)."""
+    return np.einsum("ijt,kjt->tik", _as_stack(itrs.rotation_at(time)),
+                     _as_stack(TEME.rotation_at(time)))
 
 
 def _as_stack(matrix: np.ndarray) -> np.ndarray:

@@ -27,6 +27,16 @@ def test_itrs_position_and_velocity_match_skyfield_earth_satellite(sample):
         np.testing.assert_allclose(vel[i], ref_vel.m_per_s.T, rtol=0, atol=ONE_MICROMETRE_PER_S)
 
 
+def test_closed_form_rotation_equals_skyfield_frame_composition():
+    from constellation.orbits import skyfield_teme_to_itrs_matrix, teme_to_itrs_matrix
+
+    t = epochs("2024-06-30T23:00:00Z", 20 * 86400.0, 86400.0 / 3)
+    # 1e-14 rad of rotation is 7e-8 m at the orbit radius.
+    np.testing.assert_allclose(teme_to_itrs_matrix(t), skyfield_teme_to_itrs_matrix(t),
+                               rtol=0, atol=1e-14)
+    assert teme_to_itrs_matrix(t[0]).shape == (1, 3, 3)
+
+
 def test_scalar_time_gives_n_by_3_equal_to_the_array_column(sample):
     t = epochs("2025-01-01T06:00:00Z", 120.0, 60.0)
     pos, vel = sample.propagate(t)
