@@ -161,8 +161,9 @@ def drop_geometry(
     """
     if np.ndim(time.whole) != 0:
         raise ValueError(f"time must be a scalar skyfield Time, got shape {np.shape(time.whole)}")
-    ut_lat = np.atleast_1d(np.asarray(ut_lat_rad, dtype=float))
-    ut_lon = np.atleast_1d(np.asarray(ut_lon_rad, dtype=float))
+    # Copies: the frozen DropGeometry must not alias arrays the caller may change later.
+    ut_lat = np.atleast_1d(np.array(ut_lat_rad, dtype=float))
+    ut_lon = np.atleast_1d(np.array(ut_lon_rad, dtype=float))
     if ut_lat.ndim != 1 or ut_lat.shape != ut_lon.shape or ut_lat.size == 0:
         raise ValueError(
             f"ut_lat_rad and ut_lon_rad must be equal (K,) arrays with K >= 1, got "
@@ -188,7 +189,7 @@ def drop_geometry(
             centre_deg=(math.degrees(centre_lat_rad), math.degrees(centre_lon_rad)),
         )
     else:
-        index = np.asarray(sat_index).reshape(-1)
+        index = np.array(sat_index).reshape(-1)
         if index.size == 0 or not np.issubdtype(index.dtype, np.integer):
             raise ValueError(f"sat_index must be a non-empty integer array, got {sat_index!r}")
         if index.min() < 0 or index.max() >= len(constellation):

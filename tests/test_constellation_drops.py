@@ -213,3 +213,18 @@ def test_drop_geometry_rejects_bad_sets_and_times(shell, epoch):
                       **centre)
     with pytest.raises(ValueError, match="ut_lat_rad"):
         drop_geometry(shell, epoch, np.radians([95.0]), lon, n_satellites=1, **centre)
+
+
+def test_geometry_does_not_alias_caller_arrays(shell, epoch):
+    lat, lon = np.radians([10.0, 10.5]), np.radians([20.0, 20.3])
+    index = np.array([0, 1])
+    g0 = sample_drop(shell, epoch, n_users=2, n_satellites=2, rng=np.random.default_rng(3),
+                     centre_lat_deg=10.0, centre_lon_deg=20.0)
+    index[:] = g0.sat_index
+    g = drop_geometry(shell, epoch, lat, lon, centre_lat_rad=lat[0], centre_lon_rad=lon[0],
+                      sat_index=index)
+    lat[0], index[0] = 0.0, 5
+    assert g.ut_lat_rad[0] == pytest.approx(np.radians(10.0))
+    assert g.sat_index[0] == g0.sat_index[0]
+    with pytest.raises(ValueError):
+        g.elevation_rad[0, 0] = 1.0
