@@ -17,11 +17,15 @@ from precoding import (
     rate_mc,
     scale_per_satellite,
 )
+from precoding.mwmmse import receivers
+from precoding.structure import steering_projections
 from tests.oracle_precoding import (
     mse_conventional,
+    mse_modified,
     random_csi,
     rbar,
     receiver_conventional,
+    receiver_modified,
     stacked,
 )
 
@@ -168,3 +172,58 @@ def test_evaluate_history_uses_common_draws_and_step_14_scaling():
         csi, res.history, power, n_samples=10, rng=np.random.default_rng(3), scaled=False
     )
     np.testing.assert_allclose(raw[0].r_ap1, rate_ap1(csi, res.history[0]), rtol=MACHINE_REL)
+
+
+def test_rate_mc_equals_an_independently_sampled_full_vector_monte_carlo():
+    """Statistical check, not same-draw: hbar_{s,k} = a phi v drawn here from scratch
+    (Rician a with LoS phase pi/4, phi = exp(j N(0, zeta2))), full N_T vectors, signal
+    coherent over satellites and interference incoherent (Remark 1). Two independent Monte
+    Carlo means agree within 5 standard errors of their difference, per UT."""
+    rng = np.random.default_rng(31)
+    csi = random_csi(rng, 3, 4, 2, 3, scale="realistic", kappa=4.0, zeta2=0.6)
+    w = precode("ms-jomwmmse", csi, 2.0).weights
+    n = 20_000
+    fast = rate_mc(csi, w, n, np.random.default_rng(100))
+    draw = np.random.default_rng(200)
+    shape = (n, 3, 4)
+    gamma, kappa = np.asarray(csi.gamma), np.asarray(csi.kappa)
+    los = np.sqrt(gamma * kappa / (kappa + 1)) * np.exp(1j * np.pi / 4)
+    nlos = np.sqrt(gamma / (kappa + 1) / 2) * (
+        draw.standard_normal(shape) + 1j * draw.standard_normal(shape)
+    )
+    phi = np.exp(1j * draw.normal(0.0, np.sqrt(np.asarray(csi.zeta2)), shape))
+    h = ((los + nlos) * phi)[..., None] * np.asarray(csi.steering)[None]  # (n, S, K, N_T)
+    resp = np.einsum("nskt,sti->nski", h, w)  # hbar_{s,k}^T w_{s,i}
+    own = np.einsum("nskk->nsk", resp)
+    signal = np.abs(own.sum(axis=1)) ** 2
+    interference = np.sum(np.abs(resp) ** 2, axis=(1, 3)) - np.sum(np.abs(own) ** 2, axis=1)
+    r = np.log2(1 + signal / (interference + csi.sigma2))  # (n, K)
+    se = r.std(axis=0) / np.sqrt(n)  # both means: same estimator, same n, same error
+    diff = fast - r.mean(axis=0)
+    assert np.all(np.abs(diff) < 5 * np.sqrt(2) * se), (diff, se)
+    # and the test has teeth: dropping the coherent cross-satellite terms moves R_E by far more
+    incoherent = np.log2(1 + np.sum(np.abs(own) ** 2, axis=1) / (interference + csi.sigma2))
+    assert np.all(np.abs(incoherent.mean(0) - r.mean(0)) > 20 * se)
+
+
+@pytest.mark.parametrize("scale", ["unit", "realistic"])
+def test_production_mse_at_the_optimal_receivers_gives_rbar_and_rap2(scale):
+    """Steps 7-8 of the fast path: log2(1 / e~_k) = Rbar_k (13) for the modified MSE at (32),
+    log2(1 / e_k) = R_AP2 for (23) at (39); both against the literal (27) / (23) of the oracle."""
+    rng = np.random.default_rng(32)
+    csi = random_csi(rng, 3, 5, 2, 3, scale=scale, zeta2=0.5)
+    w = _random_weights(rng, csi, 1.0)
+    t = steering_projections(np.asarray(csi.steering), w)
+    mod = receivers(csi, t, modified=True)
+    conv = receivers(csi, t, modified=False)
+    np.testing.assert_allclose(np.log2(1 / mod.mse), rate_ap1(csi, w), rtol=1e-12)
+    np.testing.assert_allclose(np.log2(1 / conv.mse), rate_ap2(csi, w), rtol=1e-12)
+    np.testing.assert_allclose(np.log2(1 / mod.mse), rbar(csi, w), rtol=1e-12)
+    ws = stacked(w)
+    for k in range(5):
+        a = receiver_modified(csi, ws, k)
+        assert mod.mse[k] == pytest.approx(mse_modified(csi, ws, k, a), rel=1e-9)
+        assert mod.receiver_norm2[k] == pytest.approx(np.vdot(a, a).real, rel=1e-12)
+        b = receiver_conventional(csi, ws, k)
+        assert conv.mse[k] == pytest.approx(mse_conventional(csi, ws, k, b), rel=1e-9)
+        assert conv.receiver_norm2[k] == pytest.approx(abs(b) ** 2, rel=1e-12)
