@@ -6,7 +6,9 @@ All three are ``concurrent.futures.Executor``s, so the driver does not know whic
 - :func:`local_pool` is a ``ProcessPoolExecutor`` over ``spawn``-ed workers with one BLAS/OpenMP
   thread each: the thread-count variables are set in the environment the workers are started
   with (threadpoolctl is not a dependency; numpy reads these variables when it is imported, which
-  a spawned worker does after start-up).
+  a spawned worker does after start-up). Each worker watches its parent and exits when the
+  parent dies: a pool worker of a run killed with ``kill -9`` would otherwise wait forever on
+  the task queue (the standard library does not notice the parent's death).
 - :func:`dask_executor` is ``distributed.Client(address).get_executor()``; the workers of a Dask
   cluster are started by whoever runs it, so set the same variables there (``dask worker
   --nthreads 1`` with ``OMP_NUM_THREADS=1``).
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
@@ -48,6 +52,23 @@ def _noop(_: int = 0) -> int:
     return os.getpid()
 
 
+def _exit_with_parent() -> None:
+    """Worker initializer: a daemon thread that ends this process when its parent dies.
+
+    The parent's sentinel (``multiprocessing.parent_process().sentinel``) becomes readable when
+    the parent exits for any reason, SIGKILL included.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not a multiprocessing child: nothing to watch
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="coopsat-parent-watch", daemon=True).start()
+
+
 def blas_threads() -> dict[str, str | None]:
     """The BLAS/OpenMP thread variables of the current process (checked in worker tests)."""
     return {name: os.environ.get(name) for name in BLAS_THREAD_VARS}
@@ -62,7 +83,9 @@ def local_pool(workers: int) -> Iterator[Executor]:
     os.environ.update({name: "1" for name in BLAS_THREAD_VARS})
     try:
         pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_exit_with_parent,
         )
         # start every worker now, while the environment holds the one-thread settings
         list(pool.map(_noop, range(workers)))

@@ -6,8 +6,13 @@ milliseconds; tests/test_experiments_e2e.py runs the same driver on the real pip
 """
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import Executor, Future
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,6 +25,7 @@ from experiments.runner import InjectedFault, chunks, run_experiment
 from experiments.store import ResumeError, RunDir, read_metadata, read_table
 from experiments.tables import SCHEMAS, pandas_dtypes, reproducible_columns
 
+ORPHAN_EXIT_TIMEOUT_S = 10.0  # generous: the watch thread reacts in milliseconds
 SKIP_EVERY = 5  # the synthetic task reports drops 0, 5, 10, ... as skipped on attempt 0
 
 
@@ -224,3 +230,47 @@ def test_process_pool_matches_serial_and_has_one_blas_thread(tmp_path):
         env = pool.submit(blas_threads).result()
     _same(serial.table, pooled.table)
     assert set(env.values()) == {"1"}
+
+
+_KILLED_PARENT = """
+import os, signal, sys
+sys.path.insert(0, {repo!r})
+from experiments.executors import local_pool
+
+with local_pool(2) as pool:
+    pool.submit(os.getpid).result()
+    me = str(os.getpid())
+    kids = [p for p in os.listdir("/proc") if p.isdigit()
+            and open(f"/proc/{{p}}/stat").read().rsplit(")", 1)[1].split()[1] == me]
+    print(" ".join(kids), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie (an exited, unreaped process)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs Linux /proc to find the workers")
+def test_pool_workers_exit_when_the_run_is_killed_9(tmp_path):
+    """Regression: after ``kill -9`` of the driver, its pool workers used to wait forever on
+    the task queue (orphans holding memory); they now exit within a second or so."""
+    script = _KILLED_PARENT.format(repo=str(Path(__file__).resolve().parent.parent))
+    log = tmp_path / "pids.txt"  # a file, not a pipe: orphans would hold a pipe open
+    with log.open("w") as fh:
+        proc = subprocess.run([sys.executable, "-c", script], stdout=fh, timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    pids = [int(p) for p in log.read_text().split()]
+    assert len(pids) >= 2  # the two workers (plus the resource tracker)
+    deadline = time.monotonic() + ORPHAN_EXIT_TIMEOUT_S
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [p for p in pids if _alive(p)]
+    for p in left:  # do not leak them into the rest of the session if the check fails
+        os.kill(p, signal.SIGKILL)
+    assert not left, f"orphaned pool processes still alive: {left}"
