@@ -511,7 +511,41 @@ def load_config(
             )
         values.update(flatten(preset_tables[name]))
     values.update(overrides or {})
+    if values.get("constellation.source") == "tle" and values.get("constellation.tle_path"):
+        values["constellation.tle_path"] = resolve_tle_path(
+            values["constellation.tle_path"], Path(path).parent
+        )
     return build_config(values)
+
+
+def resolve_tle_path(value: Any, config_dir: Path) -> Any:
+    """The absolute path of ``constellation.tle_path``.
+
+    A relative path is looked up next to the config file, then in the working directory, then
+    among the shipped data files (``tle/walker_53deg_1680_28_1_600km.tle``). A file found
+    nowhere is a :class:`ConfigError` naming the places looked at, raised before anything is
+    written. A non-string value is returned unchanged (validation reports its type).
+    """
+    if not isinstance(value, str):
+        return value
+    given = Path(value).expanduser()
+    candidates = [given]
+    if not given.is_absolute():
+        candidates = [config_dir.resolve() / given, Path.cwd() / given]
+    for candidate in candidates:
+        if candidate.is_file():
+            return str(candidate.resolve())
+    if not given.is_absolute():
+        from constellation.resources import data_path
+
+        try:
+            return str(data_path(*given.parts).resolve())
+        except FileNotFoundError:
+            candidates.append(Path("<shipped data>") / given)
+    raise ConfigError(
+        f"config key constellation.tle_path = {value!r}: no such file; allowed: an existing "
+        f"TLE file (looked at {', '.join(str(c) for c in candidates)})"
+    )
 
 
 def preset_names(path: str | Path | None) -> set[str]:

@@ -250,3 +250,38 @@ def test_a_fixed_coverage_centre_is_used_by_every_drop(tmp_path):
     )
     np.testing.assert_allclose(table["centre_lat_deg"], 48.1, rtol=1e-12)
     np.testing.assert_allclose(table["centre_lon_deg"], 11.6, rtol=1e-12)
+
+
+TLE_RATE_RTOL = 1e-4  # the shipped TLE rounds the Walker elements: metres, ~3e-6 in the rates
+
+
+def _tle_config(tmp_path, tle_path):
+    text = Path(TINY).read_text().replace(
+        "[drop]", f'[constellation]\nsource = "tle"\ntle_path = "{tle_path}"\n\n[drop]', 1
+    )
+    path = tmp_path / "tiny_tle.toml"
+    path.write_text(text)
+    return path
+
+
+def test_tle_constellation_reproduces_the_walker_table(fig3, tmp_path):
+    """data/tle/ holds the default Walker shell as TLEs: the same drops, rates within 1e-4."""
+    _, walker = fig3
+    cfg = _tle_config(tmp_path, "tle/walker_53deg_1680_28_1_600km.tle")  # a shipped file
+    out = tmp_path / "out"
+    assert main(["fig3", "--config", str(cfg), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    table = read_table(out / "table.parquet")
+    stored = load_config(cfg, presets=("fig3",)).constellation.tle_path
+    assert Path(stored).is_absolute() and Path(stored).is_file()
+    np.testing.assert_array_equal(table["centre_lat_deg"], walker["centre_lat_deg"])
+    for col in ("r_e", "r_ap1", "r_ap2"):
+        np.testing.assert_allclose(table[col], walker[col], rtol=TLE_RATE_RTOL)
+
+
+def test_missing_tle_file_exits_2_and_writes_nothing(tmp_path, capsys):
+    cfg = _tle_config(tmp_path, "no/such.tle")
+    out = tmp_path / "out"
+    assert main(["fig3", "--config", str(cfg), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "constellation.tle_path = 'no/such.tle'" in err and str(tmp_path) in err
+    assert not out.exists()
