@@ -184,13 +184,38 @@ def _print_summary(table, config, delay_summary) -> None:
             f"P(Delta tau > T_sym = {s['T_sym_s'] * 1e6:.2f} us) = {s['T_sym']:.3f}"
         )
         print(PAPER_STATEMENT)
-    elif config.run.kind in ("sweep", "timeline"):
+    elif config.run.kind == "sweep":
         from experiments.plots import swept_input
 
-        x = swept_input(config) if config.run.kind == "sweep" else "mode"
+        x = swept_input(config)
         means = table.groupby(["scheme", x])["r_e"].mean().unstack(x)
         print("mean sum rate R_E (bit/s/Hz):")
         print(means.round(2).to_string())
+    elif config.run.kind == "timeline":
+        _print_timeline_summary(table)
+
+
+def _print_timeline_summary(table) -> None:
+    from experiments.plots import age_curve, age_summary, set_change_summary
+
+    stepped = table[table["mode"] != "aged"]
+    means = stepped.groupby(["scheme", "mode"])["r_e"].mean().unstack("mode")
+    print("mean sum rate R_E over the timeline (bit/s/Hz):")
+    print(means.round(2).to_string())
+    sets = set_change_summary(table)
+    print(
+        f"cooperative-set changes: {sets['changes']} in {sets['observed_s']:.0f} s of area time"
+        f" (mean time between changes {sets['mean_dwell_s']:.0f} s)"
+    )
+    curve = age_curve(table)
+    if curve.empty:
+        return
+    print("mean R_E (bit/s/Hz) vs age of the statistical CSI (s):")
+    print(curve.pivot(index="scheme", columns="csi_age_s", values="mean").round(1).to_string())
+    summary = age_summary(table)
+    print("CSI age at which R_E falls to 90 % / 50 % of fresh; longest refresh period keeping")
+    print("90 % / 50 % on average (s):")
+    print(summary.set_index("scheme").round(2).to_string())
 
 
 def _plot(args: argparse.Namespace) -> int:

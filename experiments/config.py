@@ -359,6 +359,15 @@ class TimelineSection(_Section):
     duration_s: float = _spec(600.0, "float", "0 <= duration_s <= 86400", _between(0, 86400))
     step_s: float = _spec(10.0, "float", "0 < step_s <= 86400", _between(0, 86400, lo_open=True))
     p_tx_dbm: float = _spec(35.0, "float", "-30 <= p_tx_dbm <= 80", _between(-30, 80))
+    csi_age_s: tuple[float, ...] = _spec(
+        [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0],
+        "floats",
+        "a list of distinct ages 0 < age <= 86400 s (empty: no age study)",
+        lambda v: len(set(v)) == len(v) and _all(_between(0, 86400, lo_open=True))(v),
+    )
+    age_origin_every: int = _spec(
+        6, "int", "1 <= age_origin_every <= 100_000 steps", _between(1, 100_000)
+    )
 
 
 _SECTIONS: dict[str, type[_Section]] = {

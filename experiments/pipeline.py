@@ -410,6 +410,14 @@ def timeline_drop(config: ExperimentConfig, drop: int) -> DropOutcome:
     the drifted geometry. Large-scale parameters: the reused set keeps its step-0 draws
     (``large_scale=``, the held statistical CSI); a recomputed set draws with the drop's channel
     seed at every step. At step 0 both modes are the same computation.
+
+    Age of the statistical CSI (mode "aged"): every ``timeline.age_origin_every`` steps, the
+    precoders recomputed at that step (the origin) are also evaluated at the origin epoch plus
+    each age of ``timeline.csi_age_s`` (log-spaced, sub-second to minutes): the same satellites
+    and held large-scale draws, the geometry (steering vectors, path loss) of the later epoch.
+    This resolves the decay that the step hides (the UT directions seen from a 600 km satellite
+    turn at about v / h = 0.0126 rad/s). ``set_changed`` of an aged row says whether the nearest-S
+    set at the evaluation epoch differs from the origin's set (a handover would be due).
     """
     import channel
     import constellation
@@ -461,6 +469,7 @@ def timeline_drop(config: ExperimentConfig, drop: int) -> DropOutcome:
             **_common(config, drop, found, g0, epoch),
             "step": step,
             "time_s": t_off,
+            "csi_age_s": 0.0,
             "p_tx_dbm": config.timeline.p_tx_dbm,
             "kappa_db": math.nan if config.channel.kappa_db is None else config.channel.kappa_db,
         }
@@ -498,8 +507,10 @@ def timeline_drop(config: ExperimentConfig, drop: int) -> DropOutcome:
                 "time_geometry_s": t_geo,
                 "time_channel_s": t_ch,
             }
+            fresh: dict[str, object] = {}
             for scheme in config.precoding.schemes:
                 result, t_pre = _precode(scheme, csi, p_w, config)
+                fresh[scheme] = result
                 if step == 0:
                     reused[scheme] = result
                 rates, t_eval = _rates(csi, result.weights, config, found.seeds["mc"])
@@ -515,6 +526,8 @@ def timeline_drop(config: ExperimentConfig, drop: int) -> DropOutcome:
                         "time_evaluation_s": t_eval,
                     }
                 )
+            if config.timeline.csi_age_s and step % config.timeline.age_origin_every == 0:
+                rows.extend(_aged_rows(config, common, g, fresh, geometry_at, found, chcfg))
         rows.extend(
             _reused_rows(
                 config,
@@ -559,6 +572,7 @@ def _reused_rows(
     t0 = time.perf_counter()
     g = g0 if step == 0 else geometry_at(epoch, sat_index=set0)
     t_geo = time.perf_counter() - t0
+    common = {**common, "csi_age_s": common["time_s"]}
     valid = bool(g.all_visible(math.radians(config.drop.min_elevation_deg)))
     t0 = time.perf_counter()
     csi = csi_of(g) if np.min(g.elevation_rad) > 0.0 else None  # None: a link below the horizon
@@ -596,6 +610,65 @@ def _reused_rows(
             )
         rows.append(row)
     return rows
+
+
+def _aged_rows(config, common, g_origin, fresh: dict, geometry_at, found, chcfg) -> list[dict]:
+    """Rows of mode "aged": the origin's precoders ``fresh`` evaluated at each CSI age.
+
+    The statistical CSI at age a is that of the origin's satellites at epoch t0 + a, with the
+    origin's large-scale draws held (the same draws the origin's CSI was built from).
+    """
+    import channel
+    import constellation
+
+    held = channel.draw_large_scale(
+        g_origin, chcfg, np.random.default_rng(found.seeds["channel"])
+    )
+    set_origin = np.asarray(g_origin.sat_index)
+    origin_set = frozenset(set_origin.tolist())
+    mask_rad = math.radians(config.drop.min_elevation_deg)
+    rows: list[dict] = []
+    for age in config.timeline.csi_age_s:
+        epoch = common["epoch_utc"] + timedelta(seconds=age)
+        t0 = time.perf_counter()
+        g = geometry_at(epoch, sat_index=set_origin)
+        try:
+            nearest = frozenset(np.asarray(geometry_at(epoch).sat_index).tolist())
+        except constellation.NotEnoughSatellitesError:
+            nearest = frozenset()
+        t_geo = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        above = bool(np.min(g.elevation_rad) > 0.0)
+        csi = channel.statistical_csi(g, chcfg, large_scale=held) if above else None
+        t_ch = time.perf_counter() - t0
+        base = {
+            **common,
+            "epoch_utc": epoch,
+            "time_s": common["time_s"] + age,
+            "csi_age_s": float(age),
+            "mode": "aged",
+            "sat_set": _set_str(set_origin),
+            "set_changed": nearest != origin_set,
+            "n_satellites": len(set_origin),
+            "min_elevation_deg": float(np.degrees(np.min(g.elevation_rad))),
+            "valid": bool(g.all_visible(mask_rad)),
+            "time_geometry_s": t_geo,
+            "time_channel_s": t_ch,
+            "time_precoding_s": 0.0,
+        }
+        for scheme, result in fresh.items():
+            row = {**base, "scheme": scheme, "n_iterations": int(result.n_iterations)}
+            if csi is not None:
+                rates, t_eval = _rates(csi, result.weights, config, found.seeds["mc"])
+                row.update(rates, zeta2=float(np.mean(csi.zeta2)), time_evaluation_s=t_eval)
+            else:
+                row.update(dict.fromkeys(_RATE_KEYS, math.nan), zeta2=math.nan)
+                row["time_evaluation_s"] = 0.0
+            rows.append(row)
+    return rows
+
+
+_RATE_KEYS = ("r_e", "r_ap1", "r_ap2", "power_used_max_w", "power_used_max_dbm")
 
 
 DROP_FUNCTIONS: dict[str, Callable[[ExperimentConfig, int], DropOutcome]] = {

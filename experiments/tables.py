@@ -29,13 +29,20 @@ kind = "delay" (Fig. 2)
     p_exceed (float64)      fraction of (s1 < s2, l != k) pairs with Delta tau > threshold
     n_pairs (int64)
 kind = "timeline"
-    step (int64), time_s (float64)  offset from the first epoch of the area
-    mode (str)              "recomputed" (precoders from the CSI of each epoch) or "reused"
-                            (precoders of step 0 kept while the geometry drifts)
+    step (int64)            step of the time grid (mode "aged": the origin step)
+    time_s (float64)        offset of the epoch the rate is evaluated at from the area's first
+                            epoch (``epoch_utc`` is that epoch)
+    csi_age_s (float64)     age of the statistical CSI the precoders were computed from:
+                            0 (recomputed), time_s (reused), the swept age (aged)
+    mode (str)              "recomputed" (precoders from the CSI of each epoch), "reused"
+                            (precoders of step 0 kept while the geometry drifts) or "aged"
+                            (precoders of an origin step evaluated csi_age_s later, on a log
+                            grid of ages, every timeline.age_origin_every steps)
     scheme, p_tx_dbm, zeta2, kappa_db, r_e, r_ap1, r_ap2, n_iterations, power_used_max_w,
     power_used_max_dbm, time_precoding_s, time_evaluation_s: as for "sweep"
     sat_set (str)           comma-separated satellite indices of the set that transmits
-    set_changed (bool)      the nearest-S set differs from the previous step's
+    set_changed (bool)      the nearest-S set differs from the previous step's (aged: the
+                            nearest-S set at the evaluation epoch differs from the origin's)
     min_elevation_deg (float64)  lowest elevation over the transmitting set and the UTs
     valid (bool)            every link of the transmitting set is above the elevation mask
                             (always True when recomputed); reused rates stay computed while all
@@ -103,6 +110,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             *_COMMON,
             ("step", _I64),
             ("time_s", _F64),
+            ("csi_age_s", _F64),
             ("mode", _STR),
             *_RATES,
             ("sat_set", _STR),
@@ -131,7 +139,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "sweep": ["drop", "point", "scheme"],
     "convergence": ["drop", "point", "scheme", "iteration"],
     "delay": ["drop", "threshold_s", "threshold_label"],
-    "timeline": ["drop", "step", "mode", "scheme"],
+    "timeline": ["drop", "step", "mode", "scheme", "csi_age_s"],
 }
 
 TIMING_COLUMNS = (

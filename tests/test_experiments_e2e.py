@@ -133,12 +133,51 @@ def test_timeline_reused_equals_recomputed_at_the_first_epoch(tmp_path):
     table = _cli("timeline", tmp_path)
     _check_schema(table, "timeline")
     _check_figure(tmp_path, "timeline")
-    assert sorted(table["time_s"].unique()) == [0.0, 20.0, 40.0, 60.0]
-    first = table[table["step"] == 0].set_index(["scheme", "mode"])["r_e"].unstack("mode")
+    stepped = table[table["mode"] != "aged"]
+    assert sorted(stepped["time_s"].unique()) == [0.0, 20.0, 40.0, 60.0]
+    first = stepped[stepped["step"] == 0].set_index(["scheme", "mode"])["r_e"].unstack("mode")
     np.testing.assert_array_equal(first["recomputed"], first["reused"])
-    assert not table.loc[table["step"] == 0, "set_changed"].any()
+    assert not stepped.loc[stepped["step"] == 0, "set_changed"].any()
     rec = table[table["mode"] == "recomputed"]
     assert rec["valid"].all()
+    assert (rec["csi_age_s"] == 0).all()
+    reused = table[table["mode"] == "reused"]
+    np.testing.assert_array_equal(reused["csi_age_s"], reused["time_s"])
+
+
+FRESH_CONTINUITY_RTOL = 1e-4  # 1 ms of drift moves a 4 x 4 beam by ~1e-5 rad: rates by ~1e-6
+
+
+def test_timeline_csi_age_sweep(tmp_path):
+    """Mode "aged" (tiny: ages 1 ms, 1 s, 20 s from origins at steps 0 and 2, 20 s steps).
+
+    Two independent routes to the same number: the origin-0 precoders at age 20 s are the
+    step-0 precoders evaluated at step 1, i.e. the "reused" row of step 1 (computed by another
+    loop, from another geometry call); and at 1 ms the aged rate is the fresh one (continuity).
+    """
+    table = _cli("timeline", tmp_path)
+    cfg = load_config(TINY, presets=("timeline",))
+    aged = table[table["mode"] == "aged"]
+    ages = cfg.timeline.csi_age_s
+    n_origins = len(range(0, len(table["step"].unique()), cfg.timeline.age_origin_every))
+    assert len(aged) == cfg.run.drops * n_origins * len(ages) * len(cfg.precoding.schemes)
+    assert sorted(aged["step"].unique()) == [0, 2]
+    np.testing.assert_allclose(aged["time_s"], aged["step"] * 20.0 + aged["csi_age_s"], rtol=1e-12)
+    key = ["drop", "scheme"]
+    a20 = aged[(aged["step"] == 0) & (aged["csi_age_s"] == 20.0)].set_index(key)
+    r1 = table[(table["mode"] == "reused") & (table["step"] == 1)].set_index(key)
+    for col in ("r_e", "r_ap1", "r_ap2", "min_elevation_deg"):
+        np.testing.assert_array_equal(a20[col], r1.loc[a20.index, col])
+    fresh = table[table["mode"] == "recomputed"].set_index(["drop", "step", "scheme"])
+    first = aged[aged["csi_age_s"] == 0.001].set_index(["drop", "step", "scheme"])
+    for col in ("r_e", "r_ap1"):
+        np.testing.assert_allclose(
+            first[col], fresh.loc[first.index, col], rtol=FRESH_CONTINUITY_RTOL
+        )
+    origin = fresh.loc[aged.set_index(["drop", "step", "scheme"]).index]
+    np.testing.assert_array_equal(aged["sat_set"], origin["sat_set"])
+    np.testing.assert_array_equal(aged["n_iterations"], origin["n_iterations"])
+    assert (tmp_path / "timeline_age.png").stat().st_size > 1000
 
 
 def test_run_subcommand_with_a_config_file(tmp_path):

@@ -20,7 +20,13 @@ from experiments.pipeline import (
     skyfield_time,
     sweep_points,
 )
-from experiments.plots import mean_ci
+from experiments.plots import (
+    age_summary,
+    crossing_age,
+    mean_ci,
+    refresh_average,
+    set_change_summary,
+)
 
 EXACT = 1e-15  # relative: the same float operations on the same inputs
 
@@ -117,3 +123,90 @@ def test_csi_at_equals_the_channel_package_with_the_same_overrides(geometry):
     np.testing.assert_array_equal(sub.gamma, base.gamma[:2])
     np.testing.assert_array_equal(sub.steering, base.steering[:2])
     assert math.isclose(float(np.mean(sub.zeta2)), 0.5)
+
+
+# log-linear interpolation of an exponential between grid ages 2.5x apart: ~6 % off at 90 %
+AGE_INTERP_RTOL = 0.1
+TRAPEZOID_RTOL = 2e-4  # piecewise-linear R on a 1 ms grid vs the closed-form exponential
+
+
+def test_refresh_average_equals_the_closed_form_of_an_exponential_decay():
+    """R(a) = exp(-a / tau): (1 / T) integral_0^T R = (tau / T) (1 - exp(-T / tau))."""
+    tau = 3.0
+    ages = np.linspace(0.0, 60.0, 60_001)
+    periods = np.array([0.0105, 0.5, 2.0, 7.3, 60.0])
+    got = refresh_average(ages, np.exp(-ages / tau), periods)
+    want = tau / periods * (1.0 - np.exp(-periods / tau))
+    np.testing.assert_allclose(got, want, rtol=TRAPEZOID_RTOL)
+    assert np.isnan(refresh_average(ages, np.exp(-ages / tau), [61.0])[0])
+
+
+def test_refresh_average_is_exact_for_piecewise_linear_rates():
+    ages, rates = np.array([0.0, 1.0, 3.0]), np.array([10.0, 8.0, 0.0])
+    # by hand: T = 2: (9 + (8 + 4) / 2) / 2 = 7.5; T = 0.5: (10 + 9) / 2 = 9.5
+    np.testing.assert_allclose(refresh_average(ages, rates, [0.5, 2.0, 3.0]), [9.5, 7.5, 17 / 3])
+
+
+@pytest.mark.parametrize(
+    "ages, periods, field",
+    [
+        ([1.0, 2.0], [1.0], "ages_s"),
+        ([0.0, 2.0, 1.0], [1.0], "ages_s"),
+        ([0.0, 1.0], [0], "periods_s"),
+    ],
+)
+def test_refresh_average_rejects_bad_grids(ages, periods, field):
+    with pytest.raises(ValueError, match=field):
+        refresh_average(ages, np.ones(len(ages)), periods)
+
+
+def test_crossing_age_interpolates_in_log_age():
+    ages = np.array([0.0, 1.0, 10.0, 100.0])
+    ratio = np.array([1.0, 0.95, 0.85, 0.2])
+    # 0.9 is halfway from 0.95 to 0.85: halfway between 1 s and 10 s in log age = sqrt(10) s
+    assert crossing_age(ages, ratio, 0.9) == pytest.approx(math.sqrt(10.0), rel=1e-12)
+    assert crossing_age(ages, ratio, 0.1) != crossing_age(ages, ratio, 0.1)  # NaN: never
+    assert crossing_age([0.0, 2.0], [1.0, 0.0], 0.75) == pytest.approx(0.5, rel=1e-12)
+
+
+def _timeline_rows(rates_by_age, n_drops=2):
+    rows = []
+    for d in range(n_drops):
+        for age, r in rates_by_age.items():
+            mode = "recomputed" if age == 0 else "aged"
+            rows.append(
+                {
+                    "drop": d,
+                    "step": 0,
+                    "mode": mode,
+                    "scheme": "ms-jomwmmse",
+                    "csi_age_s": age,
+                    "time_s": age,
+                    "r_e": r * (1 + 0.01 * d),
+                    "set_changed": False,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_age_summary_reads_the_decay_of_a_known_curve():
+    """R(a) = 100 exp(-a / 4 s) on a log grid: 90 % at 4 ln(1/0.9) = 0.42 s (up to the
+    log-linear interpolation between 0.2 and 0.5 s), 50 % at 4 ln 2 = 2.77 s."""
+    ages = [0.0, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0]
+    table = _timeline_rows({a: 100.0 * math.exp(-a / 4.0) for a in ages})
+    s = age_summary(table).set_index("scheme").loc["ms-jomwmmse"]
+    assert s["r_e_fresh"] == pytest.approx(100.5, rel=1e-12)  # mean of 100 and 101
+    assert s["age_90%_s"] == pytest.approx(4.0 * math.log(1 / 0.9), rel=AGE_INTERP_RTOL)
+    assert s["age_50%_s"] == pytest.approx(4.0 * math.log(2.0), rel=AGE_INTERP_RTOL)
+    # refresh every T keeps (4 / T)(1 - exp(-T / 4)) >= 0.9 up to T = 0.85 s: grid age 0.5 s
+    assert s["refresh_90%_s"] == 0.5 and s["refresh_50%_s"] == 5.0
+
+
+def test_set_change_summary_counts_changes_per_area_time():
+    rows = [
+        {"drop": d, "step": k, "mode": "recomputed", "time_s": 10.0 * k, "set_changed": ch}
+        for d, changes in ((0, [False, True, False, True]), (1, [False, False, False, True]))
+        for k, ch in enumerate(changes)
+    ]
+    s = set_change_summary(pd.DataFrame(rows))
+    assert s == {"changes": 3, "observed_s": 60.0, "mean_dwell_s": 20.0}
