@@ -196,7 +196,14 @@ def plot_delay(table: pd.DataFrame, base: Path) -> list[Path]:
         ax.set_xlabel(r"Threshold $T$ (µs)")
         ax.set_ylabel("Probability")
         ax.grid(True, linewidth=0.3, alpha=0.6)
-        ax.legend(loc="lower left", frameon=False)
+        ax.legend(  # above the axes: the T lines cross the whole plot area
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=2,
+            frameon=False,
+            fontsize=FONT_PT - 2,
+            columnspacing=1.0,
+        )
         return save(fig, base)
 
 

@@ -23,6 +23,7 @@ from experiments.tables import SCHEMAS, pandas_dtypes, reproducible_columns
 TINY = str(data_path("tiny.toml"))
 REPO = Path(__file__).resolve().parent.parent
 POWER_RTOL = 1e-9  # step-14 scaling keeps every satellite at or below P_s up to rounding
+ITERATE_RTOL = 1e-10  # history iterate + step-14 scaling vs the scheme's output: rounding only
 
 
 def _cli(name, out, *extra):
@@ -102,6 +103,29 @@ def test_fig5_has_every_iteration_of_both_joint_schemes(tmp_path):
     assert (per["first"] == 0).all() and (per["last"] == per["n"]).all()
     assert (per["count"] == per["n"] + 1).all()
     assert (per["n"] <= cfg.precoding.max_iter).all()
+
+
+def test_fig5_last_iterate_is_the_transmitted_precoder_of_a_sweep(tmp_path):
+    """Two routes to the final precoder: the convergence run rebuilds it from the recorded
+    history (step-14 scaling applied by experiments.pipeline.iterates), the sweep run uses the
+    scheme's own output. Same drops, power and tolerance: the rates must agree to rounding."""
+    conv = _cli("fig5", tmp_path / "conv")
+    cfg = load_config(TINY, presets=("fig5",))
+    sweep = _cli(
+        "fig3",
+        tmp_path / "sweep",
+        "--set",
+        "precoding.tol=0.0",
+        "--set",
+        "sweep.p_tx_dbm=[35.0]",
+        "--set",
+        f"precoding.schemes={list(cfg.precoding.schemes)!r}".replace("'", '"'),
+    )
+    last = conv[conv["iteration"] == conv["n_iterations"]].set_index(["drop", "scheme"])
+    ref = sweep.set_index(["drop", "scheme"]).loc[last.index]
+    np.testing.assert_array_equal(last["n_iterations"], ref["n_iterations"])
+    for col in ("r_e", "r_ap1", "r_ap2", "power_used_max_w"):
+        np.testing.assert_allclose(last[col], ref[col], rtol=ITERATE_RTOL)
 
 
 def test_fig6_sweeps_the_cooperating_satellites(tmp_path):
