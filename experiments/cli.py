@@ -32,7 +32,7 @@ FIGURES = {
     "fig4": "Fig. 4: average sum rate vs zeta2 (kappa = 25 dB, 35 dBm)",
     "fig5": "Fig. 5: R_E, R_AP1, R_AP2 vs iteration (MS-JoWMMSE, MS-JoMWMMSE)",
     "fig6": "Fig. 6: average sum rate vs the number of cooperative satellites",
-    "timeline": "time-epoch study: precoders reused vs recomputed as the geometry drifts",
+    "timeline": "time-epoch study: reused vs recomputed precoders, rate vs age of the CSI",
 }
 DEFAULT_OUT = Path("results")
 PAPER_STATEMENT = (
