@@ -3,7 +3,9 @@
 Format: NORAD two-line elements (CelesTrak "TLE format" documentation; Vallado et al.,
 AIAA 2006-6753, Appendix), optionally preceded by a name line (three-line sets; a leading
 ``"0 "`` on the name line, as Space-Track writes it, is dropped). Every element line is checked
-(length 69, line number, catalogue number, numeric fields, mod-10 checksum) before sgp4 parses it;
+(length 69, line number, catalogue number, blank separator columns, every numeric field including
+the implied-exponent nddot and B* fields, mod-10 checksum) before sgp4 parses it, because sgp4
+itself silently turns a garbled B* into NaN and a garbled catalogue number into a different one;
 a failure raises ``TLEFormatError`` naming the line number.
 
 Rounding of the text format (what a round trip loses): angles 1e-4 deg (about 6 m along a 600 km
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 
 from sgp4.api import Satrec
@@ -22,6 +25,15 @@ from sgp4.api import Satrec
 from .orbits import Constellation
 
 _TLE_LINE_LENGTH = 69
+# 0-based columns that hold a blank separator in the standard layout, per line.
+_BLANK_COLUMNS = {"1": (8, 17, 32, 43, 52, 61, 63), "2": (7, 16, 25, 33, 42, 51)}
+# Catalogue number: up to five digits (blank-padded) or Alpha-5 (a letter other than I, O,
+# then four digits).
+_CATALOGUE = re.compile(r" *[0-9]+|[A-HJ-NP-Z][0-9]{4}")
+# "Decimal point assumed" fields: sign, five mantissa digits, exponent sign and digit.
+_IMPLIED_EXPONENT = re.compile(r"[ +-][0-9]{5}[ +-][0-9]")
+# Integer fields that may be blank-padded (ephemeris type, element set number, revolution number).
+_BLANK_OR_DIGITS = re.compile(r" *[0-9]*")
 _XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
 
 
@@ -122,6 +134,17 @@ def _check_line(number: int, line: str, which: str) -> None:
         )
     if line[0] != which or line[1] != " ":
         raise TLEFormatError(number, f"expected line {which} of an element set", line)
+    if not _CATALOGUE.fullmatch(line[2:7]):
+        raise TLEFormatError(
+            number, f"catalogue number (columns 3-7) is not 5 digits or Alpha-5: "
+            f"{line[2:7]!r}", line,
+        )
+    for col in _BLANK_COLUMNS[which]:
+        if line[col] != " ":
+            raise TLEFormatError(
+                number, f"column {col + 1} must be blank (fields shifted?), got {line[col]!r}",
+                line,
+            )
     for label, start, stop in _NUMERIC_FIELDS[which]:
         try:
             float(line[start:stop])
@@ -130,9 +153,26 @@ def _check_line(number: int, line: str, which: str) -> None:
                 number, f"{label} (columns {start + 1}-{stop}) is not a number: "
                 f"{line[start:stop]!r}", line,
             ) from None
-    if which == "2" and not line[26:33].strip().isdigit():
-        raise TLEFormatError(number, f"eccentricity (columns 27-33) is not digits: "
-                             f"{line[26:33]!r}", line)
+    if which == "1":
+        for label, start, stop in (("second derivative of mean motion", 44, 52),
+                                   ("B* drag term", 53, 61)):
+            if not _IMPLIED_EXPONENT.fullmatch(line[start:stop]):
+                raise TLEFormatError(
+                    number, f"{label} (columns {start + 1}-{stop}) is not of the form "
+                    f"'+12345-6': {line[start:stop]!r}", line,
+                )
+        integer_fields = (("ephemeris type", 62, 63), ("element set number", 64, 68))
+    else:
+        if not line[26:33].strip().isdigit():
+            raise TLEFormatError(number, f"eccentricity (columns 27-33) is not digits: "
+                                 f"{line[26:33]!r}", line)
+        integer_fields = (("revolution number", 63, 68),)
+    for label, start, stop in integer_fields:
+        if not _BLANK_OR_DIGITS.fullmatch(line[start:stop]):
+            raise TLEFormatError(
+                number, f"{label} (columns {start + 1}-{stop}) is not digits: "
+                f"{line[start:stop]!r}", line,
+            )
     if not line[68].isdigit() or int(line[68]) != tle_checksum(line):
         raise TLEFormatError(
             number, f"checksum {line[68]!r} does not match computed {tle_checksum(line)}", line

@@ -86,6 +86,7 @@ def test_two_line_and_space_track_three_line_sets_are_read():
 
 
 def _replace(line: str, col: int, text: str) -> str:
+    """``line`` with ``text`` written over it from 0-based column ``col``."""
     return line[:col] + text + line[col + len(text):]
 
 
@@ -107,6 +108,18 @@ def _resum(line: str) -> str:
         (f"{ISS_NAME}\n", 1, "not followed"),
         (f"{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n", 4, "repeats"),
         ("\n\n", 1, "no element set"),
+        # sgp4 alone would accept these: B* -> NaN, catalogue '2554x' -> 2554 (regressions).
+        (f"{ISS_NAME}\n{_resum(_replace(ISS_L1, 53, ' ab606-4'))}\n{ISS_L2}\n", 2, "B\\* drag"),
+        (f"{ISS_NAME}\n{_resum(_replace(ISS_L1, 44, ' x0000-0'))}\n{ISS_L2}\n", 2,
+         "second derivative"),
+        (f"{_resum(_replace(ISS_L1, 2, '2554x'))}\n{_resum(_replace(ISS_L2, 2, '2554x'))}\n", 1,
+         "catalogue number \\(columns 3-7\\)"),
+        (f"{ISS_NAME}\n{ISS_L1}\n{_resum(_replace(ISS_L2, 63, 'ab353'))}\n", 3,
+         "revolution number"),
+        (f"{ISS_NAME}\n{_resum(_replace(ISS_L1, 62, 'x'))}\n{ISS_L2}\n", 2, "ephemeris type"),
+        # a field shifted by one column: the separator at column 34 of line 2 is not blank
+        (f"{ISS_NAME}\n{ISS_L1}\n{_resum(ISS_L2[:26] + ' 000670' + ISS_L2[32:])}\n", 3,
+         "column 34 must be blank"),
     ],
 )
 def test_malformed_tle_raises_tle_format_error_naming_the_line(text, line_number, reason):
@@ -115,6 +128,25 @@ def test_malformed_tle_raises_tle_format_error_naming_the_line(text, line_number
     assert info.value.line_number == line_number
     assert f"TLE line {line_number}" in str(info.value)
     assert isinstance(info.value, ValueError)
+
+
+def test_a_file_mixing_two_and_three_line_sets_keeps_order_names_and_elements(shell):
+    w5, w700 = (tle_lines(shell.satrecs[i]) for i in (5, 700))
+    iss2_l1 = _resum(_replace(ISS_L1, 2, "25545"))
+    iss2_l2 = _resum(_replace(ISS_L2, 2, "25545"))
+    text = "\n".join([
+        ISS_L1, ISS_L2,                          # two-line set: named by its catalogue number
+        shell.names[5], *w5,                     # three-line set
+        f"0 {ISS_NAME}", iss2_l1, iss2_l2,       # Space-Track style name line
+        *w700,                                   # two-line set again
+    ]) + "\n"
+    back = read_tle(text)
+    assert back.names == ("25544", "WALKER-P00-S05", ISS_NAME, "00701")
+    assert [s.satnum for s in back.satrecs] == [25544, 6, 25545, 701]
+    for got, i in ((back.satrecs[1], 5), (back.satrecs[3], 700)):
+        assert got.inclo == pytest.approx(shell.satrecs[i].inclo, abs=np.radians(5e-5))
+        assert got.mo == pytest.approx(shell.satrecs[i].mo, abs=np.radians(5e-5))
+    assert back.satrecs[2].bstar == back.satrecs[0].bstar == pytest.approx(-0.11606e-4)
 
 
 def test_format_tle_is_three_lines_per_satellite(shell):
