@@ -87,9 +87,6 @@ class ChannelConfig:
             raise ValueError(
                 f"ChannelConfig.band must be None or one of {BANDS}, got {self.band!r}"
             )
-        if self.scenario == "rural" and self.resolved_band == "ka":
-            raise ValueError("ChannelConfig.scenario 'rural' has no Ka-band K-factor table; "
-                             "use band 's' (carrier below 13 GHz)")
         if self.kappa_db is not None:
             kd = self.kappa_db
             if isinstance(kd, bool) or not isinstance(kd, int | float) or not math.isfinite(kd):

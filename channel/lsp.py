@@ -159,8 +159,8 @@ def k_factor_db(
     """Mean and std (dB) of the LOS Rician K-factor; each output has the elevation's shape.
 
     QuaDRiGa: mu = 22.55 + 7.9 log10(f/GHz) - 11 log10(alpha/rad), std 5.65 dB (continuous in
-    frequency; ``band`` unused). TR 38.811: Tables 6.7.2-1..5 at the S or Ka band (``carrier_hz``
-    unused); no Ka-band rural table is shipped, which raises ValueError.
+    frequency; ``band`` unused). TR 38.811: Tables 6.7.2-* at the S or Ka band (``carrier_hz``
+    unused).
     """
     el = check_elevation_deg(elevation_deg)
     if check_scenario(scenario) == QUADRIGA:
@@ -173,8 +173,6 @@ def k_factor_db(
         mean = mean + p["k_el_coeff_db"] * np.log10(alpha)
         return mean, np.full_like(el, p["k_std_db"])
     band = check_band(band)
-    if band == "ka" and scenario == "rural":
-        raise ValueError("scenario 'rural' has no Ka-band K-factor table; use band 's'")
     grid, mean = _grid("k_factor_los_tr38811.csv", "k_mean_db", band, scenario)
     _, std = _grid("k_factor_los_tr38811.csv", "k_std_db", band, scenario)
     return _interp(el, grid, mean), _interp(el, grid, std)

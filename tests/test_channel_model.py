@@ -118,7 +118,6 @@ def test_statistical_csi_needs_rng_or_matching_held_draws():
         ({"nv": 2.5}, "nv"),
         ({"scenario": "manhattan"}, "scenario"),
         ({"band": "x"}, "band"),
-        ({"scenario": "rural", "band": "ka"}, "scenario"),
         ({"kappa_db": math.nan}, "kappa_db"),
         ({"kappa_db": math.inf}, "kappa_db"),
         ({"zeta2": -0.1}, "zeta2"),
