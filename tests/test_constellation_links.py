@@ -244,3 +244,32 @@ def test_geodetic_round_trip():
     # Independent point: skyfield's WGS84 model.
     ref = wgs84.latlon(30.0, 120.0, elevation_m=-50.0).itrs_xyz.m
     np.testing.assert_allclose(geodetic_to_itrs(lat[3], lon[3], -50.0), ref, atol=1e-6)
+
+
+def test_direction_cosines_against_an_independent_frame_from_the_orbit_normal(shell, state):
+    # DESIGN.md: z toward the Earth's centre, x along the velocity component orthogonal to z,
+    # y = z cross x. Built here from the angular momentum instead: y = -(r x v) / |r x v|,
+    # x = y cross z. A UT ahead on the ground track has d . x > 0; one to the right of the
+    # track (looking along the velocity, i.e. on the side opposite the orbit normal) d . y > 0.
+    rng = np.random.default_rng(19)
+    pos, vel = shell.subset(range(0, 1680, 97)).propagate(utc_time("2025-01-01T04:00:00Z"))
+    lat, lon, _ = itrs_to_geodetic(pos)
+    ut = geodetic_to_itrs(lat[:, None] + rng.uniform(-0.2, 0.2, (len(pos), 30)),
+                          lon[:, None] + rng.uniform(-0.2, 0.2, (len(pos), 30)))
+    for s in range(len(pos)):
+        g = link_geometry(pos[s], vel[s], ut[s], CARRIER_HZ)
+        d = (ut[s] - pos[s]) / np.linalg.norm(ut[s] - pos[s], axis=1, keepdims=True)
+        z = -pos[s] / np.linalg.norm(pos[s])
+        h = np.cross(pos[s], vel[s])
+        y = -h / np.linalg.norm(h)
+        x = np.cross(y, z)
+        np.testing.assert_allclose(g.dir_cos_x, d @ x, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(g.dir_cos_y, d @ y, rtol=0, atol=1e-12)
+    pos0, vel0 = state
+    ahead = ground_track(state, np.array([5.0]))
+    g = link_geometry(pos0, vel0, ahead, CARRIER_HZ)
+    assert g.dir_cos_x[0] > 0.3 and g.doppler_hz[0] > 0
+    right = ellipsoid_point_along(pos0 - 0.1 * np.linalg.norm(pos0) * np.cross(pos0, vel0)
+                                  / np.linalg.norm(np.cross(pos0, vel0)))
+    g = link_geometry(pos0, vel0, right[None, :], CARRIER_HZ)
+    assert g.dir_cos_y[0] > 0.3 and abs(g.dir_cos_x[0]) < 0.05
