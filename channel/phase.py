@@ -85,7 +85,8 @@ def physical_phase_variance(
         raise ValueError(f"subcarrier_index must be an integer >= 0, got {subcarrier_index!r}")
     nu = np.asarray(doppler_hz, dtype=float)
     if not np.all(np.isfinite(nu)):
-        raise ValueError("doppler_hz must be finite (got NaN or inf)")
+        bad = float(nu[~np.isfinite(nu)].ravel()[0])
+        raise ValueError(f"doppler_hz must be finite (Hz), got {bad!r}")
     big_f = f0 + n * df - nu
     return (2.0 * np.pi) ** 2 * (big_f**2 * st**2 + sn**2 * (th**2 + st**2))
 

@@ -26,7 +26,8 @@ def ula_vector(x: np.ndarray, n: int) -> np.ndarray:
     n = _check_size("n", n)
     x = np.asarray(x, dtype=float)
     if not np.all(np.isfinite(x)):
-        raise ValueError("direction cosines must be finite (got NaN or inf)")
+        bad = float(x[~np.isfinite(x)].ravel()[0])
+        raise ValueError(f"direction cosines must be finite, in [-1, 1]; got {bad!r}")
     phase = -np.pi * x[..., None] * np.arange(n)
     return np.exp(1j * phase) / np.sqrt(n)
 
