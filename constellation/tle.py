@@ -64,7 +64,7 @@ def read_tle(path_or_text: str | os.PathLike) -> Constellation:
     if isinstance(path_or_text, os.PathLike) or (
         isinstance(path_or_text, str) and "\n" not in path_or_text
     ):
-        text = Path(path_or_text).read_text(encoding="ascii")
+        text = _decode(Path(path_or_text).read_bytes())
     elif isinstance(path_or_text, str):
         text = path_or_text
     else:
@@ -126,7 +126,26 @@ _NUMERIC_FIELDS = {
 }
 
 
+def _decode(data: bytes) -> str:
+    """UTF-8 text of a TLE file (an optional byte-order mark dropped); a byte sequence that is
+    not UTF-8 is a ``TLEFormatError`` naming its line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TLEFormatError(
+            line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); allowed: ASCII element lines "
+            "and UTF-8 names"
+        ) from None
+
+
 def _check_line(number: int, line: str, which: str) -> None:
+    if not line.isascii():
+        col = next(i for i, ch in enumerate(line) if not ch.isascii())
+        raise TLEFormatError(
+            number, f"non-ASCII character {line[col]!r} at column {col + 1} of line {which}; "
+            "element lines are ASCII", line,
+        )
     if len(line) != _TLE_LINE_LENGTH:
         raise TLEFormatError(
             number, f"expected {_TLE_LINE_LENGTH} characters on line {which}, got {len(line)}",
@@ -181,7 +200,7 @@ def _check_line(number: int, line: str, which: str) -> None:
 
 def write_tle(constellation: Constellation, path: str | os.PathLike) -> None:
     """Write ``constellation`` as three-line element sets (name line, line 1, line 2)."""
-    Path(path).write_text(format_tle(constellation), encoding="ascii")
+    Path(path).write_text(format_tle(constellation), encoding="utf-8")
 
 
 def format_tle(constellation: Constellation) -> str:

@@ -154,3 +154,33 @@ def test_format_tle_is_three_lines_per_satellite(shell):
     lines = text.splitlines()
     assert lines[0] == "WALKER-P00-S00" and lines[3] == "WALKER-P01-S01"
     assert all(len(line) == 69 for i, line in enumerate(lines) if i % 3)
+
+
+def test_utf8_names_and_byte_order_mark_are_read_and_positions_match_ascii(tmp_path):
+    """Catalogue names may be UTF-8 (and files may start with a BOM); elements are unchanged."""
+    plain = read_tle(f"{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n")
+    path = tmp_path / "utf8.tle"
+    name = "STATION \u00c9T\u00c9 \u2013 1"
+    path.write_bytes(f"\ufeff{name}\n{ISS_L1}\n{ISS_L2}\n".encode())
+    sat = read_tle(path)
+    assert sat.names == (name,)
+    t = epochs("2008-09-20T12:00:00Z", 3600.0, 600.0)
+    np.testing.assert_array_equal(sat.propagate(t)[0], plain.propagate(t)[0])
+
+
+def test_bytes_that_are_not_utf8_and_non_ascii_element_lines_name_their_line(tmp_path):
+    path = tmp_path / "latin1.tle"
+    path.write_bytes(f"{ISS_L1}\n{ISS_L2}\n".encode() + b"SAT \xe9\n" + f"{ISS_L1}\n".encode())
+    with pytest.raises(TLEFormatError, match=r"TLE line 3: not UTF-8 text \(byte 0xe9\)") as info:
+        read_tle(path)
+    assert info.value.line_number == 3
+    bad = ISS_L2[:20] + "\u0663" + ISS_L2[21:]  # an Arabic-Indic digit: float() would accept it
+    with pytest.raises(TLEFormatError, match=r"TLE line 2: non-ASCII character .* column 21"):
+        read_tle(f"{ISS_L1}\n{bad}\n")
+
+
+def test_write_tle_keeps_a_utf8_name(tmp_path):
+    sat = read_tle(f"0 N\u00daMERO 1\n{ISS_L1}\n{ISS_L2}\n")
+    path = tmp_path / "out.tle"
+    write_tle(sat, path)
+    assert read_tle(path).names == ("N\u00daMERO 1",)
