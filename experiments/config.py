@@ -9,7 +9,10 @@ then validated with the file, so an unknown key or an out-of-range value is a :c
 that names the key, the bad value and what is allowed, before anything is written.
 
 The config hash (:meth:`ExperimentConfig.hash`) covers every field that can change a result row;
-the number of workers, the scheduler and the checkpoint chunk size are execution details.
+the number of workers, the scheduler and the checkpoint chunk size are execution details. With
+``constellation.source = 'tle'`` the loader also records the file's SHA-256
+(``constellation.tle_sha256``), so the hash covers the TLE content, not only its path: an edited
+file cannot be resumed into an earlier run.
 """
 
 from __future__ import annotations
@@ -159,6 +162,12 @@ class ConstellationConfig(_Section):
     SECTION = "constellation"
     source: str = _spec("walker", "str", "'walker' or 'tle'", _choice(("walker", "tle")))
     tle_path: str = _spec("", "str", "a TLE file path (used when source = 'tle')")
+    tle_sha256: str = _spec(
+        "",
+        "str",
+        "empty or the 64-hex-digit SHA-256 of the TLE file (load_config fills it in)",
+        lambda v: v == "" or (len(v) == 64 and all(c in "0123456789abcdef" for c in v)),
+    )
     inclination_deg: float = _spec(53.0, "float", "0 <= inclination_deg <= 180", _between(0, 180))
     n_satellites: int = _spec(1680, "int", "1 <= n_satellites <= 100_000", _between(1, 100_000))
     n_planes: int = _spec(28, "int", "1 <= n_planes <= n_satellites", _between(1, 100_000))
@@ -524,7 +533,34 @@ def load_config(
         values["constellation.tle_path"] = resolve_tle_path(
             values["constellation.tle_path"], Path(path).parent
         )
+        if isinstance(values["constellation.tle_path"], str):
+            digest = check_tle_file(values["constellation.tle_path"])
+            given = values.get("constellation.tle_sha256", "")
+            if given and given != digest:
+                raise ConfigError(
+                    f"config key constellation.tle_sha256 = {given!r} does not match the file "
+                    f"{values['constellation.tle_path']!r} (SHA-256 {digest!r}): the TLE file "
+                    "changed; allowed: the file's digest, or leave the key out"
+                )
+            values["constellation.tle_sha256"] = digest
     return build_config(values)
+
+
+def tle_digest(path: str | Path) -> str:
+    """SHA-256 hex digest of a file's bytes (the TLE content a run was computed from)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def check_tle_file(path: str | Path) -> str:
+    """Parse the TLE file at ``path`` (so a malformed line is a :class:`ConfigError` before
+    anything is written or any worker starts) and return its SHA-256 digest."""
+    import constellation
+
+    try:
+        constellation.read_tle(Path(path))
+    except constellation.TLEFormatError as exc:
+        raise ConfigError(f"config key constellation.tle_path = {str(path)!r}: {exc}") from None
+    return tle_digest(path)
 
 
 def resolve_tle_path(value: Any, config_dir: Path) -> Any:

@@ -28,7 +28,13 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from channel.csi import StatisticalCSI
-from experiments.config import ChannelSection, ConstellationConfig, ExperimentConfig
+from experiments.config import (
+    ChannelSection,
+    ConfigError,
+    ConstellationConfig,
+    ExperimentConfig,
+    tle_digest,
+)
 
 # --- seeds ---------------------------------------------------------------------------------------
 STAGES = ("epoch", "geometry", "channel", "mc")
@@ -47,6 +53,11 @@ def constellation_for(cfg: ConstellationConfig):
     import constellation
 
     if cfg.source == "tle":
+        if cfg.tle_sha256 and tle_digest(cfg.tle_path) != cfg.tle_sha256:
+            raise ConfigError(
+                f"config key constellation.tle_path = {cfg.tle_path!r}: the file changed since "
+                f"the config was loaded (SHA-256 {cfg.tle_sha256[:12]}... expected)"
+            )
         return constellation.read_tle(cfg.tle_path)
     return constellation.WalkerDelta(
         inclination_deg=cfg.inclination_deg,

@@ -77,6 +77,21 @@ def _atomic_write_table(path: Path, table: pa.Table) -> None:
         raise
 
 
+def _changed_keys(old: dict, new: dict, limit: int = 6) -> list[str]:
+    """Dotted keys whose values differ between two nested config dicts ("a: x -> y"), at most
+    ``limit`` of them (then "..."); ``run.chunk_drops`` is left out as it is not hashed."""
+    out = []
+    for section in sorted(set(old) | set(new)):
+        a, b = old.get(section, {}), new.get(section, {})
+        if not isinstance(a, dict) or not isinstance(b, dict):
+            a, b = {"": a}, {"": b}
+        for key in sorted(set(a) | set(b)):
+            if (section, key) == ("run", "chunk_drops") or a.get(key) == b.get(key):
+                continue
+            out.append(f"{section}.{key}: {a.get(key, '<absent>')!r} -> {b.get(key, '<absent>')!r}")
+    return out[:limit] + (["..."] if len(out) > limit else [])
+
+
 @dataclass(frozen=True)
 class RunDir:
     """A run directory bound to one config."""
@@ -131,11 +146,13 @@ class RunDir:
                 raise ResumeError(f"--resume: {str(path)!r} holds no run (no run.json)")
             stored = json.loads(meta.read_text())
             if stored.get("config_hash") != config.hash():
+                changed = _changed_keys(stored.get("config", {}), config.to_dict())
                 raise ResumeError(
                     f"--resume: the config of {str(path)!r} "
                     f"(hash {stored.get('config_hash', '?')[:12]})"
-                    f" differs from this one (hash {config.hash()[:12]}); use another --out or"
-                    " drop --resume to start over"
+                    f" differs from this one (hash {config.hash()[:12]})"
+                    + (f" in {', '.join(changed)}" if changed else "")
+                    + "; use another --out or drop --resume to start over"
                 )
         else:
             run._clear()

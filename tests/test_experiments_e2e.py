@@ -3,6 +3,7 @@
 data/tiny.toml: S = 2, K = 4, 4 x 4 UPA, 2 drops, 100 Monte Carlo samples, 4 iterations.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -348,3 +349,68 @@ def test_missing_tle_file_exits_2_and_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "constellation.tle_path = 'no/such.tle'" in err and str(tmp_path) in err
     assert not out.exists()
+
+
+def _small_tle(tmp_path, keep_planes=28):
+    """A copy of the shipped Walker TLE (3 lines per satellite, 60 per plane) in ``tmp_path``."""
+    lines = data_path("tle", "walker_53deg_1680_28_1_600km.tle").read_text().splitlines()
+    path = tmp_path / "shell.tle"
+    path.write_text("\n".join(lines[: 3 * 60 * keep_planes]) + "\n")
+    return path
+
+
+def test_malformed_tle_exits_2_naming_the_line_before_any_worker_starts(tmp_path, capsys):
+    tle = _small_tle(tmp_path)
+    lines = tle.read_text().splitlines()
+    lines[4] = lines[4][:30] + "x" + lines[4][31:]  # inclination field of the 2nd set's line 2
+    tle.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    assert main(["fig2", "--config", str(_tle_config(tmp_path, tle)), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"constellation.tle_path = '{tle}'" in err and "TLE line 5:" in err
+    assert not out.exists()
+
+
+def test_an_edited_tle_file_cannot_be_resumed_into_the_earlier_run(tmp_path, capsys):
+    """The config hash covers the TLE content (SHA-256), not only its path."""
+    tle = _small_tle(tmp_path)
+    cfg, out = _tle_config(tmp_path, tle), tmp_path / "out"
+    args = ["fig2", "--config", str(cfg), "--out", str(out), "--drops", "1", "--quiet"]
+    assert main(args) == 0
+    digest = load_config(cfg, presets=("fig2",)).constellation.tle_sha256
+    stored = json.loads(read_metadata(out / "table.parquet")["coopsat.config"])
+    assert len(digest) == 64 and stored["constellation"]["tle_sha256"] == digest
+    assert main([*args, "--resume"]) == 0  # same content: resumes (nothing left to compute)
+    _small_tle(tmp_path, keep_planes=27)  # a plane less, same path
+    capsys.readouterr()
+    assert main([*args, "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert "differs" in err and f"constellation.tle_sha256: '{digest}' -> '" in err
+
+
+def test_workers_refuse_a_tle_file_changed_after_the_config_was_loaded(tmp_path):
+    from experiments.config import ConfigError
+    from experiments.pipeline import constellation_for
+
+    tle = _small_tle(tmp_path, keep_planes=2)
+    config = load_config(_tle_config(tmp_path, tle))
+    constellation_for.cache_clear()
+    assert len(constellation_for(config.constellation).names) == 120
+    _small_tle(tmp_path, keep_planes=1)
+    constellation_for.cache_clear()
+    with pytest.raises(ConfigError, match=r"the file changed since the config was loaded"):
+        constellation_for(config.constellation)
+
+
+def test_a_tle_digest_given_in_the_config_must_match_the_file(tmp_path):
+    from experiments.config import ConfigError
+
+    tle = _small_tle(tmp_path, keep_planes=1)
+    cfg = _tle_config(tmp_path, tle)
+    good = load_config(cfg).constellation.tle_sha256
+    ok = load_config(cfg, overrides={"constellation.tle_sha256": good})
+    assert ok.constellation.tle_sha256 == good
+    with pytest.raises(ConfigError, match=r"constellation\.tle_sha256 = '0+' does not match"):
+        load_config(cfg, overrides={"constellation.tle_sha256": "0" * 64})
+    with pytest.raises(ConfigError, match=r"constellation\.tle_sha256 = 'xyz'"):
+        load_config(cfg, overrides={"constellation.tle_sha256": "xyz"})

@@ -199,7 +199,7 @@ def test_fault_env_hook_raises_and_resume_completes(tmp_path, monkeypatch):
 
 def test_resume_refuses_a_different_config_and_an_empty_dir(tmp_path):
     run_experiment(_config(), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
-    with pytest.raises(ResumeError, match="differs"):
+    with pytest.raises(ResumeError, match=r"differs .* in channel\.zeta2: 0\.5 -> 0\.9;"):
         run_experiment(
             _config(**{"channel.zeta2": 0.9}),
             tmp_path / "r",
