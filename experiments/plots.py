@@ -97,6 +97,22 @@ def _band(ax, x, stat, colour, linestyle, marker, label):
     ax.fill_between(x, stat["lo"], stat["hi"], color=colour, alpha=0.18, linewidth=0)
 
 
+def _finish(ax, xlabel: str, ylabel: str, *, ncol: int, grid_which: str = "major") -> None:
+    """Axis labels, a light grid and the legend in a row above the axes (paper style)."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which=grid_which, linewidth=0.3, alpha=0.6)
+    ax.legend(
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=ncol,
+        frameon=False,
+        fontsize=FONT_PT - 2,
+        columnspacing=1.0,
+        handlelength=2.5,
+    )
+
+
 def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None) -> list[Path]:
     """Average sum rate R_E vs the swept input ``x``, one curve per scheme (Fig. 3, 4, 6)."""
     with plt.rc_context(_rc()):
@@ -106,18 +122,7 @@ def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None
             label, colour, ls, marker = SCHEME_STYLE[scheme]
             sub = stat[stat["scheme"] == scheme]
             _band(ax, sub[x].to_numpy(), sub, colour, ls, marker, label)
-        ax.set_xlabel(X_LABELS.get(x, x))
-        ax.set_ylabel(SUM_RATE)
-        ax.grid(True, linewidth=0.3, alpha=0.6)
-        ax.legend(
-            loc="lower center",
-            bbox_to_anchor=(0.5, 1.0),
-            ncol=3,
-            frameon=False,
-            fontsize=FONT_PT - 2,
-            columnspacing=1.0,
-            handlelength=2.5,
-        )
+        _finish(ax, X_LABELS.get(x, x), SUM_RATE, ncol=3)
         if title:
             ax.set_title(title, fontsize=FONT_PT)
         return save(fig, base)
@@ -193,17 +198,8 @@ def plot_delay(table: pd.DataFrame, base: Path) -> list[Path]:
                 )
         ax.set_xscale("log")
         ax.set_ylim(0, 1.02)
-        ax.set_xlabel(r"Threshold $T$ (µs)")
-        ax.set_ylabel("Probability")
-        ax.grid(True, linewidth=0.3, alpha=0.6)
-        ax.legend(  # above the axes: the T lines cross the whole plot area
-            loc="lower center",
-            bbox_to_anchor=(0.5, 1.0),
-            ncol=2,
-            frameon=False,
-            fontsize=FONT_PT - 2,
-            columnspacing=1.0,
-        )
+        # legend above the axes: the T lines cross the whole plot area
+        _finish(ax, r"Threshold $T$ (µs)", "Probability", ncol=2)
         return save(fig, base)
 
 
@@ -242,18 +238,7 @@ def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
                 ax.axvline(t, color="0.4", linestyle=":", linewidth=0.7, label=label)
             else:
                 ax.axvline(t, ymin=0, ymax=0.08 * frac, color="0.3", linewidth=1.2, label=label)
-        ax.set_xlabel(X_LABELS["time_s"])
-        ax.set_ylabel(SUM_RATE)
-        ax.grid(True, linewidth=0.3, alpha=0.6)
-        ax.legend(
-            loc="lower center",
-            bbox_to_anchor=(0.5, 1.0),
-            ncol=2,
-            frameon=False,
-            fontsize=FONT_PT - 2,
-            columnspacing=1.0,
-            handlelength=2.5,
-        )
+        _finish(ax, X_LABELS["time_s"], SUM_RATE, ncol=2)
         return save(fig, base)
 
 
@@ -373,18 +358,7 @@ def plot_age(table: pd.DataFrame, base: Path) -> list[Path]:
         ax.plot([], [], color="k", linestyle=":", label="fresh ($a$ = 0)")
         ax.set_xscale("log")
         ax.set_ylim(bottom=0)
-        ax.set_xlabel("Age of the statistical CSI $a$ (s)")
-        ax.set_ylabel(SUM_RATE)
-        ax.grid(True, which="both", linewidth=0.3, alpha=0.6)
-        ax.legend(
-            loc="lower center",
-            bbox_to_anchor=(0.5, 1.0),
-            ncol=3,
-            frameon=False,
-            fontsize=FONT_PT - 2,
-            columnspacing=1.0,
-            handlelength=2.5,
-        )
+        _finish(ax, "Age of the statistical CSI $a$ (s)", SUM_RATE, ncol=3, grid_which="both")
         return save(fig, base)
 
 
