@@ -109,10 +109,10 @@ def sample_drop(
     ``default_max_abs_latitude_deg``).
     Output: ``DropGeometry`` (S satellites sorted by slant range to the centre, K UTs).
     Raises ``NotEnoughSatellitesError`` when fewer than S satellites qualify, ``ValueError`` on
-    bad inputs.
+    bad values and ``TypeError`` when ``rng`` is not a Generator (as in channel and precoding).
     """
     if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     _check_count("n_users", n_users)
     _check_count("n_satellites", n_satellites)
     _check_range("radius_m", radius_m, 0.0, math.pi * EARTH_MEAN_RADIUS_M, low_open=True)

@@ -187,7 +187,6 @@ def test_default_latitude_band_follows_the_inclination(shell):
         ({"max_abs_latitude_deg": 91.0}, "max_abs_latitude_deg"),
         ({"centre_lat_deg": 10.0}, "centre_lon_deg"),
         ({"centre_lat_deg": 100.0, "centre_lon_deg": 0.0}, "centre_lat_deg"),
-        ({"rng": 42}, "rng"),
     ],
 )
 def test_bad_drop_inputs_raise_value_error_naming_the_field(shell, epoch, kwargs, field):
@@ -195,6 +194,12 @@ def test_bad_drop_inputs_raise_value_error_naming_the_field(shell, epoch, kwargs
     args.update(kwargs)
     with pytest.raises(ValueError, match=field):
         sample_drop(shell, epoch, **args)
+
+
+@pytest.mark.parametrize("rng", [42, np.random.RandomState(0), None])
+def test_a_drop_without_a_generator_is_a_type_error_as_in_channel_and_precoding(shell, epoch, rng):
+    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator, got "):
+        sample_drop(shell, epoch, n_users=3, n_satellites=2, rng=rng)
 
 
 def test_drop_geometry_rejects_bad_sets_and_times(shell, epoch):
