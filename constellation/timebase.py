@@ -74,5 +74,32 @@ def sgp4_julian_dates(time: Time) -> tuple[np.ndarray, np.ndarray]:
     date split into ``t.whole`` and the TAI fraction minus the leap seconds.
     """
     whole = np.asarray(time.whole, dtype=float)
-    fraction = np.asarray(time.tai_fraction, dtype=float) - time._leap_seconds() / _SECONDS_PER_DAY
+    fraction = np.asarray(time.tai_fraction, dtype=float) - leap_seconds(time) / _SECONDS_PER_DAY
     return whole, fraction
+
+
+def leap_seconds(time: Time) -> np.ndarray:
+    """TAI - UTC (s, whole seconds since 1972) at ``time``, from skyfield's public API only.
+
+    The UTC calendar date and clock time (``time.utc``) are turned into a Julian date with the
+    Fliegel & Van Flandern (1968) day-number formula and subtracted from the TAI Julian date; the
+    difference rounded to whole seconds is the leap-second offset of skyfield's built-in table.
+    Inside an inserted leap second (23:59:60, the last one on 2016-12-31) the clock reads 60 s
+    and the result is the offset before it, so sgp4's UTC time runs on through the leap second
+    (skyfield's private ``Time._leap_seconds`` reports a half second there instead).
+    """
+    utc = time.utc
+    year, month, day = (np.asarray(x, dtype=np.int64) for x in utc[:3])
+    a = np.where(month <= 2, -1, 0)  # (month - 14) / 12 truncated toward zero
+    day_number = (
+        (1461 * (year + 4800 + a)) // 4
+        + (367 * (month - 2 - 12 * a)) // 12
+        - (3 * ((year + 4900 + a) // 100)) // 4
+        + day
+        - 32075
+    )
+    clock_s = np.asarray(utc[3], dtype=float) * 3600.0 + np.asarray(utc[4]) * 60.0 + utc[5]
+    tai_minus_utc_days = (np.asarray(time.whole, dtype=float) - (day_number - 0.5)) + (
+        np.asarray(time.tai_fraction, dtype=float) - clock_s / _SECONDS_PER_DAY
+    )
+    return np.round(tai_minus_utc_days * _SECONDS_PER_DAY)

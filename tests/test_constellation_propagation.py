@@ -5,6 +5,7 @@ import pytest
 from skyfield.framelib import itrs
 
 from constellation import WalkerDelta, epochs, timescale, utc_time
+from constellation.timebase import leap_seconds
 
 # Both paths use the same sgp4 call and the same skyfield rotations: only floating-point
 # rounding (a few nanometres on 7e6 m) separates them.
@@ -155,3 +156,39 @@ def test_nothing_downloads_or_writes_files_at_run_time(tmp_path, monkeypatch):
     finally:
         cached_timescale.cache_clear()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("stamp", "tai_minus_utc"),
+    [  # IERS Bulletin C: TAI - UTC since each leap second
+        ((1972, 1, 1, 0, 0, 0.0), 10),
+        ((1980, 1, 1, 12, 0, 0.0), 19),
+        ((1999, 2, 28, 23, 59, 59.5), 32),
+        ((2012, 6, 30, 23, 59, 59.0), 34),
+        ((2012, 7, 1, 0, 0, 0.0), 35),
+        ((2016, 12, 31, 23, 59, 59.999), 36),
+        ((2017, 1, 1, 0, 0, 0.0), 37),
+        ((2026, 12, 31, 12, 0, 0.0), 37),
+    ],
+)
+def test_leap_seconds_from_public_skyfield_api_match_iers(stamp, tai_minus_utc):
+    assert leap_seconds(timescale().utc(*stamp)) == tai_minus_utc
+
+
+def test_leap_seconds_equal_skyfield_table_on_every_month_and_inside_a_leap_second():
+    ts = timescale()
+    month = np.arange(12 * 50)
+    t = ts.utc(1976 + month // 12, month % 12 + 1, month % 28 + 1, month % 24, 17, 42.25)
+    np.testing.assert_array_equal(leap_seconds(t), t._leap_seconds())
+    inside = ts.utc(2016, 12, 31, 23, 59, [60.0, 60.5, 60.999])
+    assert list(leap_seconds(inside)) == [36, 36, 36]  # UTC runs on through 23:59:60
+
+
+def test_propagation_matches_skyfield_across_a_leap_second_and_year_ends(sample):
+    ts = timescale()
+    t = ts.utc(2016, 12, 31, 23, 59, [0.0, 59.0, 61.0, 3600.0])
+    t = ts.tai_jd(np.concatenate([t.tai, ts.utc(2017, [1, 2, 3, 12], [31, 28, 1, 31]).tai]))
+    pos, _ = sample.subset(np.arange(4)).propagate(t)
+    for i, sat in enumerate(sample.subset(np.arange(4)).earth_satellites()):
+        ref = sat.at(t).frame_xyz(itrs).m.T
+        np.testing.assert_allclose(pos[i], ref, rtol=0, atol=ONE_MICROMETRE)
