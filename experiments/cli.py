@@ -26,6 +26,20 @@ from experiments.config import (
     preset_names,
 )
 
+
+class _Version(argparse.Action):
+    """``--version``, resolved only when asked (the version lookup imports pyarrow)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from experiments.store import package_version
+
+        print(f"coopsat {package_version()}")
+        parser.exit()
+
+
 FIGURES = {
     "fig2": "Fig. 2: probability that inter-satellite interference is independent",
     "fig3": "Fig. 3: average sum rate vs P_TX, five schemes",
@@ -99,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         "experiments and paper figures.",
         epilog="Results go to results/NAME/ (table.parquet, skipped.parquet, NAME.png/.pdf).",
     )
+    parser.add_argument("--version", action=_Version, help="print the coopsat version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser(
         "run",

@@ -144,6 +144,15 @@ def test_cli_missing_config_file_exits_2(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_version_prints_the_installed_package_version(capsys):
+    from importlib import metadata
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"coopsat {metadata.version('coopsat')}\n"
+
+
 @pytest.mark.parametrize(
     "command", [None, "run", "fig2", "fig3", "fig4", "fig5", "fig6", "timeline", "plot"]
 )
