@@ -146,8 +146,9 @@ def joint_wmmse(
     """
     sub = SteeringSubspace.from_steering(np.asarray(csi.steering))
     p_user = float(np.sum(power_w)) / csi.n_users
+    init = np.array(init, dtype=complex)  # own copy: the result never aliases the caller's array
     z = sub.to_coords(init)
-    history = [init] if record_history else []
+    history = [init.copy()] if record_history else []
     mse_prev = None
     n = 0
     while n < max_iter:

@@ -51,6 +51,23 @@ def test_history_starts_at_the_initialiser_and_ends_at_the_output(csi, scheme):
     assert precode(scheme, csi, power).history == ()
 
 
+@pytest.mark.parametrize("scheme", ["ss-wmmse", "ms-sepwmmse", "ms-jowmmse", "ms-jomwmmse"])
+@pytest.mark.parametrize("max_iter", [0, 3])
+def test_results_do_not_alias_the_callers_init(csi, scheme, max_iter):
+    """Changing the init array after the call changes neither the history nor the weights."""
+    power = np.array([0.3, 1.0, 2.5])
+    init = precode(scheme, csi, power, max_iter=1).weights.copy()
+    res = precode(scheme, csi, power, init=init, max_iter=max_iter, record_history=True)
+    kept = [h.copy() for h in res.history], res.weights.copy()
+    np.testing.assert_array_equal(res.history[0][: 1 if scheme == "ss-wmmse" else None],
+                                  init[: 1 if scheme == "ss-wmmse" else None])
+    init[...] = np.nan
+    for h, h0 in zip(res.history, kept[0], strict=True):
+        np.testing.assert_array_equal(h, h0)
+    np.testing.assert_array_equal(res.weights, kept[1])
+    assert np.all(np.isfinite(res.weights))
+
+
 @pytest.mark.parametrize(
     "regime",
     [{"kappa": 0.0}, {"kappa": np.inf, "zeta2": 0.0}, {"zeta2": 40.0}],
