@@ -17,7 +17,7 @@ F0 = 2e9
 DF = 30e3
 
 
-def direct_phase_samples(rng, n, *, nu_sat, sigma_tau, sigma_nu, horizon, index=0):
+def direct_phase_samples(rng, n, *, nu_sat, sigma_tau, sigma_nu, horizon, index=0, f0=F0):
     """Draw the residual errors and evaluate the phase literally (eq. 8 and 10).
 
     tau_bar = tau_cps - tau_min ~ N(0, sigma_tau^2); nu_bar = nu_sat - nu_cps ~ N(0, sigma_nu^2);
@@ -26,7 +26,7 @@ def direct_phase_samples(rng, n, *, nu_sat, sigma_tau, sigma_nu, horizon, index=
     tau_bar = rng.normal(0.0, sigma_tau, n)
     nu_bar = rng.normal(0.0, sigma_nu, n)
     nu_cps = nu_sat - nu_bar
-    return 2 * np.pi * (F0 + index * DF - nu_cps) * tau_bar + 2 * np.pi * nu_bar * horizon
+    return 2 * np.pi * (f0 + index * DF - nu_cps) * tau_bar + 2 * np.pi * nu_bar * horizon
 
 
 @pytest.mark.parametrize("zeta2", [0.0, 0.1, 0.5, 2.0, 8.0])
@@ -70,6 +70,36 @@ def test_physical_variance_matches_direct_monte_carlo_of_the_phase(
     # Gaussianity: E{exp(j varphi)} = exp(-zeta2 / 2)
     phibar_mc = np.mean(np.exp(1j * phase))
     assert abs(phibar_mc - math.exp(-zeta2 / 2)) < MC_SIGMAS * math.sqrt(2.0 / N_MC)
+
+
+@pytest.mark.parametrize(
+    ("f0", "nu_sat", "sigma_tau", "sigma_nu", "horizon"),
+    [
+        (1e5, 4e4, 1e-6, 0.0, 0.0),  # F = f0 - nu = 6e4: the link Doppler is 40 % of F
+        (1e5, -4e4, 1e-6, 0.0, 0.0),  # receding: F = 1.4e5
+        (0.0, 0.0, 1e-3, 100.0, 0.0),  # only the nu_bar tau_bar product: sigma_nu^2 sigma_tau^2
+        (1e4, 3e3, 2e-4, 300.0, 1e-3),  # every term of the same order
+    ],
+)
+def test_physical_variance_terms_that_vanish_at_2_ghz_match_a_direct_monte_carlo(
+    f0, nu_sat, sigma_tau, sigma_nu, horizon
+):
+    """Exaggerated parameters make the link Doppler inside F and the sigma_nu^2 sigma_tau^2
+    term visible (both are ~1e-4 relative or less at 2 GHz). The phase is then not Gaussian
+    (product of two Gaussians), but its variance is still exactly zeta2."""
+    rng = np.random.default_rng(13)
+    phase = direct_phase_samples(rng, N_MC, nu_sat=nu_sat, sigma_tau=sigma_tau,
+                                 sigma_nu=sigma_nu, horizon=horizon, f0=f0)
+    zeta2 = float(physical_phase_variance(nu_sat, carrier_hz=f0, sigma_tau_s=sigma_tau,
+                                          sigma_nu_hz=sigma_nu, horizon_s=horizon))
+    big_f = f0 - nu_sat  # hand value of the closed form
+    hand = (2 * math.pi) ** 2 * (big_f**2 * sigma_tau**2 + sigma_nu**2 * (horizon**2
+                                                                         + sigma_tau**2))
+    assert zeta2 == pytest.approx(hand, rel=1e-12)
+    var_mc = float(np.mean(phase**2))
+    se = float(np.std(phase**2)) / math.sqrt(N_MC)  # kurtosis differs from the Gaussian's
+    assert abs(var_mc - zeta2) < MC_SIGMAS * se
+    assert se < 0.01 * zeta2  # the test resolves 1 % (a sign flip of nu moves zeta2 by > 20 %)
 
 
 def test_physical_variance_scales_quadratically_in_sigma_tau_and_sigma_nu_horizon():
