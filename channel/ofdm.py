@@ -218,17 +218,29 @@ def window_overlap_correlation(delta_tau_s: np.ndarray, numerology: OfdmNumerolo
 
 
 @functools.lru_cache(maxsize=16)
-def _read_index(n: int, ncp: int, m: int) -> np.ndarray:
-    """(N_sym, M N_sym) int: for offset ``start``, where receive sample p sits in the IFFTs.
+def _position_map(n: int, ncp: int, m: int) -> np.ndarray:
+    """((M + 1) N_sym,) int: IFFT-output index of transmit position u (CP = cyclic extension):
+    symbol u // N_sym, data index (u mod N_sym - N_cp) mod N."""
+    nsym = n + ncp
+    u = np.arange((m + 1) * nsym)
+    out = (u // nsym) * n + (u % nsym - ncp) % n
+    out.setflags(write=False)
+    return out
 
-    p reads transmit position u = start + p (plus the fractional part) inside symbol
-    u // N_sym, at data index (u mod N_sym - N_cp) mod N (the CP is the cyclic extension).
+
+def _read_index(start: np.ndarray, n: int, ncp: int, m: int) -> np.ndarray:
+    """(..., M N_sym) int: where receive sample p of each link sits in its IFFT outputs.
+
+    A link with offset ``start`` (...) in [0, N_sym) reads transmit position u = start + p
+    (plus the fractional part), gathered from the linear-size ``_position_map`` for the distinct
+    offsets present only, never a table over all N_sym offsets (that grew as N_sym^2 M: 600 MB
+    at 4000 symbols of FFT 128).
     """
     nsym = n + ncp
-    u = np.arange(nsym)[:, None] + np.arange(m * nsym)[None, :]
-    idx = (u // nsym) * n + (u % nsym - ncp) % n
-    idx.setflags(write=False)
-    return idx
+    start = np.asarray(start, dtype=np.int64)
+    offsets, which = np.unique(start, return_inverse=True)  # at most N_sym distinct offsets
+    rows = _position_map(n, ncp, m)[offsets[:, None] + np.arange(m * nsym)]
+    return rows[which.reshape(start.shape)]  # whole-row copies: as fast as a full table
 
 
 def link_waveforms(
@@ -278,7 +290,7 @@ def link_waveforms(
     grid[..., : bins.size - neg] = symbols[..., neg:] * ramp[..., None, neg:]
     grid[..., n - neg :] = symbols[..., :neg] * ramp[..., None, :neg]
     z = np.fft.ifft(grid, axis=-1, norm="ortho").reshape(*grid.shape[:-2], (m + 1) * n)
-    idx = _read_index(n, ncp, m)[start]
+    idx = _read_index(start, n, ncp, m)
     out = np.take_along_axis(z, idx, axis=-1).reshape(*delay.shape, m, nsym)
     cycles = np.asarray(doppler_hz, dtype=float)[..., None] / numerology.sample_rate_hz
     within = np.exp(2j * np.pi * cycles * (np.arange(nsym) - (ncp - numerology.backoff)))
