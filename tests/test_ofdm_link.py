@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from channel.csi import StatisticalCSI
-from channel.ofdm import OfdmNumerology
+from channel.ofdm import OfdmNumerology, ici_coefficient, ici_power_analytic
 from channel.ofdm_link import CompensationErrorModel, LinkTiming, simulate_drop
 from channel.phase import physical_phase_variance
 from channel.steering import upa_steering
@@ -237,3 +237,83 @@ def test_link_timing_and_error_model_validate():
         LinkTiming(np.zeros((1, 2)), np.zeros((2, 1)), F0)
     with pytest.raises(ValueError, match="sigma_nu_hz"):
         CompensationErrorModel(sigma_nu_hz=np.nan)
+
+
+# --- signs of the per-link timing terms (eq. 7-9) ------------------------------------------------
+# Two satellites, two UTs, pure LoS, no compensation errors: UT k receives stream l != k over
+# both satellites. The power of that interference depends on whether the two copies add
+# coherently (both inside the ISI-free window, Remark 1 at Delta tau ~ 0) and on their relative
+# phase, so it reveals the sign of each timing term (a single copy's power would not).
+
+
+def _two_sat_los(seed=21):
+    rng = np.random.default_rng(seed)
+    steer = upa_steering(rng.uniform(-0.6, 0.6, (2, 2)), rng.uniform(-0.6, 0.6, (2, 2)), 2, 3)
+    csi = StatisticalCSI(
+        gamma=1e-12 * rng.uniform(0.5, 2.0, (2, 2)),
+        kappa=np.full((2, 2), np.inf),
+        zeta2=np.zeros((2, 2)),
+        steering=steer,
+        sigma2=np.full(2, 1e-18),
+    )
+    w = _matched_filter(csi, 1.0)
+    # per-copy amplitude |a_{s,k}| v_{s,k}^T w_{s,l} (pure LoS: |a| = sqrt(gamma), one LoS phase)
+    amp = np.sqrt(csi.gamma)[:, :, None] * np.einsum("skn,snl->skl", csi.steering, w)
+    return csi, w, amp
+
+
+@pytest.mark.parametrize("nu_hz", [0.0, 3750.0])
+def test_differential_delay_sign_decides_which_ut_sees_coherent_interference(nu_hz):
+    """Satellite 1 is D = 128 samples farther from UT 1 than from UT 0 (satellite 0 equidistant).
+    UT 0 receives stream 1 via satellite 1 with advance tau_{1,1} - tau_{1,0} = -D: late, inside
+    a 130-sample ISI-free window, so both copies add coherently. UT 1 receives stream 0 with
+    advance +D: a symbol (almost) apart, so the copies add in power. With f0 a multiple of the
+    sample rate the carrier term f0 tau~ is a whole number of cycles, and a common Doppler nu on
+    satellite 1 (no differential Doppler) leaves the phase -nu_cps tau~ = nu D / f_s of eq. (9)."""
+    csi, w, amp = _two_sat_los()
+    num = OfdmNumerology(fft_size=128, n_subcarriers=72, cp_samples=132, timing_backoff_samples=2)
+    fs, d = num.sample_rate_hz, 128
+    timing = LinkTiming(
+        np.array([[0.0, 0.0], [0.0, -d / fs]]), np.array([[0.0, 0.0], [nu_hz, nu_hz]]), 521 * fs
+    )
+    meas = simulate_drop(csi, w, timing, numerology=num, errors=CompensationErrorModel(),
+                         n_blocks=2, n_symbols=64, rng=np.random.default_rng(1))
+    got = meas.interference_w.mean(axis=0)
+    rot = np.exp(2j * np.pi * nu_hz * d / fs)  # 45 degrees at 3750 Hz
+    coherent_0 = abs(amp[0, 0, 1] + amp[1, 0, 1] * rot) ** 2
+    in_power_1 = abs(amp[0, 1, 0]) ** 2 + abs(amp[1, 1, 0]) ** 2
+    residual = 1.0 - (d - num.backoff) / num.fft_size  # window overlap of UT 1's late copy
+    assert got[0] == pytest.approx(coherent_0, rel=1e-9)  # exact: unit-modulus symbols, no ISI
+    assert got[1] == pytest.approx(in_power_1, rel=3 * residual + 0.01)
+    # what a flipped delay sign (UT 0 in power, UT 1 coherent) or a flipped phase would give
+    flipped_delay = np.array([abs(amp[0, 0, 1]) ** 2 + abs(amp[1, 0, 1]) ** 2,
+                              abs(amp[0, 1, 0] + amp[1, 1, 0] * rot.conj()) ** 2])
+    assert np.max(np.abs(flipped_delay / got - 1.0)) > 0.09  # UT 0 is measured exactly
+    if nu_hz:
+        flipped_phase = abs(amp[0, 0, 1] + amp[1, 0, 1] * rot.conj()) ** 2
+        assert abs(flipped_phase / got[0] - 1.0) > 0.05
+
+
+def test_differential_doppler_sign_sets_the_phase_of_the_coherent_copy():
+    """Aligned links, satellite 1 with Doppler eps df towards UT 1 only. The stream of UT 1,
+    pre-compensated for nu_{1,1}, reaches UT 0 with offset nu~ = nu_{1,0} - nu_{1,1} = -eps df,
+    and the stream of UT 0 reaches UT 1 with +eps df. Each copy is scaled by psi(nu~, 0) of
+    eq. (10), whose phase pi eps (N - 1) / N follows the sign, and leaks ICI."""
+    csi, w, amp = _two_sat_los()
+    num = OfdmNumerology(fft_size=128, n_subcarriers=72)
+    eps = 0.25
+    nu = np.array([[0.0, 0.0], [0.0, eps * num.subcarrier_spacing_hz]])
+    meas = simulate_drop(csi, w, LinkTiming(np.zeros((2, 2)), nu, F0), numerology=num,
+                         errors=CompensationErrorModel(), n_blocks=4, n_symbols=256,
+                         rng=np.random.default_rng(1))
+
+    def expected(e1, a0, a1):  # copy 0 aligned (eps 0), copy 1 at offset e1 (eq. 10)
+        psi = ici_coefficient(e1, 0, num.fft_size)
+        return abs(a0 + a1 * psi) ** 2 + abs(a1) ** 2 * ici_power_analytic(e1, num)[1].mean()
+
+    got = meas.interference_w.mean(axis=0)
+    want = [expected(-eps, amp[0, 0, 1], amp[1, 0, 1]), expected(eps, amp[0, 1, 0], amp[1, 1, 0])]
+    np.testing.assert_allclose(got, want, rtol=1e-3)
+    flipped = [expected(eps, amp[0, 0, 1], amp[1, 0, 1]), expected(-eps, amp[0, 1, 0],
+                                                                   amp[1, 1, 0])]
+    assert np.all(np.abs(np.array(flipped) / want - 1.0) > 0.03)
