@@ -184,10 +184,17 @@ def _run(args: argparse.Namespace) -> int:
     n_valid = result.table["drop"].nunique() if len(result.table) else 0
     print(f"table:   {result.table_path.resolve()} ({len(result.table)} rows, {n_valid} drops)")
     print(f"skipped: {result.skipped_path.resolve()} ({len(result.skipped)} skipped attempts)")
-    if len(result.table):
-        figures = plot_table(result.table, config, result.run_dir)
-        print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
-        _print_summary(result.table, config, delay_summary)
+    if not len(result.table):
+        reason = result.skipped["reason"].iloc[0] if len(result.skipped) else "unknown"
+        print(
+            f"coopsat: error: every drop was skipped, nothing to plot; first reason: {reason} "
+            "(lower drop.n_satellites or drop.min_elevation_deg, or use a denser shell)",
+            file=sys.stderr,
+        )
+        return 2
+    figures = plot_table(result.table, config, result.run_dir)
+    print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
+    _print_summary(result.table, config, delay_summary)
     return 0
 
 
@@ -240,7 +247,13 @@ def _plot(args: argparse.Namespace) -> int:
     run = RunDir.open(args.run_dir)
     if not run.table_path.exists():
         raise ConfigError(f"{str(run.path)!r} has no table.parquet (unfinished run? --resume it)")
-    figures = plot_table(read_table(run.table_path), run.config, run.path)
+    table = read_table(run.table_path)
+    if not len(table):
+        raise ConfigError(
+            f"{str(run.path)!r} has no result rows to plot: every drop was skipped "
+            f"(reasons in {str(run.skipped_path)!r})"
+        )
+    figures = plot_table(table, run.config, run.path)
     print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
     return 0
 

@@ -264,7 +264,7 @@ class ChannelSection(_Section):
     )
     noise_figure_db: float = _spec(7.0, "float", "0 <= noise_figure_db <= 30", _between(0, 30))
     antenna_temperature_k: float = _spec(
-        290.0, "float", "0 <= antenna_temperature_k <= 1e4", _between(0, 1e4)
+        290.0, "float", "0 < antenna_temperature_k <= 1e4", _between(0, 1e4, lo_open=True)
     )
     tx_element_gain_dbi: float = _spec(
         6.0, "float", "-30 <= tx_element_gain_dbi <= 60", _between(-30, 60)

@@ -414,3 +414,22 @@ def test_a_tle_digest_given_in_the_config_must_match_the_file(tmp_path):
         load_config(cfg, overrides={"constellation.tle_sha256": "0" * 64})
     with pytest.raises(ConfigError, match=r"constellation\.tle_sha256 = 'xyz'"):
         load_config(cfg, overrides={"constellation.tle_sha256": "xyz"})
+
+
+def test_a_run_whose_every_drop_is_skipped_exits_2_with_the_reason(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["run", TINY, "--out", str(out), "--workers", "1", "--quiet", "--drops", "2",
+            "--set", "drop.n_satellites=100"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "every drop was skipped" in err and "n_satellites = 100 needed" in err
+    assert set(read_table(out / "skipped.parquet")["drop"]) == {0, 1}  # reasons stay on disk
+    assert main(["plot", str(out)]) == 2
+    assert "no result rows to plot" in capsys.readouterr().err
+
+
+def test_zero_kelvin_noise_is_a_config_error(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", TINY, "--out", str(out), "--set", "channel.antenna_temperature_k=0.0"]) == 2
+    assert "0 < antenna_temperature_k" in capsys.readouterr().err
+    assert not out.exists()
