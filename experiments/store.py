@@ -139,6 +139,8 @@ class RunDir:
         hash differs from ``config``'s.
         """
         path = Path(path)
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"--out {str(path)!r} is a file; allowed: a directory path")
         run = cls(path, config)
         meta = path / "run.json"
         if resume:

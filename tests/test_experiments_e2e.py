@@ -433,3 +433,10 @@ def test_zero_kelvin_noise_is_a_config_error(tmp_path, capsys):
     assert main(["run", TINY, "--out", str(out), "--set", "channel.antenna_temperature_k=0.0"]) == 2
     assert "0 < antenna_temperature_k" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_out_pointing_at_a_file_is_a_config_error(tmp_path, capsys):
+    target = tmp_path / "afile"
+    target.write_text("keep me")
+    assert main(["fig2", "--config", TINY, "--out", str(target), "--quiet"]) == 2
+    assert "is a file" in capsys.readouterr().err and target.read_text() == "keep me"
