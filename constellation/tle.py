@@ -53,18 +53,21 @@ def tle_checksum(line: str) -> int:
     return total % 10
 
 
-def read_tle(path_or_text: str | os.PathLike) -> Constellation:
+def read_tle(path_or_text: str | bytes | os.PathLike) -> Constellation:
     """Read two- or three-line element sets into a ``Constellation``.
 
-    Input: a path (``os.PathLike``, or a ``str`` without a newline) or the TLE text itself (a
-    ``str`` containing a newline). Blank lines are ignored. Two-line sets are named by their
-    catalogue number. Raises ``TLEFormatError`` (a ``ValueError``) naming the offending line
-    number, or when the text holds no element set or repeats a name.
+    Input: a path (``os.PathLike``, or a ``str`` without a newline), the TLE text itself (a
+    ``str`` containing a newline) or a file's raw ``bytes`` (decoded as UTF-8, as a path is).
+    Blank lines are ignored. Two-line sets are named by their catalogue number. Raises
+    ``TLEFormatError`` (a ``ValueError``) naming the offending line number, or when the text
+    holds no element set or repeats a name.
     """
     if isinstance(path_or_text, os.PathLike) or (
         isinstance(path_or_text, str) and "\n" not in path_or_text
     ):
         text = _decode(Path(path_or_text).read_bytes())
+    elif isinstance(path_or_text, bytes):
+        text = _decode(path_or_text)
     elif isinstance(path_or_text, str):
         text = path_or_text
     else:

@@ -534,7 +534,7 @@ def load_config(
             values["constellation.tle_path"], Path(path).parent
         )
         if isinstance(values["constellation.tle_path"], str):
-            digest = check_tle_file(values["constellation.tle_path"])
+            _, digest = read_tle_checked(values["constellation.tle_path"])
             given = values.get("constellation.tle_sha256", "")
             if given and given != digest:
                 raise ConfigError(
@@ -546,21 +546,27 @@ def load_config(
     return build_config(values)
 
 
-def tle_digest(path: str | Path) -> str:
-    """SHA-256 hex digest of a file's bytes (the TLE content a run was computed from)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def read_tle_checked(path: str | Path, expected_sha256: str = ""):
+    """Read the TLE file at ``path`` once: (``Constellation``, SHA-256 hex digest of its bytes).
 
-
-def check_tle_file(path: str | Path) -> str:
-    """Parse the TLE file at ``path`` (so a malformed line is a :class:`ConfigError` before
-    anything is written or any worker starts) and return its SHA-256 digest."""
+    A malformed line is a :class:`ConfigError` naming the key and the line; so is content whose
+    digest differs from a non-empty ``expected_sha256`` (the file changed since the config was
+    loaded).
+    """
     import constellation
 
+    data = Path(path).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if expected_sha256 and digest != expected_sha256:
+        raise ConfigError(
+            f"config key constellation.tle_path = {str(path)!r}: the file changed since the "
+            f"config was loaded (SHA-256 {expected_sha256[:12]}... expected)"
+        )
     try:
-        constellation.read_tle(Path(path))
+        shell = constellation.read_tle(data)
     except constellation.TLEFormatError as exc:
         raise ConfigError(f"config key constellation.tle_path = {str(path)!r}: {exc}") from None
-    return tle_digest(path)
+    return shell, digest
 
 
 def resolve_tle_path(value: Any, config_dir: Path) -> Any:

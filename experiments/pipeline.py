@@ -30,10 +30,9 @@ import numpy as np
 from channel.csi import StatisticalCSI
 from experiments.config import (
     ChannelSection,
-    ConfigError,
     ConstellationConfig,
     ExperimentConfig,
-    tle_digest,
+    read_tle_checked,
 )
 
 # --- seeds ---------------------------------------------------------------------------------------
@@ -53,12 +52,7 @@ def constellation_for(cfg: ConstellationConfig):
     import constellation
 
     if cfg.source == "tle":
-        if cfg.tle_sha256 and tle_digest(cfg.tle_path) != cfg.tle_sha256:
-            raise ConfigError(
-                f"config key constellation.tle_path = {cfg.tle_path!r}: the file changed since "
-                f"the config was loaded (SHA-256 {cfg.tle_sha256[:12]}... expected)"
-            )
-        return constellation.read_tle(cfg.tle_path)
+        return read_tle_checked(cfg.tle_path, cfg.tle_sha256)[0]
     return constellation.WalkerDelta(
         inclination_deg=cfg.inclination_deg,
         n_satellites=cfg.n_satellites,

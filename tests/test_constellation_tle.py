@@ -174,6 +174,10 @@ def test_bytes_that_are_not_utf8_and_non_ascii_element_lines_name_their_line(tmp
     with pytest.raises(TLEFormatError, match=r"TLE line 3: not UTF-8 text \(byte 0xe9\)") as info:
         read_tle(path)
     assert info.value.line_number == 3
+    with pytest.raises(TLEFormatError, match=r"TLE line 3: not UTF-8"):  # the same bytes, unread
+        read_tle(path.read_bytes())
+    assert read_tle(f"{ISS_L1}\n{ISS_L2}\n".encode()).names == read_tle(
+        f"{ISS_L1}\n{ISS_L2}\n").names
     bad = ISS_L2[:20] + "\u0663" + ISS_L2[21:]  # an Arabic-Indic digit: float() would accept it
     with pytest.raises(TLEFormatError, match=r"TLE line 2: non-ASCII character .* column 21"):
         read_tle(f"{ISS_L1}\n{bad}\n")
