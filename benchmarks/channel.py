@@ -2,8 +2,9 @@
 
 Prints ratios, never asserts times:
   1. statistical_csi of one drop (absolute time, for scale);
-  2. w_i^H Omega_k w_i for all (k, i): compact ``quadratic_forms`` vs the dense oracle
-     (``omega_dense`` per user, then the quadratic forms) -- the production path must win;
+  2. the quadratic forms of eq. (13), w_k^H Omega_k w_k and sum_{i != k} w_i^H Omega~_k w_i
+     for every k: compact ``link_powers`` vs the dense matrices of the test oracle
+     (``tests.oracle_precoding.omega``/``omega_tilde`` per user) -- the production path must win;
   3. Monte Carlo: scalar gains ``sample_link_gains`` + precomputed projections vs full vectors
      ``sample_channels`` and a per-sample product.
 Run from the repository root: ``python -m benchmarks.channel`` (as a script, this file's name
@@ -18,15 +19,15 @@ import numpy as np
 
 from channel import (
     ChannelConfig,
-    omega_dense,
-    projections,
-    quadratic_forms,
+    link_powers,
     sample_channels,
     sample_link_gains,
     statistical_csi,
+    steering_projections,
 )
 from constellation.constants import SPEED_OF_LIGHT_MPS
 from constellation.geometry import DropGeometry
+from tests.oracle_precoding import omega, omega_tilde
 
 S, K, NV, NH = 5, 48, 10, 10
 N_MC = 200
@@ -68,25 +69,31 @@ def main() -> None:
     t_csi = _best(lambda: statistical_csi(geometry, cfg, np.random.default_rng(1)))
     print(f"statistical_csi (S={S}, K={K}, N_T={n}): {t_csi * 1e3:.2f} ms")
 
+    steering = np.asarray(csi.steering)
+
     def dense():
         wf = np.transpose(w, (2, 0, 1)).reshape(K, S * n)  # rows w_i^T
-        out = np.empty((K, K))
+        out = np.empty((2, K))
         for k in range(K):
-            om = omega_dense(csi, k)
-            out[k] = np.sum(wf.conj() * (wf @ om.T), axis=1).real  # BLAS matrix product
+            forms = np.sum(wf.conj() * (wf @ omega(csi, k).T), axis=1).real  # BLAS products
+            forms_t = np.sum(wf.conj() * (wf @ omega_tilde(csi, k).T), axis=1).real
+            out[:, k] = forms[k], np.sum(forms_t) - forms_t[k]
         return out
 
-    compact_q, _ = quadratic_forms(csi, w)
-    np.testing.assert_allclose(compact_q, dense(), rtol=1e-9)
-    t_compact = _best(lambda: quadratic_forms(csi, w))
+    def compact():
+        p = link_powers(csi, steering_projections(steering, w))
+        return np.stack([p.signal_power, p.interference])
+
+    np.testing.assert_allclose(compact(), dense(), rtol=1e-9)
+    t_compact = _best(compact)
     t_dense = _best(dense, repeat=1)
     print(
-        f"w^H Omega w, all (k, i): compact {t_compact * 1e3:.2f} ms, dense {t_dense * 1e3:.1f} ms,"
-        f" ratio dense/compact = {t_dense / t_compact:.0f}x"
+        f"eq. (13) quadratic forms, all k: compact {t_compact * 1e3:.2f} ms, "
+        f"dense {t_dense * 1e3:.1f} ms, ratio dense/compact = {t_dense / t_compact:.0f}x"
     )
 
     def scalar_mc():
-        g = projections(csi, w)  # once per precoder
+        g = steering_projections(steering, w)  # once per precoder
         gains = sample_link_gains(csi, N_MC, np.random.default_rng(2))
         return np.einsum("nsk,ski->nki", gains, g)
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from channel.csi import StatisticalCSI
-from precoding.structure import LinkPowers, link_powers
+from channel.structure import LinkPowers, link_powers
 from precoding.subspace import SteeringSubspace
 
 

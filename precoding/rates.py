@@ -20,9 +20,9 @@ import numpy as np
 
 from channel.csi import StatisticalCSI
 from channel.sampler import sample_link_gains
+from channel.structure import link_powers, steering_projections
 from precoding._checks import check_csi, check_power, check_weights
 from precoding.power import scale_per_satellite
-from precoding.structure import link_powers, steering_projections
 
 _LN2 = np.log(2.0)
 

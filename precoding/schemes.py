@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from channel.csi import StatisticalCSI
+from channel.structure import mean_channels
 from precoding._checks import (
     check_beta,
     check_csi,
@@ -27,7 +28,7 @@ from precoding._checks import (
 )
 from precoding.mwmmse import joint_wmmse
 from precoding.power import matched_filter, scale_per_satellite
-from precoding.wmmse import mean_channels, mmse, wmmse
+from precoding.wmmse import mmse, wmmse
 
 
 @dataclass(frozen=True, eq=False)

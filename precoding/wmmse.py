@@ -20,11 +20,6 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def mean_channels(rho: np.ndarray, steering: np.ndarray) -> np.ndarray:
-    """H_s = [rho_{s,k} v_{s,k}^T]_k: rho (S, K), steering (S, K, N_T) -> (S, K, N_T)."""
-    return rho[:, :, None] * steering
-
-
 def _hermitian(h: np.ndarray) -> np.ndarray:
     return np.conj(np.swapaxes(h, -1, -2))
 

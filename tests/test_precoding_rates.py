@@ -8,6 +8,7 @@ from scipy import integrate, stats
 
 from channel.csi import StatisticalCSI
 from channel.sampler import sample_channels
+from channel.structure import steering_projections
 from precoding import (
     evaluate_history,
     evaluate_rates,
@@ -18,7 +19,6 @@ from precoding import (
     scale_per_satellite,
 )
 from precoding.mwmmse import receivers
-from precoding.structure import steering_projections
 from tests.oracle_precoding import (
     mse_conventional,
     mse_modified,

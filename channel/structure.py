@@ -1,17 +1,22 @@
 """Compact statistical structure of the multi-satellite channel (paper eq. 13, 16-20, 23, 27-30).
 
-Every channel is rank one per link, ``hbar_{s,k} = g_{s,k} v_{s,k}``, so all quadratic forms in
-``Omega_k`` (eq. 16, 19) and ``Omega~_k`` (eq. 17, block-diagonal part) reduce to the scalars
+The one implementation of these quantities: precoding, rate evaluation and the OFDM waveform
+simulator all use it. Every channel is rank one per link, ``hbar_{s,k} = g_{s,k} v_{s,k}``, so
+all quadratic forms in ``Omega_k`` (eq. 16, 19) and ``Omega~_k`` (eq. 17, block-diagonal part)
+reduce to the scalars
 
     t[s, k, i] = v_{s,k}^T w_{s,i}                                  (S, K, K)
 
-and the link statistics rho (eq. 20), c (eq. 29, rho-safe) and gamma:
+and the link statistics rho (eq. 20), c (eq. 29, rho-safe; ``StatisticalCSI.rho``/``.c``) and
+gamma:
 
+    E{hbar_{s,k}^T}    = rho_{s,k} v_{s,k}^T                          (mean channel, eq. 18)
     m_k^T w_k          = sum_s rho_{s,k} t[s,k,k]                     (mean response)
     w_k^H Omega_k w_k  = |m_k^T w_k|^2 + sum_s |c_{s,k}|^2 |t[s,k,k]|^2 = ||Q_k w_k||^2  (28)
     w_i^H Omega~_k w_i = sum_s gamma_{s,k} |t[s,k,i]|^2               (i != k: interference)
 
-No (S N_T) x (S N_T) matrix is ever formed.
+No (S N_T) x (S N_T) matrix is ever formed; the dense matrices of the paper (Omega_k, Q_k, ...)
+live in the test oracle (``tests/oracle_precoding.py``) as the independent check of this module.
 """
 
 from __future__ import annotations
@@ -21,6 +26,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from channel.csi import StatisticalCSI
+
+
+def mean_channels(rho: np.ndarray, steering: np.ndarray) -> np.ndarray:
+    """Per-satellite mean channels H_s = [rho_{s,k} v_{s,k}^T]_k (eq. 18, one block per satellite).
+
+    Inputs: rho (S, K) complex (``StatisticalCSI.rho``); steering (S, K, N_T) complex.
+    Output: (S, K, N_T) complex; row k of block s is E{hbar_{s,k}^T}.
+    """
+    return rho[:, :, None] * steering
 
 
 def steering_projections(steering: np.ndarray, weights: np.ndarray) -> np.ndarray:
