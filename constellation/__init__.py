@@ -5,6 +5,8 @@ Public API::
     WalkerDelta(...).build() -> Constellation
     read_tle(path_or_text) -> Constellation; write_tle(constellation, path)
     Constellation.propagate(time) -> (pos_m, vel_mps)      # ITRS, (N, T, 3) or (N, 3)
+    Constellation.catalog_numbers, .notices, .element_age_s(time), .usable_mask(time)
+    physical_position_mask(pos_m); MIN_ALTITUDE_M, MAX_ALTITUDE_M
     timescale(); epochs(start_utc, duration_s, step_s); utc_time(stamp_utc)
     sample_drop(constellation, time, *, n_users, n_satellites, rng, ...) -> DropGeometry
     drop_geometry(constellation, time, ut_lat_rad, ut_lon_rad, *, centre_lat_rad, ...)
@@ -24,13 +26,21 @@ from .drops import (
 from .earth import enu_basis, geodetic_to_itrs, itrs_to_geodetic
 from .geometry import DropGeometry
 from .links import LinkGeometry, link_geometry, upa_frame
-from .orbits import Constellation, teme_to_itrs_matrix
+from .orbits import (
+    MAX_ALTITUDE_M,
+    MIN_ALTITUDE_M,
+    Constellation,
+    physical_position_mask,
+    teme_to_itrs_matrix,
+)
 from .resources import data_path
 from .timebase import epochs, parse_utc, timescale, utc_time
 from .tle import TLEFormatError, format_tle, read_tle, tle_lines, write_tle
 from .walker import WalkerDelta
 
 __all__ = [
+    "MAX_ALTITUDE_M",
+    "MIN_ALTITUDE_M",
     "Constellation",
     "DropGeometry",
     "LinkGeometry",
@@ -48,6 +58,7 @@ __all__ = [
     "itrs_to_geodetic",
     "link_geometry",
     "parse_utc",
+    "physical_position_mask",
     "read_tle",
     "sample_cap",
     "sample_centre",

@@ -18,29 +18,46 @@ import numpy as np
 from skyfield.timelib import Time
 
 from .constants import EARTH_MEAN_RADIUS_M
-from .earth import destination, enu_basis, geodetic_to_itrs
+from .earth import destination, enu_basis, geodetic_to_itrs, itrs_to_geodetic
 from .geometry import DropGeometry
 from .links import link_geometry
-from .orbits import Constellation
+from .orbits import MAX_ALTITUDE_M, MIN_ALTITUDE_M, Constellation, physical_position_mask
 
 _SAME_INCLINATION_RAD = math.radians(0.1)
 
 
 class NotEnoughSatellitesError(ValueError):
-    """Fewer satellites are visible from every UT than the cooperative set needs."""
+    """Fewer satellites are visible from every UT than the cooperative set needs.
+
+    Attributes: ``needed``, ``visible`` (counts), ``centre_lat_deg``, ``centre_lon_deg``,
+    ``min_elevation_deg`` and ``n_excluded``: satellites left out of the selection at this
+    epoch because SGP4 failed or their altitude is not physical (``physical_position_mask``).
+    """
 
     def __init__(self, needed: int, visible: int, centre_lat_deg: float, centre_lon_deg: float,
-                 min_elevation_deg: float):
+                 min_elevation_deg: float, n_excluded: int = 0):
         self.needed = needed
         self.visible = visible
         self.centre_lat_deg = centre_lat_deg
         self.centre_lon_deg = centre_lon_deg
         self.min_elevation_deg = min_elevation_deg
+        self.n_excluded = n_excluded
+        excluded = (
+            f"; {n_excluded} satellites were excluded at this epoch (SGP4 failed or altitude "
+            f"outside [{MIN_ALTITUDE_M / 1e3:g}, {MAX_ALTITUDE_M / 1e3:g}] km)"
+            if n_excluded else ""
+        )
         super().__init__(
             f"n_satellites = {needed} needed but only {visible} satellites are above "
             f"{min_elevation_deg:g} deg elevation at every UT of the drop centred at "
-            f"({centre_lat_deg:.4f} deg, {centre_lon_deg:.4f} deg)"
+            f"({centre_lat_deg:.4f} deg, {centre_lon_deg:.4f} deg){excluded}"
         )
+
+    def __reduce__(self):
+        # Rebuild from the fields (the default would call __init__ with the message only), so
+        # the error survives pickling to and from worker processes.
+        return (type(self), (self.needed, self.visible, self.centre_lat_deg,
+                             self.centre_lon_deg, self.min_elevation_deg, self.n_excluded))
 
 
 def default_max_abs_latitude_deg(constellation: Constellation) -> float:
@@ -108,6 +125,8 @@ def sample_drop(
     ``carrier_hz`` f0 (Hz); ``max_abs_latitude_deg`` latitude band of the centre (default
     ``default_max_abs_latitude_deg``).
     Output: ``DropGeometry`` (S satellites sorted by slant range to the centre, K UTs).
+    Satellites whose SGP4 call fails or whose altitude is not physical at ``time``
+    (``physical_position_mask``) never join the set; ``DropGeometry.n_excluded`` counts them.
     Raises ``NotEnoughSatellitesError`` when fewer than S satellites qualify, ``ValueError`` on
     bad values and ``TypeError`` when ``rng`` is not a Generator (as in channel and precoding).
     """
@@ -155,6 +174,10 @@ def drop_geometry(
     Exactly one of ``n_satellites`` (select the S nearest to the centre among those visible at
     every UT, master first) and ``sat_index`` ((S,) indices kept in the given order, geometry
     computed even below the mask: check ``DropGeometry.all_visible``) must be given.
+    Satellites whose SGP4 call fails or whose height above WGS84 is outside
+    ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]`` at ``time`` are excluded: never selected, counted in
+    ``DropGeometry.n_excluded`` (and ``NotEnoughSatellitesError.n_excluded``), and a
+    ``sat_index`` naming one is a ``ValueError`` that says which and why.
 
     Inputs: ``ut_lat_rad``, ``ut_lon_rad`` (K,) geodetic radians (UTs at height 0); centre in
     geodetic radians; ``time`` scalar skyfield Time. Output: ``DropGeometry``.
@@ -180,6 +203,8 @@ def drop_geometry(
         raise ValueError("give exactly one of n_satellites and sat_index")
 
     pos, vel = constellation.propagate(time)  # (N, 3)
+    usable = physical_position_mask(pos)  # (N,): SGP4 succeeded and the altitude is physical
+    n_excluded = int(usable.size - np.count_nonzero(usable))
     ut_pos = geodetic_to_itrs(ut_lat, ut_lon)
     if sat_index is None:
         _check_count("n_satellites", n_satellites)
@@ -187,6 +212,7 @@ def drop_geometry(
             pos, ut_pos, ut_lat, ut_lon, geodetic_to_itrs(centre_lat_rad, centre_lon_rad),
             n_satellites, min_elevation_deg,
             centre_deg=(math.degrees(centre_lat_rad), math.degrees(centre_lon_rad)),
+            usable=usable,
         )
     else:
         index = np.array(sat_index).reshape(-1)
@@ -196,8 +222,8 @@ def drop_geometry(
             raise ValueError(f"sat_index must be in [0, {len(constellation)}), got {index}")
         if np.unique(index).size != index.size:
             raise ValueError(f"sat_index must not repeat a satellite, got {index}")
-        if not np.all(np.isfinite(pos[index])):
-            raise ValueError(f"SGP4 failed for some of sat_index {index} at this epoch")
+        if not np.all(usable[index]):
+            raise ValueError(_excluded_message(constellation, pos, index[~usable[index]]))
     link = link_geometry(pos[index], vel[index], ut_pos, carrier_hz,
                          ut_lat_rad=ut_lat, ut_lon_rad=ut_lon)
     return DropGeometry(
@@ -221,6 +247,23 @@ def drop_geometry(
         dir_cos_x=link.dir_cos_x,
         dir_cos_y=link.dir_cos_y,
         carrier_hz=float(carrier_hz),
+        n_excluded=n_excluded,
+    )
+
+
+def _excluded_message(constellation: Constellation, pos: np.ndarray, bad: np.ndarray) -> str:
+    """One line naming the excluded members of a given ``sat_index`` and why."""
+    _, _, height = itrs_to_geodetic(pos[bad])
+    parts = [
+        f"{i} ({constellation.names[i]!r}: "
+        + ("SGP4 failed" if not np.isfinite(h) else f"altitude {h / 1e3:.0f} km")
+        + ")"
+        for i, h in zip(bad.tolist(), height.tolist(), strict=True)
+    ]
+    return (
+        f"sat_index has satellites excluded at this epoch: {', '.join(parts)}; allowed: "
+        f"satellites whose SGP4 call succeeds with an altitude in "
+        f"[{MIN_ALTITUDE_M / 1e3:g}, {MAX_ALTITUDE_M / 1e3:g}] km"
     )
 
 
@@ -241,19 +284,28 @@ def elevation_matrix_rad(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad) -> np.ndar
 
 def select_satellites(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad, centre_pos_m,
                       n_satellites: int, min_elevation_deg: float, *,
-                      centre_deg: tuple[float, float] = (math.nan, math.nan)) -> np.ndarray:
+                      centre_deg: tuple[float, float] = (math.nan, math.nan),
+                      usable: np.ndarray | None = None) -> np.ndarray:
     """Indices of the S satellites nearest to the centre among those visible from every UT.
 
+    Only usable satellites compete: ``usable`` (N,) bool, by default
+    ``physical_position_mask(sat_pos_m)`` (finite position, altitude in
+    ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]``).
     Output: (S,) int, sorted by slant range to ``centre_pos_m`` (master first). Raises
-    ``NotEnoughSatellitesError`` when fewer than S qualify.
+    ``NotEnoughSatellitesError`` (with the number of unusable satellites) when fewer than S
+    qualify.
     """
+    usable = physical_position_mask(sat_pos_m) if usable is None else np.asarray(usable, bool)
+    if usable.shape != np.shape(sat_pos_m)[:1]:
+        raise ValueError(f"usable must have shape {np.shape(sat_pos_m)[:1]}, got {usable.shape}")
     elevation = elevation_matrix_rad(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad)
     with np.errstate(invalid="ignore"):
-        visible = np.all(elevation >= math.radians(min_elevation_deg), axis=1)
+        visible = np.all(elevation >= math.radians(min_elevation_deg), axis=1) & usable
     candidates = np.flatnonzero(visible)
     if candidates.size < n_satellites:
         raise NotEnoughSatellitesError(n_satellites, int(candidates.size), centre_deg[0],
-                                       centre_deg[1], min_elevation_deg)
+                                       centre_deg[1], min_elevation_deg,
+                                       n_excluded=int(usable.size - np.count_nonzero(usable)))
     dist = np.linalg.norm(np.asarray(sat_pos_m)[candidates] - centre_pos_m, axis=-1)
     order = np.argsort(dist, kind="stable")[:n_satellites]
     return candidates[order]

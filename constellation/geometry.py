@@ -48,6 +48,9 @@ class DropGeometry:
         eq. (2)); stored so that steering vectors need no trigonometry.
     carrier_hz : float
         Carrier frequency f0 used for ``doppler_hz``.
+    n_excluded : int
+        Satellites of the constellation left out at this epoch because SGP4 failed or their
+        altitude was not physical (``constellation.orbits.physical_position_mask``); 0 if none.
     """
 
     epoch_tt_jd: float
@@ -70,8 +73,15 @@ class DropGeometry:
     dir_cos_x: np.ndarray
     dir_cos_y: np.ndarray
     carrier_hz: float
+    n_excluded: int = 0
 
     def __post_init__(self) -> None:
+        if isinstance(self.n_excluded, bool) or not isinstance(
+            self.n_excluded, int | np.integer
+        ) or self.n_excluded < 0:
+            raise ValueError(
+                f"DropGeometry.n_excluded must be an integer >= 0, got {self.n_excluded!r}"
+            )
         s, k = self.n_satellites, self.n_users
         expected = {
             "sat_index": (s,),

@@ -6,6 +6,10 @@ C call, then applies one TEME -> ITRS rotation per epoch: the rotation skyfield 
 evaluated in its closed form ``R_z(-theta_GMST82)`` (see ``teme_to_itrs_matrix``), so both agree
 to rounding; the velocity carries the Earth-rotation term ``-omega x r`` exactly as skyfield's
 ``itrs`` frame does.
+
+Element sets go stale: ``Constellation.element_age_s`` gives each set's distance from a time, and
+``physical_position_mask`` / ``Constellation.usable_mask`` flag satellites whose SGP4 call fails
+or whose altitude is outside ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]`` (drops never select those).
 """
 
 from __future__ import annotations
@@ -20,9 +24,17 @@ from skyfield.sgp4lib import TEME, EarthSatellite, theta_GMST1982
 from skyfield.timelib import Time, Timescale
 
 from .constants import EARTH_ROTATION_RAD_PER_S
+from .earth import itrs_to_geodetic
 from .timebase import sgp4_julian_dates, timescale
 
 _KM = 1000.0
+_SECONDS_PER_DAY = 86_400.0
+
+# Physical altitude range (height above the WGS84 ellipsoid) of a satellite position worth
+# using; outside it a propagated element set is treated as invalid at that epoch (see
+# ``physical_position_mask``).
+MIN_ALTITUDE_M = 100e3
+MAX_ALTITUDE_M = 50_000e3
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,14 +44,26 @@ class Constellation:
     Attributes
     ----------
     names : tuple[str, ...]
-        One name per satellite (length N), unique.
+        One label per satellite (length N), unique. ``read_tle`` makes repeated catalogue names
+        unique by appending the catalogue number, e.g. ``"STARLINK-1369 [45540]"``.
     satrecs : tuple[sgp4.api.Satrec, ...]
         The SGP4 element sets, same order as ``names``. Treat them as read-only.
+    notices : tuple[str, ...]
+        One-line remarks on how the satellites were obtained (e.g. ``read_tle`` keeping the
+        newest of several sets of one catalogue number), for the caller to show; default none.
+    catalog_numbers : tuple[int, ...]
+        NORAD catalogue number of each satellite (length N), taken from ``Satrec.satnum``
+        (Alpha-5 numbers as sgp4 decodes them: ``A0001`` -> 100001). Unique in a constellation
+        read from TLE text (``read_tle`` keeps one set per number); a synthetic shell may repeat
+        them (each Walker shell numbers its satellites 1..T). Not an ``__init__`` argument.
     """
 
     names: tuple[str, ...]
     satrecs: tuple[Satrec, ...]
+    notices: tuple[str, ...] = ()
+    catalog_numbers: tuple[int, ...] = field(init=False)
     _array: SatrecArray = field(init=False, repr=False)
+    _epoch_jd: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         names = tuple(str(n) for n in self.names)
@@ -57,9 +81,18 @@ class Constellation:
             seen: set[str] = set()
             dup = next(n for n in names if n in seen or seen.add(n))
             raise ValueError(f"Constellation.names must be unique; {dup!r} appears twice")
+        if isinstance(self.notices, str) or not all(isinstance(n, str) for n in self.notices):
+            raise ValueError(
+                f"Constellation.notices must be a tuple of str, got {self.notices!r}"
+            )
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "satrecs", satrecs)
+        object.__setattr__(self, "notices", tuple(self.notices))
+        object.__setattr__(self, "catalog_numbers", tuple(int(s.satnum) for s in satrecs))
         object.__setattr__(self, "_array", SatrecArray(list(satrecs)))
+        epoch_whole = np.array([s.jdsatepoch for s in satrecs], dtype=float)
+        epoch_fraction = np.array([s.jdsatepochF for s in satrecs], dtype=float)
+        object.__setattr__(self, "_epoch_jd", (epoch_whole, epoch_fraction))
 
     def __len__(self) -> int:
         return len(self.satrecs)
@@ -69,13 +102,53 @@ class Constellation:
         """(N,) mean inclinations of the element sets, radians."""
         return np.array([s.inclo for s in self.satrecs])
 
+    @property
+    def element_epochs_jd(self) -> np.ndarray:
+        """(N,) epoch of each element set, UTC Julian date (``jdsatepoch + jdsatepochF``).
+
+        One float loses about 40 us of the whole + fraction pair; ``element_age_s`` keeps both.
+        """
+        whole, fraction = self._epoch_jd
+        return whole + fraction
+
+    def element_age_s(self, time: Time) -> np.ndarray:
+        """Age of each element set at ``time``: ``|t - element epoch|`` in seconds.
+
+        Both epochs are UTC Julian dates as sgp4 reads them (``sgp4_julian_dates``), differenced
+        as (whole days, fraction) pairs so that no precision is lost. A set further from ``time``
+        than a few days to weeks (longer for high orbits) predicts poorly or not at all.
+
+        Input: skyfield ``Time``, scalar or array of length T.
+        Output: (N,) for a scalar ``Time``, (N, T) for an array; seconds, >= 0.
+        """
+        whole, fraction = sgp4_julian_dates(time)
+        epoch_whole, epoch_fraction = self._epoch_jd
+        days = (np.atleast_1d(whole)[None, :] - epoch_whole[:, None]) + (
+            np.atleast_1d(fraction)[None, :] - epoch_fraction[:, None]
+        )
+        age = np.abs(days) * _SECONDS_PER_DAY
+        return age[:, 0] if np.ndim(time.whole) == 0 else age
+
+    def usable_mask(self, time: Time) -> np.ndarray:
+        """Which satellites have a usable position at ``time``: SGP4 succeeded and the height
+        above the WGS84 ellipsoid is in ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]``.
+
+        Input: skyfield ``Time``, scalar or array of length T.
+        Output: bool, (N,) for a scalar ``Time``, (N, T) for an array.
+        """
+        return physical_position_mask(self.propagate(time)[0])
+
     def subset(self, index: Sequence[int] | np.ndarray) -> Constellation:
-        """The satellites at ``index`` (in that order) as a new ``Constellation``."""
+        """The satellites at ``index`` (in that order) as a new ``Constellation``.
+
+        The notices are kept: they describe how the source was read.
+        """
         idx = np.asarray(index, dtype=int).reshape(-1)
         if idx.size and (idx.min() < -len(self) or idx.max() >= len(self)):
             raise ValueError(f"subset index out of range [0, {len(self)}): {idx.tolist()}")
         return Constellation(
-            tuple(self.names[i] for i in idx), tuple(self.satrecs[i] for i in idx)
+            tuple(self.names[i] for i in idx), tuple(self.satrecs[i] for i in idx),
+            self.notices,
         )
 
     def earth_satellites(self, ts: Timescale | None = None) -> list[EarthSatellite]:
@@ -168,3 +241,26 @@ def _as_stack(matrix: np.ndarray) -> np.ndarray:
 def sgp4_error_message(code: int) -> str:
     """sgp4's text for an error code (0 means success)."""
     return SGP4_ERRORS.get(int(code), f"unknown sgp4 error {code}") if code else "success"
+
+
+def physical_position_mask(pos_m) -> np.ndarray:
+    """True where an ITRS position is finite and physically plausible for a satellite.
+
+    Plausible means a height above the WGS84 ellipsoid in ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]``
+    = [100 km, 50,000 km]. Below 100 km (the Karman line) an orbit decays within hours, so a
+    set that propagates there is a re-entered object or stale elements extrapolated past their
+    decay; SGP4 itself only fails once the radius drops below one Earth radius (6378 km), which
+    still leaves tens of kilometres above the polar ellipsoid (b = 6357 km). Above 50,000 km
+    lies nothing a cooperative downlink would use (GEO is at 35,786 km; Molniya apogees reach
+    about 40,000 km); larger heights come from high-drag elements extrapolated far from their
+    epoch (2020 Starlink sets propagated to 2025 reach 1.8 million km) and would otherwise pass
+    as distant satellites.
+
+    Input: ``pos_m`` (..., 3) ITRS positions in metres (NaN where SGP4 failed).
+    Output: (...) bool.
+    """
+    pos = np.asarray(pos_m, dtype=float)
+    finite = np.all(np.isfinite(pos), axis=-1)
+    safe = np.where(finite[..., None], pos, 1.0e7)  # any finite point: masked out below
+    _, _, height = itrs_to_geodetic(safe)
+    return finite & (height >= MIN_ALTITUDE_M) & (height <= MAX_ALTITUDE_M)

@@ -8,6 +8,11 @@ the implied-exponent nddot and B* fields, mod-10 checksum) before sgp4 parses it
 itself silently turns a garbled B* into NaN and a garbled catalogue number into a different one;
 a failure raises ``TLEFormatError`` naming the line number.
 
+Satellites are identified by NORAD catalogue number, not by name: real catalogues repeat names
+(several "FALCON 9 DEB" objects, two sets named "STARLINK-1369" in CelesTrak's Starlink group of
+May 2020), so a repeated name is made unique by appending the catalogue number, and several sets
+of one catalogue number keep the newest (``read_tle``).
+
 Rounding of the text format (what a round trip loses): angles 1e-4 deg (about 6 m along a 600 km
 orbit), eccentricity 1e-7, mean motion 1e-8 rev/day, epoch 1e-8 day (0.86 ms, about 7 m along
 track).
@@ -15,9 +20,13 @@ track).
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sgp4.api import Satrec
@@ -35,6 +44,8 @@ _IMPLIED_EXPONENT = re.compile(r"[ +-][0-9]{5}[ +-][0-9]")
 # Integer fields that may be blank-padded (ephemeris type, element set number, revolution number).
 _BLANK_OR_DIGITS = re.compile(r" *[0-9]*")
 _XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
+_JD_UNIX_EPOCH = 2440587.5  # 1970-01-01T00:00:00 UTC
+_MAX_LISTED = 3  # dropped sets named in a notice; more are counted
 
 
 class TLEFormatError(ValueError):
@@ -43,8 +54,13 @@ class TLEFormatError(ValueError):
     def __init__(self, line_number: int, reason: str, line: str = ""):
         self.line_number = line_number
         self.reason = reason
+        self.line = line
         shown = f": {line!r}" if line else ""
         super().__init__(f"TLE line {line_number}: {reason}{shown}")
+
+    def __reduce__(self):
+        # Rebuild from the fields so that the error survives pickling (process pools).
+        return (type(self), (self.line_number, self.reason, self.line))
 
 
 def tle_checksum(line: str) -> int:
@@ -56,14 +72,26 @@ def tle_checksum(line: str) -> int:
 def read_tle(path_or_text: str | bytes | os.PathLike) -> Constellation:
     """Read two- or three-line element sets into a ``Constellation``.
 
-    Input: a path (``os.PathLike``, or a ``str`` without a newline), the TLE text itself (a
-    ``str`` containing a newline) or a file's raw ``bytes`` (decoded as UTF-8, as a path is).
-    Blank lines are ignored. Two-line sets are named by their catalogue number. Raises
-    ``TLEFormatError`` (a ``ValueError``) naming the offending line number, or when the text
-    holds no element set or repeats a name.
+    Input: a path (``os.PathLike``, or a ``str`` without a line break), the TLE text itself (a
+    ``str`` containing a line break) or a file's raw ``bytes`` (decoded as UTF-8, as a path is).
+    Blank lines are ignored; LF, CRLF and CR line ends are all accepted.
+
+    Satellites are identified by catalogue number (``Constellation.catalog_numbers``), as
+    real catalogues repeat names:
+
+    - several sets with one catalogue number (e.g. two downloads concatenated): the set with
+      the newest epoch is kept, in the place of the number's first set, and
+      ``Constellation.notices`` gets one line saying which lines were dropped; two such sets
+      with the same epoch are a ``TLEFormatError`` naming both lines;
+    - names label the satellites: a two-line set is named by its catalogue number (columns
+      3-7), and a name shared by several kept sets gets the catalogue number appended to each,
+      e.g. ``"FALCON 9 DEB [45591]"``.
+
+    Raises ``TLEFormatError`` (a ``ValueError``) naming the offending line number, or when the
+    text holds no element set.
     """
     if isinstance(path_or_text, os.PathLike) or (
-        isinstance(path_or_text, str) and "\n" not in path_or_text
+        isinstance(path_or_text, str) and "\n" not in path_or_text and "\r" not in path_or_text
     ):
         text = _decode(Path(path_or_text).read_bytes())
     elif isinstance(path_or_text, bytes):
@@ -72,10 +100,48 @@ def read_tle(path_or_text: str | bytes | os.PathLike) -> Constellation:
         text = path_or_text
     else:
         raise ValueError(f"read_tle expects a path or TLE text, got {type(path_or_text).__name__}")
+    sets = _parse_sets(text)
+    if not sets:
+        raise TLEFormatError(1, "no element set found")
+    kept, notices = _newest_per_catalogue_number(sets)
+    names = _unique_names(kept)
+    return Constellation(names, tuple(s.satrec for s in kept), tuple(notices))
+
+
+@dataclass(frozen=True)
+class _ElementSet:
+    """One parsed set: its name (``None`` for a two-line set), 1-based line numbers, Satrec."""
+
+    name: str | None
+    first_line: int  # the name line of a three-line set, else line 1
+    line1_number: int
+    line1: str
+    satrec: Satrec
+
+    @property
+    def catalogue_text(self) -> str:
+        return self.line1[2:7].strip()
+
+    @property
+    def epoch_text(self) -> str:
+        return self.line1[18:32]
+
+    @property
+    def epoch_jd(self) -> tuple[float, float]:
+        return (self.satrec.jdsatepoch, self.satrec.jdsatepochF)
+
+    @property
+    def epoch_label(self) -> str:
+        """The epoch as written (YYDDD.DDDDDDDD) and as UTC to the second."""
+        days = (self.satrec.jdsatepoch - _JD_UNIX_EPOCH) + self.satrec.jdsatepochF
+        stamp = datetime.fromtimestamp(round(days * 86_400.0), UTC)
+        return f"{self.epoch_text} = {stamp:%Y-%m-%dT%H:%M:%SZ}"
+
+
+def _parse_sets(text: str) -> list[_ElementSet]:
+    """Every element set of ``text`` in file order, each line checked (``_check_line``)."""
     lines = [(i + 1, raw.rstrip()) for i, raw in enumerate(text.splitlines()) if raw.strip()]
-    names: list[str] = []
-    satrecs: list[Satrec] = []
-    seen: dict[str, int] = {}
+    sets: list[_ElementSet] = []
     pos = 0
     while pos < len(lines):
         number, line = lines[pos]
@@ -103,18 +169,64 @@ def read_tle(path_or_text: str | bytes | os.PathLike) -> Constellation:
             raise TLEFormatError(n1, f"sgp4 could not parse the set ({exc})", l1) from exc
         if sat.error:
             raise TLEFormatError(n1, f"sgp4 rejected the elements (error {sat.error})", l1)
-        name = name if name else l1[2:7].strip()
-        if name in seen:
-            raise TLEFormatError(
-                number, f"satellite name {name!r} repeats the set at line {seen[name]}"
-            )
-        seen[name] = number
-        names.append(name)
-        satrecs.append(sat)
+        sets.append(_ElementSet(name or None, number, n1, l1, sat))
         pos += 2
-    if not satrecs:
-        raise TLEFormatError(1, "no element set found")
-    return Constellation(tuple(names), tuple(satrecs))
+    return sets
+
+
+def _newest_per_catalogue_number(
+    sets: list[_ElementSet],
+) -> tuple[list[_ElementSet], list[str]]:
+    """One set per catalogue number (the newest epoch), in order of each number's first set,
+    and one notice per catalogue number that had several sets."""
+    groups: dict[int, list[_ElementSet]] = {}
+    for s in sets:
+        groups.setdefault(int(s.satrec.satnum), []).append(s)
+    kept, notices = [], []
+    for group in groups.values():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        by_epoch = sorted(group, key=lambda s: (s.epoch_jd, s.line1_number))
+        for older, newer in itertools.pairwise(by_epoch):
+            if older.epoch_jd == newer.epoch_jd:
+                raise TLEFormatError(
+                    newer.line1_number,
+                    f"catalogue number {newer.catalogue_text} has two element sets with the "
+                    f"same epoch {newer.epoch_label} (lines {older.line1_number} and "
+                    f"{newer.line1_number}); allowed: one set per catalogue number and epoch",
+                )
+        newest = by_epoch[-1]
+        kept.append(newest)
+        dropped = [f"line {s.line1_number} (epoch {s.epoch_label})"
+                   for s in group if s is not newest]
+        if len(dropped) > _MAX_LISTED:
+            dropped[_MAX_LISTED:] = [f"{len(dropped) - _MAX_LISTED} more"]
+        notices.append(
+            f"TLE catalogue number {newest.catalogue_text}"
+            + (f" ({newest.name})" if newest.name else "")
+            + f": {len(group)} element sets, kept the newest (line {newest.line1_number}, epoch "
+            f"{newest.epoch_label}), dropped " + ", ".join(dropped)
+        )
+    return kept, notices
+
+
+def _unique_names(sets: list[_ElementSet]) -> tuple[str, ...]:
+    """Labels: the set's name (a two-line set: its catalogue number); a label shared by
+    several sets gets ``" [catalogue number]"`` appended on each of them."""
+    labels = [s.name or s.catalogue_text for s in sets]
+    for _ in range(3):  # a second round only if a suffixed label met a literal one
+        counts = Counter(labels)
+        if len(counts) == len(labels):
+            return tuple(labels)
+        labels = [
+            f"{label} [{s.catalogue_text}]" if counts[label] > 1 else label
+            for label, s in zip(labels, sets, strict=True)
+        ]
+    dup = next(label for label, n in Counter(labels).items() if n > 1)  # pragma: no cover
+    raise TLEFormatError(  # pragma: no cover - needs names built to collide with the suffixes
+        sets[labels.index(dup)].first_line, f"cannot make the name {dup!r} unique"
+    )
 
 
 _NUMERIC_FIELDS = {

@@ -1,5 +1,7 @@
 """Vectorised propagation against skyfield's own EarthSatellite, time helpers, shapes."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from skyfield.framelib import itrs
@@ -192,3 +194,32 @@ def test_propagation_matches_skyfield_across_a_leap_second_and_year_ends(sample)
     for i, sat in enumerate(sample.subset(np.arange(4)).earth_satellites()):
         ref = sat.at(t).frame_xyz(itrs).m.T
         np.testing.assert_allclose(pos[i], ref, rtol=0, atol=ONE_MICROMETRE)
+
+
+def test_catalogue_numbers_come_from_the_satrecs_and_subsets_keep_them_and_the_notices():
+    from constellation import Constellation
+
+    shell = WalkerDelta(n_satellites=12, n_planes=3).build()
+    assert shell.catalog_numbers == tuple(range(1, 13))  # Walker satnum 1..T
+    assert shell.notices == ()
+    noted = Constellation(shell.names, shell.satrecs, ("read from a test",))
+    part = noted.subset([11, 0, 5])
+    assert part.catalog_numbers == (12, 1, 6)
+    assert part.names == (shell.names[11], shell.names[0], shell.names[5])
+    assert part.notices == ("read from a test",)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        part.catalog_numbers = (1, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("notices", "match"),
+    [
+        ("one string", r"Constellation\.notices must be a tuple of str, got 'one string'"),
+        ((1,), r"Constellation\.notices must be a tuple of str, got \(1,\)"),
+    ],
+)
+def test_constellation_rejects_notices_that_are_not_strings(sample, notices, match):
+    from constellation import Constellation
+
+    with pytest.raises(ValueError, match=match):
+        Constellation(sample.names, sample.satrecs, notices)

@@ -1,5 +1,7 @@
 """TLE reading and writing: round trip, shipped sample, two/three-line sets, malformed lines."""
 
+import re
+
 import numpy as np
 import pytest
 from sgp4 import exporter
@@ -106,7 +108,8 @@ def _resum(line: str) -> str:
         (f"{ISS_NAME}\n{ISS_L1}\n", 2, "missing its line 2"),
         (f"{ISS_L2}\n{ISS_L1}\n", 1, "without its line 1"),
         (f"{ISS_NAME}\n", 1, "not followed"),
-        (f"{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n", 4, "repeats"),
+        # the same catalogue number and epoch twice: error at the second line 1
+        (f"{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n", 5, "same epoch"),
         ("\n\n", 1, "no element set"),
         # sgp4 alone would accept these: B* -> NaN, catalogue '2554x' -> 2554 (regressions).
         (f"{ISS_NAME}\n{_resum(_replace(ISS_L1, 53, ' ab606-4'))}\n{ISS_L2}\n", 2, "B\\* drag"),
@@ -188,3 +191,224 @@ def test_write_tle_keeps_a_utf8_name(tmp_path):
     path = tmp_path / "out.tle"
     write_tle(sat, path)
     assert read_tle(path).names == ("N\u00daMERO 1",)
+
+
+# --- Catalogue numbers identify satellites: repeated names, repeated numbers -------------------
+
+
+def _iss(catalogue: str = "25544", epoch: str = "08264.51782528") -> tuple[str, str]:
+    """The published ISS set with another catalogue number and/or epoch (checksums redone)."""
+    l1 = _resum(_replace(_replace(ISS_L1, 2, f"{catalogue:>5s}"), 18, epoch))
+    return l1, _resum(_replace(ISS_L2, 2, f"{catalogue:>5s}"))
+
+
+def _text(*sets) -> str:
+    """TLE text from (name or None, (line 1, line 2)) pairs."""
+    out = []
+    for name, (l1, l2) in sets:
+        out.extend(([name] if name is not None else []) + [l1, l2])
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("sets", "names", "catalog_numbers"),
+    [
+        # two payloads and debris sharing names, as in a real CelesTrak group
+        ([("DEB", _iss("45591")), ("SAT", _iss("45540")), ("DEB", _iss("45592")),
+          ("SAT", _iss("45541")), ("DEB", _iss("45593")), ("ONE", _iss("45000"))],
+         ("DEB [45591]", "SAT [45540]", "DEB [45592]", "SAT [45541]", "DEB [45593]", "ONE"),
+         (45591, 45540, 45592, 45541, 45593, 45000)),
+        # a two-line set is named by its catalogue number; a name equal to it is made unique
+        ([(None, _iss("25544")), ("25544", _iss("00005"))],
+         ("25544 [25544]", "25544 [00005]"), (25544, 5)),
+        # a suffixed label meeting a literal one is suffixed again
+        ([("A", _iss("00001")), ("A", _iss("00002")), ("A [00001]", _iss("00003"))],
+         ("A [00001] [00001]", "A [00002]", "A [00001] [00003]"), (1, 2, 3)),
+        # Alpha-5 catalogue numbers (sgp4 decodes A0001 as 100001)
+        ([("X", _iss("A0001")), ("X", _iss("B1234"))], ("X [A0001]", "X [B1234]"),
+         (100001, 111234)),
+    ],
+)
+def test_repeated_names_are_labelled_by_catalogue_number(sets, names, catalog_numbers):
+    const = read_tle(_text(*sets))
+    assert const.names == names
+    assert const.catalog_numbers == catalog_numbers
+    assert const.notices == ()
+    # Nothing but the label changes: the elements are those of the published set.
+    assert all(s.inclo == const.satrecs[0].inclo for s in const.satrecs)
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_several_epochs_of_one_catalogue_number_keep_the_newest_with_a_notice(newest_first):
+    old_set = ("ISS OLD NAME", _iss(epoch="08263.51782528"))  # one day earlier
+    new_set = (ISS_NAME, _iss(epoch="08264.51782528"))
+    older_still = (None, _iss(epoch="08262.00000000"))
+    other = ("OTHER", _iss("00005"))
+    order = [new_set, other, old_set, older_still] if newest_first else [
+        older_still, old_set, other, new_set]
+    const = read_tle(_text(*order))
+    # One satellite per catalogue number, in the place of the number's first set.
+    assert const.catalog_numbers == (25544, 5)
+    assert const.names == (ISS_NAME, "OTHER")
+    # The kept set is the newest: 2008 day 264.51782528 is 263.51782528 days after
+    # 2008-01-01T00:00 UTC = JD 2454466.5.
+    sat = const.satrecs[0]
+    assert sat.jdsatepoch + sat.jdsatepochF == pytest.approx(2454466.5 + 263.51782528, abs=1e-9)
+    (notice,) = const.notices
+    new_line, old_line, oldest_line = (2, 8, 10) if newest_first else (10, 4, 1)
+    assert "\n" not in notice
+    assert notice.startswith(f"TLE catalogue number 25544 ({ISS_NAME}): 3 element sets, kept "
+                             f"the newest (line {new_line}, epoch 08264.51782528 = "
+                             "2008-09-20T12:25:40Z)")
+    assert f"line {old_line} (epoch 08263.51782528 = 2008-09-19T12:25:40Z)" in notice
+    assert f"line {oldest_line} (epoch 08262.00000000 = 2008-09-18T00:00:00Z)" in notice
+
+
+def test_a_notice_counts_rather_than_lists_many_dropped_sets():
+    sets = [(None, _iss(epoch=f"08{day:03d}.50000000")) for day in range(200, 210)]
+    (notice,) = read_tle(_text(*sets)).notices
+    assert "10 element sets, kept the newest (line 19, epoch 08209.50000000" in notice
+    assert notice.count("(epoch") == 3 and notice.endswith(", 6 more")  # 3 listed, 6 counted
+
+
+@pytest.mark.parametrize(
+    ("sets", "first", "second"),
+    [
+        # same name, same catalogue number, same epoch (a file concatenated with itself)
+        ([(ISS_NAME, _iss()), ("OTHER", _iss("00005")), (ISS_NAME, _iss())], 2, 8),
+        # different names, two-line and three-line: still the same satellite and epoch
+        ([(None, _iss()), ("RENAMED", _iss())], 1, 4),
+        # the same epoch after a newer one: the duplicate pair is found among three sets
+        ([(None, _iss(epoch="08265.00000000")), (None, _iss()), (None, _iss())], 3, 5),
+    ],
+)
+def test_same_catalogue_number_and_epoch_is_an_error_naming_both_lines(sets, first, second):
+    with pytest.raises(TLEFormatError, match=(
+            rf"TLE line {second}: catalogue number 25544 has two element sets with the same "
+            rf"epoch 08264\.51782528 = 2008-09-20T12:25:40Z \(lines {first} and {second}\); "
+            "allowed: one set per catalogue number and epoch")) as info:
+        read_tle(_text(*sets))
+    assert info.value.line_number == second
+
+
+def test_line_breaks_lf_crlf_and_cr_read_alike_and_errors_survive_pickling():
+    text = _text((ISS_NAME, _iss()), (None, _iss("00005")))
+    ref = read_tle(text)
+    for sep in ("\r\n", "\r"):
+        other = read_tle(text.replace("\n", sep))
+        assert other.names == ref.names and other.catalog_numbers == ref.catalog_numbers
+    import pickle
+
+    err = TLEFormatError(7, "checksum '1' does not match computed 2", ISS_L1)
+    back = pickle.loads(pickle.dumps(err))
+    assert (type(back), str(back), back.line_number, back.reason, back.line) == (
+        TLEFormatError, str(err), 7, err.reason, ISS_L1)
+
+
+# --- The checksum, independently ---------------------------------------------------------------
+
+# Vallado et al. (AIAA 2006-6753) verification set, satellite 00005 (SGP4-VER.TLE), and the
+# ISS set of CelesTrak's "NORAD Two-Line Element Set Format" page: published with their checksums.
+PUBLISHED_LINES = (
+    "1 00005U 58002B   00179.78495062  .00000023  00000-0  28098-4 0  4753",
+    "2 00005  34.2682 348.7242 1859667 331.7664  19.3264 10.82419157413667",
+    ISS_L1,
+    ISS_L2,
+)
+
+
+def _mod10(line: str) -> int:
+    """Checksum written independently of ``tle_checksum``: the digits' sum plus the number of
+    minus signs among the first 68 characters, modulo 10 (letters, blanks, '.', '+' count 0)."""
+    body = line[:68]
+    return (sum(map(int, re.findall(r"\d", body))) + body.count("-")) % 10
+
+
+def _sample_lines() -> list[str]:
+    text = data_path("tle", SAMPLE).read_bytes().decode("ascii")
+    return [line for line in text.split("\r\n") if line[:2] in ("1 ", "2 ")]
+
+
+def test_published_and_sample_checksums_match_an_independent_mod10_sum():
+    lines = [*PUBLISHED_LINES, *_sample_lines()]
+    assert len(lines) == 4 + 2 * 31
+    for line in lines:
+        assert int(line[68]) == _mod10(line) == tle_checksum(line), line
+    # By hand, the first Vallado line: its digits sum to 131 and it has two minus signs
+    # ("00000-0", "28098-4"): 133 -> checksum 3, the digit printed last.
+    digits = [int(c) for c in PUBLISHED_LINES[0][:68] if c.isdigit()]
+    assert sum(digits) == 131 and PUBLISHED_LINES[0][:68].count("-") == 2
+    assert PUBLISHED_LINES[0][68] == "3"
+
+
+@pytest.mark.parametrize("line_index", [0, 1, 2, 3])
+def test_every_single_digit_change_in_a_published_line_is_refused(line_index):
+    """Add 1 (mod 10) to each digit of the numeric fields in turn: the line stays well formed,
+    so only the checksum can catch it, and it must."""
+    line = PUBLISHED_LINES[line_index]
+    which = line[0]
+    columns = [c for c in range(18 if which == "1" else 8, 68) if line[c].isdigit()]
+    assert len(columns) > 30
+    for col in columns:
+        bad = _replace(line, col, str((int(line[col]) + 1) % 10))
+        assert _mod10(bad) != int(bad[68])
+        pair = [PUBLISHED_LINES[line_index - line_index % 2],
+                PUBLISHED_LINES[line_index - line_index % 2 + 1]]
+        pair[line_index % 2] = bad
+        with pytest.raises(TLEFormatError, match="checksum") as info:
+            read_tle("\n".join(pair) + "\n")
+        assert info.value.line_number == line_index % 2 + 1
+
+
+# --- The shipped real-format sample (CelesTrak Starlink group, May 2020) ------------------------
+
+SAMPLE = "celestrak_starlink_2020-05-07_sample.tle"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return read_tle(data_path("tle", SAMPLE))
+
+
+def test_sample_is_crlf_text_with_celestrak_name_padding_and_reads_like_its_lf_copy(sample):
+    raw = data_path("tle", SAMPLE).read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n") == 3 * 31  # every line ends in CRLF
+    assert b"\r\r" not in raw and raw.endswith(b"\r\n")
+    names = raw.decode("ascii").split("\r\n")[0:-1:3]
+    assert all(len(n) == 24 for n in names)  # 24-column names, blank-padded
+    lf = read_tle(raw.replace(b"\r\n", b"\n"))
+    assert lf.names == sample.names and lf.catalog_numbers == sample.catalog_numbers
+    np.testing.assert_array_equal(lf.element_epochs_jd, sample.element_epochs_jd)
+
+
+def test_sample_names_numbers_and_the_notice_for_the_repeated_catalogue_number(sample):
+    assert len(sample) == 30  # 31 sets, one catalogue number twice
+    assert len(set(sample.catalog_numbers)) == 30
+    assert sample.names.count("STARLINK-1130 (DARKSAT)") == 1  # a unique name is unchanged
+    assert [n for n in sample.names if n.startswith("STARLINK-1369")] == [
+        "STARLINK-1369 [45540]", "STARLINK-1369 [45541]"]
+    debris = [n for n in sample.names if "DEB" in n]
+    assert debris == [f"FALCON 9 DEB [{n}]" for n in (45591, 45592, 45593, 45594)]
+    for name, number in zip(sample.names, sample.catalog_numbers, strict=True):
+        if "[" in name:
+            assert name.endswith(f"[{number}]")
+    assert sample.notices == (
+        "TLE catalogue number 44713 (STARLINK-1007): 2 element sets, kept the newest (line 5, "
+        "epoch 20128.16667824 = 2020-05-07T04:00:01Z), dropped line 92 (epoch 20126.91668981 = "
+        "2020-05-05T22:00:02Z)",
+    )
+    kept = sample.satrecs[sample.names.index("STARLINK-1007")]
+    # 2020 day 128.16667824 is 127.16667824 days after 2020-01-01T00:00 UTC = JD 2458849.5.
+    assert kept.jdsatepoch + kept.jdsatepochF == pytest.approx(
+        2458849.5 + 127.16667824, abs=1e-9)
+
+
+def test_sample_round_trips_through_the_writer(sample, tmp_path):
+    path = tmp_path / "sample.tle"
+    write_tle(sample, path)
+    back = read_tle(path)
+    assert back.names == sample.names and back.catalog_numbers == sample.catalog_numbers
+    t = epochs("2020-05-07T00:00:00Z", 6 * 3600.0, 3600.0)
+    err = np.linalg.norm(back.propagate(t)[0] - sample.propagate(t)[0], axis=-1)
+    # Same elements up to the writer's rounding (B* to 5 digits, as in the file).
+    assert err.max() < TLE_ROUNDING_M
