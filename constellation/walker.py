@@ -4,6 +4,13 @@ Convention (DESIGN.md): plane p = 0..P-1 has RAAN 360 p / P; slot q = 0..Q-1 (Q 
 anomaly 360 q / Q + 360 F p / T; circular orbits (e = 0, argument of perigee 0), zero drag
 (bstar = ndot = nddot = 0). Elements are WGS72 SGP4 mean elements, as sgp4 expects.
 
+Generalisations for constellations of several shells (``WalkerShells`` in
+``constellation/shells.py``), all zero or 360 by default, leaving the single shell above unchanged
+to the last bit: the RAAN is ``raan_offset + raan_spread p / P`` and the mean anomaly gets
+``anomaly_offset`` added. ``raan_spread_deg = 180`` gives the Walker-Star (polar) pattern of
+near-polar shells such as OneWeb's, whose planes span half a revolution with a counter-rotating
+seam; the offsets keep two shells from sharing planes and slots at the epoch.
+
 Choice of the mean motion: SGP4 takes the Kozai mean motion n_K and internally converts it to the
 Brouwer mean motion n_B, whose semi-major axis ``a = (k_e / n_B)^(2/3)`` (Earth radii) is the
 mean orbit radius about which the J2 short-period terms oscillate. We pick n_K so that this mean
@@ -45,6 +52,11 @@ class WalkerDelta:
         Mean altitude above the WGS72 equatorial radius (see module notes), 100 km .. 40000 km.
     epoch_utc : str
         ISO-8601 UTC epoch of the elements (default 2025-01-01T00:00:00Z).
+    raan_spread_deg : float
+        Arc of RAAN over which the P planes are spread, (0, 360] deg: 360 (default) is the
+        Walker-Delta pattern, 180 the Walker-Star pattern of polar shells.
+    raan_offset_deg, anomaly_offset_deg : float
+        RAAN of plane 0 and mean anomaly added to every slot, [-360, 360] deg (default 0).
     """
 
     inclination_deg: float = 53.0
@@ -53,6 +65,9 @@ class WalkerDelta:
     phasing: int = 1
     altitude_m: float = 600e3
     epoch_utc: str = "2025-01-01T00:00:00Z"
+    raan_spread_deg: float = 360.0
+    raan_offset_deg: float = 0.0
+    anomaly_offset_deg: float = 0.0
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.inclination_deg) and 0.0 < self.inclination_deg < 180.0):
@@ -81,6 +96,17 @@ class WalkerDelta:
                 f"altitude_m must be in [100e3, 40000e3] m, got {self.altitude_m!r}"
             )
         parse_utc(self.epoch_utc)
+        spread = self.raan_spread_deg
+        if isinstance(spread, bool) or not (
+            isinstance(spread, (int, float)) and math.isfinite(spread) and 0.0 < spread <= 360.0
+        ):
+            raise ValueError(f"raan_spread_deg must be in (0, 360] deg, got {spread!r}")
+        for name in ("raan_offset_deg", "anomaly_offset_deg"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not (
+                isinstance(value, (int, float)) and math.isfinite(value) and abs(value) <= 360.0
+            ):
+                raise ValueError(f"{name} must be in [-360, 360] deg, got {value!r}")
 
     @property
     def sats_per_plane(self) -> int:
@@ -92,13 +118,18 @@ class WalkerDelta:
         return divmod(int(index), self.sats_per_plane)
 
     def raan_rad(self, plane: int) -> float:
-        """Right ascension of the ascending node of ``plane``: 2 pi p / P."""
-        return 2.0 * math.pi * plane / self.n_planes
+        """RAAN of ``plane``: offset + (spread / 360) 2 pi p / P, wrapped to [0, 2 pi).
+
+        With the defaults (spread 360 deg, offset 0) this is 2 pi p / P evaluated in the same
+        order, so the default shell's elements are unchanged to the last bit.
+        """
+        raan = 2.0 * math.pi * (self.raan_spread_deg / 360.0) * plane / self.n_planes
+        return (raan + math.radians(self.raan_offset_deg)) % (2.0 * math.pi)
 
     def mean_anomaly_rad(self, plane: int, slot: int) -> float:
-        """Mean anomaly at epoch: 2 pi q / Q + 2 pi F p / T, wrapped to [0, 2 pi)."""
+        """Mean anomaly at epoch: 2 pi q / Q + 2 pi F p / T + offset, wrapped to [0, 2 pi)."""
         m = 2.0 * math.pi * (slot / self.sats_per_plane + self.phasing * plane / self.n_satellites)
-        return m % (2.0 * math.pi)
+        return (m + math.radians(self.anomaly_offset_deg)) % (2.0 * math.pi)
 
     def kozai_mean_motion_rad_per_min(self) -> float:
         """Kozai mean motion (rad/min) whose SGP4 mean semi-major axis is R_E(WGS72) + altitude."""
@@ -114,8 +145,22 @@ class WalkerDelta:
             n *= (probe.a / target_er) ** 1.5
         return n
 
-    def build(self) -> Constellation:
-        """All T satellites as a ``Constellation``; names ``WALKER-Ppp-Sqq``, satnum 1..T."""
+    def build(self, *, label: str = "WALKER", first_satnum: int = 1) -> Constellation:
+        """All T satellites as a ``Constellation``, numbered plane by plane.
+
+        Names are ``{label}-Ppp-Sqq`` (plane p, slot q; ``WALKER-P00-S00`` .. by default) and
+        catalogue numbers ``first_satnum .. first_satnum + T - 1`` (1..T by default), which must
+        stay within the five TLE digits (<= 99999).
+        """
+        if isinstance(first_satnum, bool) or not isinstance(first_satnum, int) or not (
+            1 <= first_satnum <= 100_000 - self.n_satellites
+        ):
+            raise ValueError(
+                f"first_satnum must be an int in [1, {100_000 - self.n_satellites}] so that all "
+                f"{self.n_satellites} catalogue numbers fit in 5 digits, got {first_satnum!r}"
+            )
+        if not isinstance(label, str) or not label:
+            raise ValueError(f"label must be a non-empty string, got {label!r}")
         epoch = self._sgp4_epoch_days()
         incl = math.radians(self.inclination_deg)
         n_kozai = self.kozai_mean_motion_rad_per_min()
@@ -124,13 +169,13 @@ class WalkerDelta:
             plane, slot = self.plane_slot(index)
             sat = Satrec()
             sat.sgp4init(
-                WGS72, "i", index + 1, epoch, 0.0, 0.0, 0.0, 0.0, 0.0, incl,
+                WGS72, "i", first_satnum + index, epoch, 0.0, 0.0, 0.0, 0.0, 0.0, incl,
                 self.mean_anomaly_rad(plane, slot), n_kozai, self.raan_rad(plane),
             )
             if sat.error:
                 raise ValueError(f"sgp4init failed for satellite {index} (error {sat.error})")
             satrecs.append(sat)
-            names.append(f"WALKER-P{plane:02d}-S{slot:02d}")
+            names.append(f"{label}-P{plane:02d}-S{slot:02d}")
         return Constellation(tuple(names), tuple(satrecs))
 
     def _sgp4_epoch_days(self) -> float:
