@@ -75,7 +75,7 @@ def _extract(ref: str, dest: Path) -> None:
 
 def _read(path: Path) -> pd.DataFrame:
     if path.suffix == ".csv":
-        return pd.read_csv(path)
+        return pd.read_csv(path, float_precision="round_trip")
     return pd.read_parquet(path)
 
 
@@ -135,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "coopsat-compare"
     )
+    parser.add_argument(
+        "--reference-only", action="store_true", help="only run (and cache) the reference"
+    )
     args = parser.parse_args(argv)
     studies = [s for s in args.only.split(",") if s]
     unknown = sorted(set(studies) - set(STUDIES))
@@ -157,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
                 t_ref = _run_cli(ref_root / "src", study, ref_out, args.drops)
                 marker.write_text(f"{t_ref:.1f}\n")
             t_ref = float(marker.read_text())
+            if args.reference_only:
+                print(f"{study:9s} reference {sha[:7]} cached ({t_ref:.1f} s)")
+                continue
             new_out = Path(tmp) / study
             t_new = _run_cli(REPO, study, new_out, args.drops)
             problems, notes = compare_study(study, ref_out, new_out)

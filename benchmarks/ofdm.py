@@ -29,8 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from channel.csi import StatisticalCSI  # noqa: E402
-from channel.ofdm import OfdmNumerology, demodulate, link_waveforms, qam_symbols  # noqa: E402
-from channel.ofdm_link import CompensationErrorModel, LinkTiming, simulate_drop  # noqa: E402
+from channel.ofdm import (  # noqa: E402  # noqa: E402
+    CompensationErrorModel,
+    LinkTiming,
+    OfdmNumerology,
+    demodulate,
+    link_waveforms,
+    qam_symbols,
+    simulate_drop,
+)
 from channel.steering import upa_steering  # noqa: E402
 
 TARGET_PER_CORE = 10e6  # link samples per second (issue 6)

@@ -13,14 +13,19 @@ from channel.lsp import (
     SCENARIOS,
     LargeScaleDraw,
     clutter_loss_db,
-    draw_large_scale,
+    draw_link_parameters,
     k_factor_db,
     los_probability,
     path_loss_db,
     scintillation_loss_db,
     shadow_fading_std_db,
 )
-from channel.model import link_gain_db, statistical_csi
+from channel.model import (
+    draw_large_scale,
+    link_gain_db,
+    phase_error_variance,
+    statistical_csi,
+)
 from channel.phase import PHASE_MODELS, gaussian_phibar, physical_phase_variance
 from channel.sampler import sample_channels, sample_link_gains
 from channel.steering import ula_vector, upa_steering
@@ -36,6 +41,7 @@ __all__ = [
     "StatisticalCSI",
     "clutter_loss_db",
     "draw_large_scale",
+    "draw_link_parameters",
     "fspl_db",
     "gaussian_phibar",
     "k_factor_db",
@@ -44,6 +50,7 @@ __all__ = [
     "los_probability",
     "mean_channels",
     "path_loss_db",
+    "phase_error_variance",
     "physical_phase_variance",
     "sample_channels",
     "sample_link_gains",

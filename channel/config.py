@@ -1,27 +1,18 @@
-"""Channel configuration of a run: array size, link budget, scenario, overrides, phase model."""
+"""Channel configuration of a run: array size, link budget, scenario, overrides, phase model.
+
+Every field is declared once here with its allowed values (``constellation.params``); the
+experiment layer's ``[channel]`` TOML section maps onto this dataclass and its ``link_budget``
+(``channel.linkbudget.LinkBudget``), so a new channel parameter is one field below plus its use.
+"""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from channel.linkbudget import LinkBudget
 from channel.lsp import BANDS, SCENARIOS, band_for_carrier
 from channel.phase import PHASE_MODELS
-
-
-def _int_at_least(name: str, value: int, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-        raise ValueError(f"ChannelConfig.{name} must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"ChannelConfig.{name} must be an integer >= {minimum}, got {value!r}")
-
-
-def _nonneg_finite(name: str, value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"ChannelConfig.{name} must be a number >= 0, got {value!r}")
-    if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"ChannelConfig.{name} must be >= 0 and finite, got {value!r}")
+from constellation.params import ParameterError, choice, flag, number, validate
 
 
 @dataclass(frozen=True)
@@ -30,7 +21,7 @@ class ChannelConfig:
 
     Attributes
     ----------
-    nv, nh : int >= 1
+    nv, nh : int
         UPA size (N_T = nv nh elements per satellite).
     link_budget : LinkBudget
         Carrier, numerology, noise figure and antenna gains (Table I).
@@ -40,12 +31,12 @@ class ChannelConfig:
         "s" or "ka" table set for the TR 38.811 scenarios; None picks it from the carrier.
     kappa_db : float or None
         Fixed K-factor (dB) on every link instead of the drawn one (Fig. 4 uses 25 dB).
-    zeta2 : float >= 0
+    zeta2 : float
         Phase-error variance (rad^2) of the Gaussian phase model on every link.
     phase_model : str
         "gaussian" (uses zeta2) or "physical" (zeta2 per link from the residual compensation
         errors; see ``channel.phase``).
-    sigma_tau_s, sigma_nu_hz, prediction_horizon_s : float >= 0
+    sigma_tau_s, sigma_nu_hz, prediction_horizon_s : float
         Residual delay std (s), residual Doppler std (Hz) and prediction horizon (s) of the
         physical model.
     subcarrier_index : int in [0, n_subcarriers)
@@ -56,58 +47,52 @@ class ChannelConfig:
         Include the N_T-element array gain in gamma (True, physical: the steering vectors are
         unit-norm, so E||h||^2 = gamma must carry N_T G_element G_rx / PL). False keeps only the
         per-element gain, i.e. gamma = G_element G_rx / PL.
+
+    The allowed value of every field is in its declaration below (``describe(ChannelConfig)``).
     """
 
-    nv: int = 10
-    nh: int = 10
+    nv: int = number(10, lo=1, hi=256, integer=True, doc="UPA elements, vertical")
+    nh: int = number(10, lo=1, hi=256, integer=True, doc="UPA elements, horizontal")
     link_budget: LinkBudget = field(default_factory=LinkBudget)
-    scenario: str = "urban_los_quadriga"
-    band: str | None = None
-    kappa_db: float | None = None
-    zeta2: float = 0.5
-    phase_model: str = "gaussian"
-    sigma_tau_s: float = 0.0
-    sigma_nu_hz: float = 0.0
-    prediction_horizon_s: float = 0.0
-    subcarrier_index: int = 0
-    scintillation: bool = False
-    array_gain: bool = True
+    scenario: str = choice("urban_los_quadriga", SCENARIOS, doc="large-scale model")
+    band: str | None = choice(
+        None, BANDS, optional=True, doc="TR 38.811 table set; none: from the carrier"
+    )
+    kappa_db: float | None = number(
+        None, lo=-50, hi=100, optional=True, unit="dB", doc="fixed K-factor; none: drawn"
+    )
+    zeta2: float = number(0.5, lo=0, hi=100, unit="rad^2", doc="phase-error variance")
+    phase_model: str = choice("gaussian", PHASE_MODELS, doc="phase-error model")
+    sigma_tau_s: float = number(
+        0.0, lo=0, hi=1, unit="s", doc="residual delay std (physical phase model)"
+    )
+    sigma_nu_hz: float = number(
+        0.0, lo=0, hi=1e6, unit="Hz", doc="residual Doppler std (physical phase model)"
+    )
+    prediction_horizon_s: float = number(
+        0.0, lo=0, hi=100, unit="s", doc="prediction horizon (physical phase model)"
+    )
+    subcarrier_index: int = number(
+        0, lo=0, integer=True, doc="subcarrier n (physical phase model), < n_subcarriers"
+    )
+    scintillation: bool = flag(False, doc="add the scintillation loss of TR 38.811 6.6.6.1")
+    array_gain: bool = flag(True, doc="gamma includes the array gain 10 log10(N_T)")
 
     def __post_init__(self) -> None:
-        _int_at_least("nv", self.nv, 1)
-        _int_at_least("nh", self.nh, 1)
+        validate(self)
         if not isinstance(self.link_budget, LinkBudget):
             raise ValueError(
                 f"ChannelConfig.link_budget must be a LinkBudget, got {type(self.link_budget)!r}"
             )
-        if self.scenario not in SCENARIOS:
-            raise ValueError(f"ChannelConfig.scenario must be one of {SCENARIOS}, got "
-                             f"{self.scenario!r}")
-        if self.band is not None and self.band not in BANDS:
-            raise ValueError(
-                f"ChannelConfig.band must be None or one of {BANDS}, got {self.band!r}"
-            )
-        if self.kappa_db is not None:
-            kd = self.kappa_db
-            if isinstance(kd, bool) or not isinstance(kd, int | float) or not math.isfinite(kd):
-                raise ValueError(f"ChannelConfig.kappa_db must be None or a finite dB value, "
-                                 f"got {kd!r}")
-        _nonneg_finite("zeta2", self.zeta2)
-        if self.phase_model not in PHASE_MODELS:
-            raise ValueError(f"ChannelConfig.phase_model must be one of {PHASE_MODELS}, got "
-                             f"{self.phase_model!r}")
-        _nonneg_finite("sigma_tau_s", self.sigma_tau_s)
-        _nonneg_finite("sigma_nu_hz", self.sigma_nu_hz)
-        _nonneg_finite("prediction_horizon_s", self.prediction_horizon_s)
-        _int_at_least("subcarrier_index", self.subcarrier_index, 0)
         n_sc = self.link_budget.n_subcarriers
         if self.subcarrier_index >= n_sc:
-            raise ValueError(f"ChannelConfig.subcarrier_index must be in [0, {n_sc}), got "
-                             f"{self.subcarrier_index!r}")
-        for name in ("scintillation", "array_gain"):
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"ChannelConfig.{name} must be a bool, got "
-                                 f"{getattr(self, name)!r}")
+            raise ParameterError(
+                "ChannelConfig",
+                "subcarrier_index",
+                self.subcarrier_index,
+                f"0 <= subcarrier_index < bandwidth_hz / subcarrier_spacing_hz = {n_sc}",
+                "is out of range",
+            )
 
     @property
     def n_antennas(self) -> int:

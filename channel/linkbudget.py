@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from constellation.constants import BOLTZMANN_J_PER_K, SPEED_OF_LIGHT_MPS
+from constellation.params import ParameterError, number, validate
 
 REFERENCE_TEMPERATURE_K = 290.0
 """IEEE standard noise temperature T0 that defines the noise figure."""
@@ -33,9 +34,16 @@ def linear_to_db(value: np.ndarray | float) -> np.ndarray:
     return 10.0 * np.log10(value)
 
 
-def watts_to_dbm(power_w: np.ndarray | float) -> np.ndarray:
-    """Power in W -> dBm; any shape."""
-    return linear_to_db(power_w) + 30.0
+def dbm_to_w(power_dbm: float) -> float:
+    """Power in dBm -> W: 10^((P[dBm] - 30) / 10) (a Python float; dBm only at the edges)."""
+    return 10.0 ** ((power_dbm - 30.0) / 10.0)
+
+
+def w_to_dbm(power_w: float) -> float:
+    """Power in W -> dBm: 10 log10(P[W]) + 30; -inf for 0 W; ValueError for negative or NaN."""
+    if not power_w >= 0.0:
+        raise ValueError(f"power must be >= 0 W for a dBm value, got {power_w!r}")
+    return 10.0 * math.log10(power_w) + 30.0 if power_w > 0 else -math.inf
 
 
 def _check_finite(name: str, value: float, minimum: float | None = None, strict: bool = False):
@@ -81,27 +89,36 @@ def thermal_noise_w(
 class LinkBudget:
     """Table I of the paper (defaults): carrier, OFDM numerology, UT noise and antenna gains.
 
-    Attributes: carrier_hz (Hz, > 0), subcarrier_spacing_hz (Hz, > 0), bandwidth_hz (Hz, >=
-    subcarrier_spacing_hz), noise_figure_db (dB, >= 0), antenna_temperature_k (K, >= 0),
-    tx_element_gain_dbi (dBi, gain of each satellite array element), rx_gain_dbi (dBi, UT antenna).
+    Attributes: carrier_hz (Hz), subcarrier_spacing_hz (Hz), bandwidth_hz (Hz, at least one
+    subcarrier), noise_figure_db (dB), antenna_temperature_k (K), tx_element_gain_dbi (dBi, gain
+    of each satellite array element), rx_gain_dbi (dBi, UT antenna). Allowed values: the
+    declarations below.
     """
 
-    carrier_hz: float = 2e9
-    subcarrier_spacing_hz: float = 30e3
-    bandwidth_hz: float = 20e6
-    noise_figure_db: float = 7.0
-    antenna_temperature_k: float = 290.0
-    tx_element_gain_dbi: float = 6.0
-    rx_gain_dbi: float = 0.0
+    carrier_hz: float = number(2e9, lo=1e8, hi=1e11, unit="Hz", doc="carrier frequency f0")
+    subcarrier_spacing_hz: float = number(
+        30e3, lo=1e3, hi=1e7, unit="Hz", doc="OFDM subcarrier spacing"
+    )
+    bandwidth_hz: float = number(20e6, lo=1e3, hi=1e10, unit="Hz", doc="system bandwidth")
+    noise_figure_db: float = number(7.0, lo=0, hi=30, unit="dB", doc="UT noise figure")
+    antenna_temperature_k: float = number(
+        290.0, lo=0, hi=1e4, lo_open=True, unit="K", doc="UT antenna temperature"
+    )
+    tx_element_gain_dbi: float = number(
+        6.0, lo=-30, hi=60, unit="dBi", doc="gain of each satellite array element"
+    )
+    rx_gain_dbi: float = number(0.0, lo=-30, hi=60, unit="dBi", doc="UT antenna gain")
 
     def __post_init__(self) -> None:
-        _check_finite("LinkBudget.carrier_hz", self.carrier_hz, 0.0, strict=True)
-        _check_finite("LinkBudget.subcarrier_spacing_hz", self.subcarrier_spacing_hz, 0.0, True)
-        _check_finite("LinkBudget.bandwidth_hz", self.bandwidth_hz, self.subcarrier_spacing_hz)
-        _check_finite("LinkBudget.noise_figure_db", self.noise_figure_db, 0.0)
-        _check_finite("LinkBudget.antenna_temperature_k", self.antenna_temperature_k, 0.0)
-        _check_finite("LinkBudget.tx_element_gain_dbi", self.tx_element_gain_dbi)
-        _check_finite("LinkBudget.rx_gain_dbi", self.rx_gain_dbi)
+        validate(self)
+        if self.bandwidth_hz < self.subcarrier_spacing_hz:
+            raise ParameterError(
+                "LinkBudget",
+                "bandwidth_hz",
+                self.bandwidth_hz,
+                f"bandwidth_hz >= subcarrier_spacing_hz = {self.subcarrier_spacing_hz:g} Hz",
+                "is out of range",
+            )
 
     @property
     def n_subcarriers(self) -> int:
@@ -116,7 +133,7 @@ class LinkBudget:
 
     def noise_power_dbm(self) -> float:
         """sigma2 on one subcarrier, dBm (reporting)."""
-        return float(watts_to_dbm(self.noise_power_w()))
+        return w_to_dbm(self.noise_power_w())
 
     def antenna_gain_db(self) -> float:
         """Per-element transmit gain plus receive gain, dB (array gain is not included)."""

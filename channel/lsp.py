@@ -29,17 +29,12 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from channel._validation import check_rng
 from channel.linkbudget import fspl_db
 from constellation.resources import data_path
-
-if TYPE_CHECKING:
-    from channel.config import ChannelConfig
-    from constellation.geometry import DropGeometry
 
 QUADRIGA = "urban_los_quadriga"
 TR38811_SCENARIOS = ("dense_urban", "urban", "suburban", "rural")
@@ -284,25 +279,29 @@ class LargeScaleDraw:
         return np.power(10.0, np.asarray(self.kappa_db, dtype=float) / 10.0)
 
 
-def draw_large_scale(
-    geometry: DropGeometry, config: ChannelConfig, rng: np.random.Generator
+def draw_link_parameters(
+    elevation_rad: np.ndarray,
+    *,
+    scenario: str,
+    band: str,
+    carrier_hz: float,
+    rng: np.random.Generator,
 ) -> LargeScaleDraw:
     """Draw LOS state, K-factor and shadow fading for every (s, k) link of one drop.
 
     Always consumes three (S, K) blocks from ``rng`` in the same order (uniforms for LOS, normals
     for the K-factor, normals for shadow fading), whatever the scenario, so drops with the same
     seed share their random numbers across scenarios.
-    Inputs: geometry (elevation_rad (S, K)); config (scenario, band, carrier). Output: (S, K) draws.
+    Inputs: elevation_rad (S, K) link elevations (rad); scenario (one of ``SCENARIOS``); band
+    ("s" or "ka"); carrier_hz f0 (Hz); rng a numpy Generator. Output: (S, K) draws.
     """
-    el_deg = check_elevation_deg(np.degrees(np.asarray(geometry.elevation_rad, dtype=float)))
-    scenario, band = config.scenario, config.resolved_band
-    carrier = config.link_budget.carrier_hz
+    el_deg = check_elevation_deg(np.degrees(np.asarray(elevation_rad, dtype=float)))
     rng = check_rng(rng)
     u_los = rng.random(el_deg.shape)
     z_k = rng.standard_normal(el_deg.shape)
     z_sf = rng.standard_normal(el_deg.shape)
     los = u_los < los_probability(el_deg, scenario)
-    k_mean, k_std = k_factor_db(el_deg, scenario, band, carrier)
+    k_mean, k_std = k_factor_db(el_deg, scenario, band, carrier_hz)
     kappa_db = np.where(los, k_mean + k_std * z_k, -np.inf)
     sf_db = shadow_fading_std_db(el_deg, scenario, band, los) * z_sf
     cl_db = np.where(los, 0.0, clutter_loss_db(el_deg, scenario, band))

@@ -20,10 +20,52 @@ import numpy as np
 from channel.config import ChannelConfig
 from channel.csi import StatisticalCSI
 from channel.linkbudget import db_to_linear
-from channel.lsp import LargeScaleDraw, draw_large_scale, path_loss_db, scintillation_loss_db
-from channel.phase import phase_error_variance
+from channel.lsp import (
+    LargeScaleDraw,
+    draw_link_parameters,
+    path_loss_db,
+    scintillation_loss_db,
+)
+from channel.phase import physical_phase_variance
 from channel.steering import upa_steering
+from constellation.constants import SPEED_OF_LIGHT_MPS
 from constellation.geometry import DropGeometry
+
+
+def draw_large_scale(
+    geometry: DropGeometry, config: ChannelConfig, rng: np.random.Generator
+) -> LargeScaleDraw:
+    """Large-scale draws (LOS, K-factor, shadow fading, clutter) of every link of one drop under
+    ``config``'s scenario, band and carrier (``channel.lsp.draw_link_parameters``); (S, K)."""
+    return draw_link_parameters(
+        geometry.elevation_rad,
+        scenario=config.scenario,
+        band=config.resolved_band,
+        carrier_hz=config.link_budget.carrier_hz,
+        rng=rng,
+    )
+
+
+def phase_error_variance(geometry: DropGeometry, config: ChannelConfig) -> np.ndarray:
+    """(S, K) zeta2 (rad^2) of every link under ``config.phase_model``.
+
+    "gaussian": ``config.zeta2`` on every link. "physical": ``physical_phase_variance`` with the
+    link Doppler nu_sat = -(f0 / c) range_rate at the configured carrier f0.
+    """
+    shape = np.shape(geometry.elevation_rad)
+    if config.phase_model == "gaussian":
+        return np.full(shape, float(config.zeta2))
+    lb = config.link_budget
+    doppler = -(lb.carrier_hz / SPEED_OF_LIGHT_MPS) * np.asarray(geometry.range_rate_mps, float)
+    return physical_phase_variance(
+        doppler,
+        carrier_hz=lb.carrier_hz,
+        sigma_tau_s=config.sigma_tau_s,
+        sigma_nu_hz=config.sigma_nu_hz,
+        horizon_s=config.prediction_horizon_s,
+        subcarrier_spacing_hz=lb.subcarrier_spacing_hz,
+        subcarrier_index=config.subcarrier_index,
+    )
 
 
 def link_gain_db(

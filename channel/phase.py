@@ -26,15 +26,8 @@ zeta2 ~ 0.5 needs sigma_tau ~ 56 ps (or sigma_nu ~ 11 Hz with T_h = 10 ms).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-from constellation.constants import SPEED_OF_LIGHT_MPS
-
-if TYPE_CHECKING:
-    from channel.config import ChannelConfig
-    from constellation.geometry import DropGeometry
 
 PHASE_MODELS = ("gaussian", "physical")
 
@@ -89,25 +82,3 @@ def physical_phase_variance(
         raise ValueError(f"doppler_hz must be finite (Hz), got {bad!r}")
     big_f = f0 + n * df - nu
     return (2.0 * np.pi) ** 2 * (big_f**2 * st**2 + sn**2 * (th**2 + st**2))
-
-
-def phase_error_variance(geometry: DropGeometry, config: ChannelConfig) -> np.ndarray:
-    """(S, K) zeta2 (rad^2) of every link under ``config.phase_model``.
-
-    "gaussian": ``config.zeta2`` on every link. "physical": ``physical_phase_variance`` with the
-    link Doppler nu_sat = -(f0 / c) range_rate at the configured carrier f0.
-    """
-    shape = np.shape(geometry.elevation_rad)
-    if config.phase_model == "gaussian":
-        return np.full(shape, float(config.zeta2))
-    lb = config.link_budget
-    doppler = -(lb.carrier_hz / SPEED_OF_LIGHT_MPS) * np.asarray(geometry.range_rate_mps, float)
-    return physical_phase_variance(
-        doppler,
-        carrier_hz=lb.carrier_hz,
-        sigma_tau_s=config.sigma_tau_s,
-        sigma_nu_hz=config.sigma_nu_hz,
-        horizon_s=config.prediction_horizon_s,
-        subcarrier_spacing_hz=lb.subcarrier_spacing_hz,
-        subcarrier_index=config.subcarrier_index,
-    )

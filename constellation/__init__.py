@@ -9,11 +9,13 @@ Public API::
     physical_position_mask(pos_m); MIN_ALTITUDE_M, MAX_ALTITUDE_M
     timescale(); epochs(start_utc, duration_s, step_s); utc_time(stamp_utc)
     sample_drop(constellation, time, *, n_users, n_satellites, rng, ...) -> DropGeometry
+    DropSpec: the drop parameters and their allowed values (declared once)
     drop_geometry(constellation, time, ut_lat_rad, ut_lon_rad, *, centre_lat_rad, ...)
     link_geometry(sat_pos_m, sat_vel_mps, ut_pos_m, carrier_hz) -> LinkGeometry
 """
 
 from .drops import (
+    DropSpec,
     NotEnoughSatellitesError,
     default_max_abs_latitude_deg,
     drop_geometry,
@@ -43,6 +45,7 @@ __all__ = [
     "MIN_ALTITUDE_M",
     "Constellation",
     "DropGeometry",
+    "DropSpec",
     "LinkGeometry",
     "NotEnoughSatellitesError",
     "TLEFormatError",

@@ -12,6 +12,7 @@ sampled latitudes are then used as WGS84 geodetic latitudes at height 0 for the 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
@@ -22,6 +23,7 @@ from .earth import destination, enu_basis, geodetic_to_itrs, itrs_to_geodetic
 from .geometry import DropGeometry
 from .links import link_geometry
 from .orbits import MAX_ALTITUDE_M, MIN_ALTITUDE_M, Constellation, physical_position_mask
+from .params import ParameterError, number, validate
 
 _SAME_INCLINATION_RAD = math.radians(0.1)
 
@@ -101,6 +103,40 @@ def sample_cap(rng: np.random.Generator, centre_lat_rad: float, centre_lon_rad: 
     return destination(centre_lat_rad, centre_lon_rad, delta * EARTH_MEAN_RADIUS_M, bearing)
 
 
+@dataclass(frozen=True)
+class DropSpec:
+    """What a drop draws: K UTs in a cap of a given radius, the S nearest satellites above the
+    elevation mask at every UT, around a random (or a given) coverage centre (Section V).
+
+    The allowed values are declared here once; ``sample_drop`` checks its arguments through
+    this class, and the experiment layer's ``[drop]`` section maps onto it.
+    """
+
+    n_users: int = number(48, lo=1, hi=100_000, integer=True, doc="K, UTs per drop")
+    n_satellites: int = number(5, lo=1, hi=1000, integer=True, doc="S, the cooperative set")
+    radius_m: float = number(
+        800e3, lo=0, hi=5_000e3, lo_open=True, unit="m", doc="coverage cap radius"
+    )
+    min_elevation_deg: float = number(
+        10.0, lo=0, hi=90, hi_open=True, unit="deg", doc="elevation mask at every UT"
+    )
+    centre_lat_deg: float | None = number(
+        None, lo=-90, hi=90, optional=True, unit="deg", doc="none: random, uniform by area"
+    )
+    centre_lon_deg: float | None = number(
+        None, lo=-360, hi=360, optional=True, unit="deg", doc="none: random"
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+        if (self.centre_lat_deg is None) != (self.centre_lon_deg is None):
+            raise ParameterError(
+                "DropSpec", "centre_lon_deg", self.centre_lon_deg,
+                f"given together with centre_lat_deg (= {self.centre_lat_deg!r}), or neither",
+                "is inconsistent",
+            )
+
+
 def sample_drop(
     constellation: Constellation,
     time: Time,
@@ -132,28 +168,28 @@ def sample_drop(
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    _check_count("n_users", n_users)
-    _check_count("n_satellites", n_satellites)
-    _check_range("radius_m", radius_m, 0.0, math.pi * EARTH_MEAN_RADIUS_M, low_open=True)
-    if (centre_lat_deg is None) != (centre_lon_deg is None):
-        raise ValueError(
-            f"give both centre_lat_deg and centre_lon_deg or neither, got "
-            f"{centre_lat_deg!r} and {centre_lon_deg!r}"
-        )
-    if centre_lat_deg is None:
+    spec = DropSpec(n_users, n_satellites, radius_m, min_elevation_deg, centre_lat_deg,
+                    centre_lon_deg)
+    if spec.centre_lat_deg is None:
         if max_abs_latitude_deg is None:
             max_abs_latitude_deg = default_max_abs_latitude_deg(constellation)
         centre_lat, centre_lon = sample_centre(rng, max_abs_latitude_deg)
     else:
-        _check_range("centre_lat_deg", centre_lat_deg, -90.0, 90.0)
-        _check_range("centre_lon_deg", centre_lon_deg, -360.0, 360.0)
-        centre_lat, centre_lon = math.radians(centre_lat_deg), math.radians(centre_lon_deg)
-    ut_lat, ut_lon = sample_cap(rng, centre_lat, centre_lon, radius_m, n_users)
+        centre_lat = math.radians(spec.centre_lat_deg)
+        centre_lon = math.radians(spec.centre_lon_deg)
+    ut_lat, ut_lon = sample_cap(rng, centre_lat, centre_lon, spec.radius_m, spec.n_users)
     return drop_geometry(
         constellation, time, ut_lat, ut_lon, centre_lat_rad=centre_lat,
-        centre_lon_rad=centre_lon, n_satellites=n_satellites,
-        min_elevation_deg=min_elevation_deg, carrier_hz=carrier_hz,
+        centre_lon_rad=centre_lon, n_satellites=spec.n_satellites,
+        min_elevation_deg=spec.min_elevation_deg, carrier_hz=carrier_hz,
     )
+
+
+_LINK_FIELDS = (
+    "elevation_rad", "azimuth_rad", "slant_range_m", "range_rate_mps", "delay_s", "doppler_hz",
+    "theta_x_rad", "theta_y_rad", "dir_cos_x", "dir_cos_y",
+)
+"""The ``LinkGeometry`` fields a ``DropGeometry`` carries."""
 
 
 def drop_geometry(
@@ -176,29 +212,13 @@ def drop_geometry(
     computed even below the mask: check ``DropGeometry.all_visible``) must be given.
     Satellites whose SGP4 call fails or whose height above WGS84 is outside
     ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]`` at ``time`` are excluded: never selected, counted in
-    ``DropGeometry.n_excluded`` (and ``NotEnoughSatellitesError.n_excluded``), and a
-    ``sat_index`` naming one is a ``ValueError`` that says which and why.
-
+    ``DropGeometry.n_excluded`` (and ``NotEnoughSatellitesError.n_excluded``); a ``sat_index``
+    naming one is a ``ValueError`` that says which and why.
     Inputs: ``ut_lat_rad``, ``ut_lon_rad`` (K,) geodetic radians (UTs at height 0); centre in
     geodetic radians; ``time`` scalar skyfield Time. Output: ``DropGeometry``.
     """
-    if np.ndim(time.whole) != 0:
-        raise ValueError(f"time must be a scalar skyfield Time, got shape {np.shape(time.whole)}")
-    # Copies: the frozen DropGeometry must not alias arrays the caller may change later.
-    ut_lat = np.atleast_1d(np.array(ut_lat_rad, dtype=float))
-    ut_lon = np.atleast_1d(np.array(ut_lon_rad, dtype=float))
-    if ut_lat.ndim != 1 or ut_lat.shape != ut_lon.shape or ut_lat.size == 0:
-        raise ValueError(
-            f"ut_lat_rad and ut_lon_rad must be equal (K,) arrays with K >= 1, got "
-            f"{ut_lat.shape} and {ut_lon.shape}"
-        )
-    if not (np.all(np.isfinite(ut_lat)) and np.all(np.abs(ut_lat) <= np.pi / 2)):
-        raise ValueError(f"ut_lat_rad must be finite and in [-pi/2, pi/2], got {ut_lat}")
-    if not np.all(np.isfinite(ut_lon)):
-        raise ValueError(f"ut_lon_rad must be finite, got {ut_lon}")
-    _check_range("centre_lat_rad", centre_lat_rad, -np.pi / 2, np.pi / 2)
-    _check_range("centre_lon_rad", centre_lon_rad, -2 * np.pi, 2 * np.pi)
-    _check_range("min_elevation_deg", min_elevation_deg, 0.0, 90.0, high_open=True)
+    ut_lat, ut_lon = _checked_uts(time, ut_lat_rad, ut_lon_rad)
+    _check_centre_and_mask(centre_lat_rad, centre_lon_rad, min_elevation_deg)
     if (n_satellites is None) == (sat_index is None):
         raise ValueError("give exactly one of n_satellites and sat_index")
 
@@ -215,15 +235,7 @@ def drop_geometry(
             usable=usable,
         )
     else:
-        index = np.array(sat_index).reshape(-1)
-        if index.size == 0 or not np.issubdtype(index.dtype, np.integer):
-            raise ValueError(f"sat_index must be a non-empty integer array, got {sat_index!r}")
-        if index.min() < 0 or index.max() >= len(constellation):
-            raise ValueError(f"sat_index must be in [0, {len(constellation)}), got {index}")
-        if np.unique(index).size != index.size:
-            raise ValueError(f"sat_index must not repeat a satellite, got {index}")
-        if not np.all(usable[index]):
-            raise ValueError(_excluded_message(constellation, pos, index[~usable[index]]))
+        index = _checked_index(constellation, pos, usable, sat_index)
     link = link_geometry(pos[index], vel[index], ut_pos, carrier_hz,
                          ut_lat_rad=ut_lat, ut_lon_rad=ut_lon)
     return DropGeometry(
@@ -236,19 +248,49 @@ def drop_geometry(
         ut_pos_m=ut_pos,
         ut_lat_rad=ut_lat,
         ut_lon_rad=ut_lon,
-        elevation_rad=link.elevation_rad,
-        azimuth_rad=link.azimuth_rad,
-        slant_range_m=link.slant_range_m,
-        range_rate_mps=link.range_rate_mps,
-        delay_s=link.delay_s,
-        doppler_hz=link.doppler_hz,
-        theta_x_rad=link.theta_x_rad,
-        theta_y_rad=link.theta_y_rad,
-        dir_cos_x=link.dir_cos_x,
-        dir_cos_y=link.dir_cos_y,
+        **{name: getattr(link, name) for name in _LINK_FIELDS},
         carrier_hz=float(carrier_hz),
         n_excluded=n_excluded,
     )
+
+
+def _checked_uts(time: Time, ut_lat_rad, ut_lon_rad) -> tuple[np.ndarray, np.ndarray]:
+    """Copies of the UT coordinates as (K,) float arrays, checked (and ``time`` scalar): the
+    frozen DropGeometry must not alias arrays the caller may change later."""
+    if np.ndim(time.whole) != 0:
+        raise ValueError(f"time must be a scalar skyfield Time, got shape {np.shape(time.whole)}")
+    ut_lat = np.atleast_1d(np.array(ut_lat_rad, dtype=float))
+    ut_lon = np.atleast_1d(np.array(ut_lon_rad, dtype=float))
+    if ut_lat.ndim != 1 or ut_lat.shape != ut_lon.shape or ut_lat.size == 0:
+        raise ValueError(
+            f"ut_lat_rad and ut_lon_rad must be equal (K,) arrays with K >= 1, got "
+            f"{ut_lat.shape} and {ut_lon.shape}"
+        )
+    if not (np.all(np.isfinite(ut_lat)) and np.all(np.abs(ut_lat) <= np.pi / 2)):
+        raise ValueError(f"ut_lat_rad must be finite and in [-pi/2, pi/2], got {ut_lat}")
+    if not np.all(np.isfinite(ut_lon)):
+        raise ValueError(f"ut_lon_rad must be finite, got {ut_lon}")
+    return ut_lat, ut_lon
+
+
+def _check_centre_and_mask(centre_lat_rad, centre_lon_rad, min_elevation_deg) -> None:
+    _check_range("centre_lat_rad", centre_lat_rad, -np.pi / 2, np.pi / 2)
+    _check_range("centre_lon_rad", centre_lon_rad, -2 * np.pi, 2 * np.pi)
+    _check_range("min_elevation_deg", min_elevation_deg, 0.0, 90.0, high_open=True)
+
+
+def _checked_index(constellation: Constellation, pos, usable, sat_index) -> np.ndarray:
+    """A given cooperative set as an (S,) int array: in range, no repeats, all usable."""
+    index = np.array(sat_index).reshape(-1)
+    if index.size == 0 or not np.issubdtype(index.dtype, np.integer):
+        raise ValueError(f"sat_index must be a non-empty integer array, got {sat_index!r}")
+    if index.min() < 0 or index.max() >= len(constellation):
+        raise ValueError(f"sat_index must be in [0, {len(constellation)}), got {index}")
+    if np.unique(index).size != index.size:
+        raise ValueError(f"sat_index must not repeat a satellite, got {index}")
+    if not np.all(usable[index]):
+        raise ValueError(_excluded_message(constellation, pos, index[~usable[index]]))
+    return index
 
 
 def _excluded_message(constellation: Constellation, pos: np.ndarray, bad: np.ndarray) -> str:

@@ -54,6 +54,27 @@ def upa_frame(sat_pos_m, sat_vel_mps) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return x, np.cross(z, x), z
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise dot product over the last axis: (..., K, 3) x (..., K, 3) -> (..., K)."""
+    return np.einsum("...kj,...kj->...k", a, b)
+
+
+def _link_inputs(sat_pos_m, sat_vel_mps, ut_pos_m, carrier_hz: float):
+    """Checked float arrays (r_sat (..., 3), v_sat (..., 3), r_ut (K, 3)) of ``link_geometry``."""
+    if not (np.isfinite(carrier_hz) and carrier_hz > 0.0):
+        raise ValueError(f"carrier_hz must be finite and > 0 Hz, got {carrier_hz!r}")
+    r_sat = np.asarray(sat_pos_m, dtype=float)
+    v_sat = np.asarray(sat_vel_mps, dtype=float)
+    r_ut = np.asarray(ut_pos_m, dtype=float)
+    if r_sat.shape[-1:] != (3,) or v_sat.shape != r_sat.shape:
+        raise ValueError(
+            f"sat_pos_m and sat_vel_mps must both be (..., 3), got {r_sat.shape}, {v_sat.shape}"
+        )
+    if r_ut.ndim != 2 or r_ut.shape[1] != 3:
+        raise ValueError(f"ut_pos_m must be (K, 3), got {r_ut.shape}")
+    return r_sat, v_sat, r_ut
+
+
 def link_geometry(
     sat_pos_m, sat_vel_mps, ut_pos_m, carrier_hz: float, *, ut_lat_rad=None, ut_lon_rad=None
 ) -> LinkGeometry:
@@ -80,17 +101,7 @@ def link_geometry(
 
     Output: ``LinkGeometry`` with arrays of shape (..., K): (S, K) for (S, 3) satellites.
     """
-    if not (np.isfinite(carrier_hz) and carrier_hz > 0.0):
-        raise ValueError(f"carrier_hz must be finite and > 0 Hz, got {carrier_hz!r}")
-    r_sat = np.asarray(sat_pos_m, dtype=float)
-    v_sat = np.asarray(sat_vel_mps, dtype=float)
-    r_ut = np.asarray(ut_pos_m, dtype=float)
-    if r_sat.shape[-1:] != (3,) or v_sat.shape != r_sat.shape:
-        raise ValueError(
-            f"sat_pos_m and sat_vel_mps must both be (..., 3), got {r_sat.shape}, {v_sat.shape}"
-        )
-    if r_ut.ndim != 2 or r_ut.shape[1] != 3:
-        raise ValueError(f"ut_pos_m must be (K, 3), got {r_ut.shape}")
+    r_sat, v_sat, r_ut = _link_inputs(sat_pos_m, sat_vel_mps, ut_pos_m, carrier_hz)
     if ut_lat_rad is None or ut_lon_rad is None:
         ut_lat_rad, ut_lon_rad, _ = itrs_to_geodetic(r_ut)
     east, north, up = enu_basis(ut_lat_rad, ut_lon_rad)  # (K, 3)
@@ -100,13 +111,10 @@ def link_geometry(
     d = rho / rng[..., None]
     x_ax, y_ax, z_ax = upa_frame(r_sat, v_sat)
 
-    def dot(a, b):
-        return np.einsum("...kj,...kj->...k", a, b)
-
     # atan2 forms keep full precision near zenith, where asin/acos lose half the digits.
-    d_east = -dot(d, np.broadcast_to(east, d.shape))
-    d_north = -dot(d, np.broadcast_to(north, d.shape))
-    d_up = -dot(d, np.broadcast_to(up, d.shape))
+    d_east = -_dot(d, np.broadcast_to(east, d.shape))
+    d_north = -_dot(d, np.broadcast_to(north, d.shape))
+    d_up = -_dot(d, np.broadcast_to(up, d.shape))
     elevation = np.arctan2(d_up, np.hypot(d_east, d_north))
     azimuth = np.arctan2(d_east, d_north) % (2.0 * np.pi)
     range_rate = -np.einsum("...kj,...j->...k", d, v_sat)

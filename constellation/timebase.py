@@ -41,6 +41,25 @@ def parse_utc(text: str) -> datetime:
     return stamp.astimezone(UTC)
 
 
+def utc_text(value):
+    """A datetime as the ISO 8601 UTC text the configs store ("2025-01-01T00:00:00Z"; naive
+    means UTC, other offsets are converted); any other value is returned unchanged."""
+    if not isinstance(value, datetime):
+        return value
+    stamp = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    fraction = f".{stamp.microsecond:06d}" if stamp.microsecond else ""
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
+
+
+def iso_utc_ok(text: str) -> bool:
+    """True when ``text`` parses with ``parse_utc``."""
+    try:
+        parse_utc(text)
+    except ValueError:
+        return False
+    return True
+
+
 def epochs(start_utc: str, duration_s: float, step_s: float) -> Time:
     """Time array ``start + n * step_s`` for ``n = 0 .. floor(duration_s / step_s)`` (UTC).
 

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from sgp4.api import WGS72, Satrec
 
 from .orbits import Constellation
-from .timebase import parse_utc
+from .params import ParameterError, number, text, validate
+from .timebase import iso_utc_ok, parse_utc, utc_text
 
 _SGP4_EPOCH_JD = 2433281.5  # 1949 December 31 00:00 UT, origin of sgp4init's epoch argument
 _MINUTES_PER_DAY = 1440.0
@@ -59,54 +60,40 @@ class WalkerDelta:
         RAAN of plane 0 and mean anomaly added to every slot, [-360, 360] deg (default 0).
     """
 
-    inclination_deg: float = 53.0
-    n_satellites: int = 1680
-    n_planes: int = 28
-    phasing: int = 1
-    altitude_m: float = 600e3
-    epoch_utc: str = "2025-01-01T00:00:00Z"
-    raan_spread_deg: float = 360.0
-    raan_offset_deg: float = 0.0
-    anomaly_offset_deg: float = 0.0
+    inclination_deg: float = number(
+        53.0, lo=0, hi=180, lo_open=True, hi_open=True, unit="deg", doc="orbit inclination i"
+    )
+    n_satellites: int = number(1680, lo=1, hi=99_999, integer=True, doc="T, a multiple of P")
+    n_planes: int = number(28, lo=1, hi=10_000, integer=True, doc="P, orbital planes")
+    phasing: int = number(1, lo=0, integer=True, doc="F, relative phasing, 0 <= F < P")
+    altitude_m: float = number(
+        600e3, lo=100e3, hi=40_000e3, unit="m", doc="mean altitude above R_E(WGS72)"
+    )
+    epoch_utc: str = text(
+        "2025-01-01T00:00:00Z", iso_utc_ok, "an ISO 8601 UTC time, e.g. 2025-01-01T00:00:00Z",
+        doc="epoch of the elements",
+    )
+    raan_spread_deg: float = number(
+        360.0, lo=0, hi=360, lo_open=True, unit="deg", doc="RAAN arc of the planes (180: star)"
+    )
+    raan_offset_deg: float = number(0.0, lo=-360, hi=360, unit="deg", doc="RAAN of plane 0")
+    anomaly_offset_deg: float = number(
+        0.0, lo=-360, hi=360, unit="deg", doc="mean anomaly added to every slot"
+    )
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.inclination_deg) and 0.0 < self.inclination_deg < 180.0):
-            raise ValueError(
-                f"inclination_deg must be in (0, 180) deg, got {self.inclination_deg!r}"
-            )
-        for name in ("n_satellites", "n_planes", "phasing"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"{name} must be an int, got {value!r}")
-        if not 1 <= self.n_planes <= 10_000:
-            raise ValueError(f"n_planes must be in [1, 10000], got {self.n_planes}")
-        if not 1 <= self.n_satellites <= 99_999:
-            raise ValueError(f"n_satellites must be in [1, 99999], got {self.n_satellites}")
+        object.__setattr__(self, "epoch_utc", utc_text(self.epoch_utc))
+        validate(self)
         if self.n_satellites % self.n_planes:
-            raise ValueError(
-                f"n_satellites ({self.n_satellites}) must be divisible by n_planes "
-                f"({self.n_planes})"
+            raise ParameterError(
+                type(self).__name__, "n_planes", self.n_planes,
+                f"a divisor of n_satellites = {self.n_satellites}", "does not divide n_satellites",
             )
-        if not 0 <= self.phasing < self.n_planes:
-            raise ValueError(
-                f"phasing must be in [0, {self.n_planes - 1}] (0 <= F < P), got {self.phasing}"
+        if self.phasing >= self.n_planes:
+            raise ParameterError(
+                type(self).__name__, "phasing", self.phasing,
+                f"0 <= phasing < n_planes = {self.n_planes}", "is out of range",
             )
-        if not (math.isfinite(self.altitude_m) and 100e3 <= self.altitude_m <= 40_000e3):
-            raise ValueError(
-                f"altitude_m must be in [100e3, 40000e3] m, got {self.altitude_m!r}"
-            )
-        parse_utc(self.epoch_utc)
-        spread = self.raan_spread_deg
-        if isinstance(spread, bool) or not (
-            isinstance(spread, (int, float)) and math.isfinite(spread) and 0.0 < spread <= 360.0
-        ):
-            raise ValueError(f"raan_spread_deg must be in (0, 360] deg, got {spread!r}")
-        for name in ("raan_offset_deg", "anomaly_offset_deg"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not (
-                isinstance(value, (int, float)) and math.isfinite(value) and abs(value) <= 360.0
-            ):
-                raise ValueError(f"{name} must be in [-360, 360] deg, got {value!r}")
 
     @property
     def sats_per_plane(self) -> int:

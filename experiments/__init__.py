@@ -1,13 +1,17 @@
-"""coopsat.experiments: configs, the checkpointed drop driver, result tables, figures and the CLI.
+"""coopsat.experiments: configs, experiment kinds, the checkpointed drop driver, tables, figures.
 
-The only layer that touches files, configs, worker processes and matplotlib. Public pieces::
+The only layer that touches files, configs, worker processes and matplotlib. Layout::
 
-    config.load_config(path=None, *, presets=(), overrides=None) -> ExperimentConfig
-    pipeline.run_chunk(config, drops) -> list[DropOutcome]     # one worker task
-    runner.run_experiment(config, out_dir, *, executor, resume=False, ...) -> RunResult
-    executors.make_executor(workers=1, scheduler=None)          # serial | process pool | Dask
-    store.RunDir, store.read_table(path), store.read_metadata(path)
-    tables.SCHEMAS (column names and dtypes, documented in experiments.tables)
-    plots.plot_table(table, config, out_dir) -> [png, pdf]
-    cli.main(argv=None) -> exit code                            # the ``coopsat`` console script
+    config        TOML sections mapped onto the declared dataclasses -> ExperimentConfig
+    kinds/        one sub-package per experiment kind (sweep, convergence, delay, timeline,
+                  waveform): compute (drop function, columns, config section) and report
+                  (figures, summary); ``kinds.KINDS`` is the registry the CLI and driver read
+    common        seeds, finding a drop, skipped records, the columns every row carries
+    sweeping      [precoding] and [sweep], sweep points, timed precoding and rate evaluation
+    constellations  [constellation]: Walker shell or TLE file, built once per process
+    runner        run_experiment(config, out_dir, *, executor, resume=False, ...) -> RunResult
+    executors     make_executor(workers=1, scheduler=None): serial | process pool | Dask
+    store         RunDir (run.json, checkpoint parts, final tables), read_table, read_metadata
+    tables        shared column groups; style: the figure style every kind uses
+    cli           main(argv=None) -> exit code, the ``coopsat`` console script
 """

@@ -3,110 +3,100 @@
     coopsat fig3 --quick                  a few-drop Fig. 3 on the paper's defaults
     coopsat fig4 --drops 200 --workers 8  Fig. 4 at 200 drops on 8 processes
     coopsat run my.toml --set channel.zeta2=1.0 --resume
+    coopsat waveform --fft-size 256       the OFDM waveform check (options = config keys)
     coopsat fig3 --scheduler tcp://host:8786   the same run on a Dask cluster
     coopsat plot results/fig3             re-plot from the stored table
 
-Exit codes: 0 done, 2 bad command line or config (nothing written), 130 interrupted (the
-finished chunks are kept: rerun with ``--resume``).
+Every study subcommand applies the preset of its name from the config (``data/paper.toml`` by
+default); the experiment kinds (``experiments.kinds.KINDS``) supply the computation, the
+figures, the printed summary and their own options, each a shortcut for one config key.
+
+Exit codes: 0 done, 2 bad command line, config, input file or run directory (nothing written),
+130 interrupted (the finished chunks are kept: rerun with ``--resume``).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 from pathlib import Path
 
-from experiments.config import (
-    ConfigError,
-    ExperimentConfig,
-    load_config,
-    parse_override,
-    preset_names,
-)
+from experiments.config import ExperimentConfig, load_config, parse_override, preset_names
+from experiments.constellations import constellation_for
+from experiments.errors import ConfigError
+from experiments.executors import make_executor
+from experiments.kinds import KINDS, report_of
+from experiments.runner import run_experiment
+from experiments.store import RunDir, package_version, read_table
+
+STUDIES = {
+    "fig2": ("delay", "Fig. 2: probability that inter-satellite interference is independent"),
+    "fig3": ("sweep", "Fig. 3: average sum rate vs P_TX, five schemes"),
+    "fig4": ("sweep", "Fig. 4: average sum rate vs zeta2 (kappa = 25 dB, 35 dBm)"),
+    "fig5": ("convergence", "Fig. 5: R_E, R_AP1, R_AP2 vs iteration (joint schemes)"),
+    "fig6": ("sweep", "Fig. 6: average sum rate vs the number of cooperative satellites"),
+    "timeline": ("timeline", KINDS["timeline"].title),
+    "waveform": ("waveform", KINDS["waveform"].title),
+}
+DEFAULT_OUT = Path("results")
 
 
 class _Version(argparse.Action):
-    """``--version``, resolved only when asked (the version lookup imports pyarrow)."""
+    """``--version``: print the installed coopsat version and exit."""
 
     def __init__(self, option_strings, dest, **kwargs):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None):
-        from experiments.store import package_version
-
         print(f"coopsat {package_version()}")
         parser.exit()
 
 
-FIGURES = {
-    "fig2": "Fig. 2: probability that inter-satellite interference is independent",
-    "fig3": "Fig. 3: average sum rate vs P_TX, five schemes",
-    "fig4": "Fig. 4: average sum rate vs zeta2 (kappa = 25 dB, 35 dBm)",
-    "fig5": "Fig. 5: R_E, R_AP1, R_AP2 vs iteration (MS-JoWMMSE, MS-JoMWMMSE)",
-    "fig6": "Fig. 6: average sum rate vs the number of cooperative satellites",
-    "timeline": "time-epoch study: reused vs recomputed precoders, rate vs age of the CSI",
-}
-DEFAULT_OUT = Path("results")
-PAPER_STATEMENT = (
-    "paper (Remark 1, Fig. 2): Delta tau > T_sym is 'highly probable' for 600 km satellites "
-    "and UTs uniform in an 800 km disc"
-)
-
-
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text}")
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
     return value
 
 
 def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None:
     if config_option:
         p.add_argument(
-            "--config",
-            type=Path,
-            default=None,
+            "--config", type=Path, default=None,
             help="TOML config (default: the shipped data/paper.toml)",
         )
     p.add_argument("--drops", type=_positive_int, help="number of drops (overrides run.drops)")
     p.add_argument("--seed", type=int, help="root seed (overrides run.seed)")
     p.add_argument(
-        "--workers",
-        type=_positive_int,
-        default=None,
+        "--workers", type=_positive_int, default=None,
         help="local worker processes (default: the CPU count, at most the drops)",
     )
     p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
+        "--scheduler", metavar="ADDRESS",
         help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786)",
     )
     p.add_argument("--out", type=Path, help="run directory (default: results/NAME[-quick])")
     p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="SECTION.KEY=VALUE",
+        "--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
         help="override a config key (repeatable)",
     )
     p.add_argument(
-        "--resume",
-        action="store_true",
+        "--resume", action="store_true",
         help="continue the run in --out (refused if its config differs)",
     )
     p.add_argument(
-        "--quick",
-        action="store_true",
+        "--quick", action="store_true",
         help="apply the config's [presets.quick] (few drops), then [presets.NAME_quick] if any",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``coopsat`` (subcommands run, fig2..fig6, timeline, plot)."""
+    """The argument parser of ``coopsat`` (run, the studies of ``STUDIES``, plot)."""
     parser = argparse.ArgumentParser(
         prog="coopsat",
         description="Statistical-CSI distributed precoding for cooperative LEO satellites: "
@@ -116,37 +106,44 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, help="print the coopsat version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser(
-        "run",
-        help="run the experiment of a TOML config",
+        "run", help="run the experiment of a TOML config",
         description="Run the experiment described by CONFIG.",
     )
     run.add_argument("config_path", metavar="CONFIG", type=Path, help="TOML config file")
     run.add_argument(
-        "--preset",
-        action="append",
-        default=[],
+        "--preset", action="append", default=[],
         help="apply the config's [presets.NAME] (repeatable)",
     )
     _add_run_options(run, config_option=False)
-    for name, text in FIGURES.items():
+    for name, (kind, text) in STUDIES.items():
         p = sub.add_parser(name, help=text, description=f"Reproduce {text}.")
         _add_run_options(p, config_option=True)
+        for opt in KINDS[kind].options:
+            p.add_argument(
+                opt.flag, dest=f"key:{opt.key}", metavar=opt.metavar,
+                help=f"{opt.help} (sets {opt.key})",
+            )
     plot = sub.add_parser(
-        "plot",
-        help="re-plot a run directory from its stored table",
+        "plot", help="re-plot a run directory from its stored table",
         description="Re-plot the figure of RUN_DIR from table.parquet.",
     )
     plot.add_argument("run_dir", metavar="RUN_DIR", type=Path)
-    if importlib.util.find_spec("experiments.waveform") is not None:
-        from experiments import waveform
-
-        waveform.register(sub)
     return parser
+
+
+def _option_overrides(args: argparse.Namespace) -> dict:
+    """The config keys set through kind options (``--fft-size 256`` -> waveform.fft_size)."""
+    out = {}
+    for dest, raw in vars(args).items():
+        if dest.startswith("key:") and raw is not None:
+            out[dest[4:]] = parse_override(f"{dest[4:]}={raw}")[1]
+    return out
 
 
 def resolve(args: argparse.Namespace) -> tuple[ExperimentConfig, Path]:
     """The validated config and run directory of a run-like command (raises ConfigError)."""
     overrides = dict(parse_override(text) for text in args.overrides)
+    overrides.update(_option_overrides(args))
     if args.drops is not None:
         overrides["run.drops"] = args.drops
     if args.seed is not None:
@@ -165,12 +162,17 @@ def resolve(args: argparse.Namespace) -> tuple[ExperimentConfig, Path]:
     return config, out
 
 
-def _run(args: argparse.Namespace) -> int:
-    from experiments.executors import make_executor
-    from experiments.plots import delay_summary, plot_table
-    from experiments.runner import run_experiment
+def _report(config: ExperimentConfig, table, extra: dict, run_dir: Path) -> list[Path]:
+    report = report_of(KINDS[config.run.kind])
+    figures = report.plot(table, config, Path(run_dir) / config.run.name, extra)
+    print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
+    return figures
 
+
+def _run(args: argparse.Namespace) -> int:
     config, out = resolve(args)
+    for notice in constellation_for(config.constellation).notices:
+        print(f"notice: {notice}")
     workers = args.workers or max(1, min(os.cpu_count() or 1, config.run.drops))
     print(
         f"coopsat {args.command}: {config.run.kind} '{config.run.name}', "
@@ -192,58 +194,13 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    figures = plot_table(result.table, config, result.run_dir)
-    print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
-    _print_summary(result.table, config, delay_summary)
+    _report(config, result.table, result.extra, result.run_dir)
+    for line in report_of(KINDS[config.run.kind]).summary(result.table, config, result.extra):
+        print(line)
     return 0
 
 
-def _print_summary(table, config, delay_summary) -> None:
-    if config.run.kind == "delay":
-        s = delay_summary(table)
-        print(
-            f"P(Delta tau > T = {s['T_s'] * 1e6:.2f} us) = {s['T']:.3f}; "
-            f"P(Delta tau > T_sym = {s['T_sym_s'] * 1e6:.2f} us) = {s['T_sym']:.3f}"
-        )
-        print(PAPER_STATEMENT)
-    elif config.run.kind == "sweep":
-        from experiments.plots import swept_input
-
-        x = swept_input(config)
-        means = table.groupby(["scheme", x])["r_e"].mean().unstack(x)
-        print("mean sum rate R_E (bit/s/Hz):")
-        print(means.round(2).to_string())
-    elif config.run.kind == "timeline":
-        _print_timeline_summary(table)
-
-
-def _print_timeline_summary(table) -> None:
-    from experiments.plots import age_curve, age_summary, set_change_summary
-
-    stepped = table[table["mode"] != "aged"]
-    means = stepped.groupby(["scheme", "mode"])["r_e"].mean().unstack("mode")
-    print("mean sum rate R_E over the timeline (bit/s/Hz):")
-    print(means.round(2).to_string())
-    sets = set_change_summary(table)
-    print(
-        f"cooperative-set changes: {sets['changes']} in {sets['observed_s']:.0f} s of area time"
-        f" (mean time between changes {sets['mean_dwell_s']:.0f} s)"
-    )
-    curve = age_curve(table)
-    if curve.empty:
-        return
-    print("mean R_E (bit/s/Hz) vs age of the statistical CSI (s):")
-    print(curve.pivot(index="scheme", columns="csi_age_s", values="mean").round(1).to_string())
-    summary = age_summary(table)
-    print("CSI age at which R_E falls to 90 % / 50 % of fresh; longest refresh period keeping")
-    print("90 % / 50 % on average (s):")
-    print(summary.set_index("scheme").round(2).to_string())
-
-
 def _plot(args: argparse.Namespace) -> int:
-    from experiments.plots import plot_table
-    from experiments.store import RunDir, read_table
-
     run = RunDir.open(args.run_dir)
     if not run.table_path.exists():
         raise ConfigError(f"{str(run.path)!r} has no table.parquet (unfinished run? --resume it)")
@@ -253,21 +210,15 @@ def _plot(args: argparse.Namespace) -> int:
             f"{str(run.path)!r} has no result rows to plot: every drop was skipped "
             f"(reasons in {str(run.skipped_path)!r})"
         )
-    figures = plot_table(table, run.config, run.path)
-    print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
+    _report(run.config, table, run.read_extra(), run.path)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``coopsat`` console script; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
-        if args.command == "plot":
-            return _plot(args)
-        if hasattr(args, "func"):  # subcommands registered by other modules (waveform)
-            return int(args.func(args) or 0)
-        return _run(args)
+        return _plot(args) if args.command == "plot" else _run(args)
     except ConfigError as exc:
         print(f"coopsat: error: {exc}", file=sys.stderr)
         return 2

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from tqdm import tqdm
 
 from experiments.config import ExperimentConfig
 from experiments.executors import SerialExecutor
+from experiments.kinds import KINDS, run_chunk
 from experiments.store import RunDir
 
 FAULT_ENV = "COOPSAT_FAULT_AFTER_PARTS"
@@ -45,6 +47,7 @@ class RunResult:
     table: pd.DataFrame
     skipped: pd.DataFrame
     n_computed_drops: int
+    extra: dict[str, pd.DataFrame]
 
 
 def chunks(drops: list[int], size: int) -> Iterator[tuple[int, ...]]:
@@ -88,18 +91,17 @@ def run_experiment(
 ) -> RunResult:
     """Run (or resume) ``config`` into ``out_dir`` and return the final tables.
 
-    ``task(config, drops) -> list[DropOutcome]`` defaults to ``experiments.pipeline.run_chunk``;
+    ``task(config, drops) -> list[DropOutcome]`` defaults to ``experiments.kinds.run_chunk``;
     ``on_part(n_written)`` is called after each part file (tests use it to interrupt a run).
     At most ``max_in_flight`` chunks are submitted ahead (default twice the pool's workers; the
     in-process executor computes at submission, so it checkpoints after every chunk).
     """
-    if task is None:
-        from experiments.pipeline import run_chunk as task
+    task = run_chunk if task is None else task
     run = RunDir.create(out_dir, config, resume=resume)
     done = run.done_drops()
-    todo = [d for d in range(config.run.drops) if d not in done]
+    todo = [d for d in config.run.drop_indices if d not in done]
     hook = _fault_hook()
-    bar = _progress(config.run.drops, len(done), progress, config.run.name)
+    bar = _progress(config.run.drops, config.run.drops - len(todo), progress, config.run.name)
     if max_in_flight is None:
         serial = isinstance(executor, SerialExecutor)
         max_in_flight = 1 if serial else 2 * int(getattr(executor, "_max_workers", 32))
@@ -128,12 +130,12 @@ def run_experiment(
     finally:
         bar.close()
     table, skipped = run.finalize()
-    return RunResult(run.path, run.table_path, run.skipped_path, table, skipped, len(todo))
+    kind = KINDS[config.run.kind]
+    extra = run.write_extra(kind.extra_tables(config)) if kind.extra_tables else {}
+    return RunResult(run.path, run.table_path, run.skipped_path, table, skipped, len(todo), extra)
 
 
 def _progress(total: int, initial: int, enabled: bool, name: str):
-    from tqdm import tqdm
-
     return tqdm(
         total=total,
         initial=initial,

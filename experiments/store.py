@@ -6,6 +6,8 @@ Layout of a run directory::
     parts/rows-FFFFFFF-LLLLLLL.parquet     result rows of drops F..L (one chunk)
     parts/skipped-FFFFFFF-LLLLLLL.parquet  skipped drops/attempts of that chunk
     table.parquet, skipped.parquet         final tables (concatenated, sorted)
+    NAME.parquet                           tables a kind computes once per run (waveform: ici,
+                                           correlation)
 
 Every file is written to a temporary name in the same directory and moved into place with
 ``os.replace`` (atomic on POSIX), the skipped part before the rows part: a chunk counts as done
@@ -19,15 +21,35 @@ import json
 import os
 import re
 import tempfile
+import tomllib
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.config import ConfigError, ExperimentConfig, config_from_json
-from experiments.tables import SCHEMAS, SKIPPED_SCHEMA, SORT_KEYS
+from experiments.config import ExperimentConfig, config_from_json
+from experiments.errors import ConfigError
+from experiments.kinds import KINDS
+from experiments.tables import SKIPPED, SKIPPED_SORT, Columns
+
+_ARROW_TYPES = {
+    "str": pa.string(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "timestamp": pa.timestamp("ns", tz="UTC"),
+}
+
+
+def arrow_schema(columns: Columns) -> pa.Schema:
+    """The pyarrow schema of (name, type) columns (``experiments.tables``)."""
+    return pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in columns])
+
+
+SKIPPED_SCHEMA = arrow_schema(SKIPPED)
 
 _PART = re.compile(r"^rows-(\d{7})-(\d{7})\.parquet$")
 
@@ -38,14 +60,10 @@ class ResumeError(ConfigError):
 
 def package_version() -> str:
     """Installed coopsat version, else the source tree's pyproject version, else '0+unknown'."""
-    from importlib import metadata
-
     try:
         return metadata.version("coopsat")
     except metadata.PackageNotFoundError:
         pass
-    import tomllib
-
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     try:
         return str(tomllib.loads(pyproject.read_text())["project"]["version"])
@@ -186,7 +204,8 @@ class RunDir:
             for f in self.parts.iterdir():
                 if f.suffix in (".parquet", ".tmp"):
                     f.unlink()
-        for name in ("table.parquet", "skipped.parquet", "run.json"):
+        extra = tuple(f"{n}.parquet" for n in KINDS[self.kind].extra_names)
+        for name in ("table.parquet", "skipped.parquet", "run.json", *extra):
             (self.path / name).unlink(missing_ok=True)
 
     # -- parts ---------------------------------------------------------------------------------
@@ -206,19 +225,35 @@ class RunDir:
         meta = self.metadata()
         skip_tab = pa.Table.from_pylist(skipped, schema=SKIPPED_SCHEMA.with_metadata(meta))
         _atomic_write_table(self.parts / f"skipped-{tag}.parquet", skip_tab)
-        row_tab = pa.Table.from_pylist(rows, schema=SCHEMAS[self.kind].with_metadata(meta))
+        schema = arrow_schema(KINDS[self.kind].columns).with_metadata(meta)
+        row_tab = pa.Table.from_pylist(rows, schema=schema)
         _atomic_write_table(self.parts / f"rows-{tag}.parquet", row_tab)
 
     def finalize(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Concatenate the parts into table.parquet / skipped.parquet, sorted; return both."""
         meta = self.metadata()
-        rows = self._concat("rows", SCHEMAS[self.kind], SORT_KEYS[self.kind])
-        skipped = self._concat("skipped", SKIPPED_SCHEMA, ["drop", "attempt", "step"])
+        kind = KINDS[self.kind]
+        rows = self._concat("rows", arrow_schema(kind.columns), kind.sort_keys)
+        skipped = self._concat("skipped", SKIPPED_SCHEMA, SKIPPED_SORT)
         _atomic_write_table(self.table_path, rows.replace_schema_metadata(meta))
         _atomic_write_table(self.skipped_path, skipped.replace_schema_metadata(meta))
         return rows.to_pandas(), skipped.to_pandas()
 
-    def _concat(self, prefix: str, schema: pa.Schema, keys: list[str]) -> pa.Table:
+    def write_extra(self, tables: dict[str, dict]) -> dict[str, pd.DataFrame]:
+        """Write the run's extra tables ({name: {column: array}}) as NAME.parquet; return them."""
+        out = {}
+        for name, columns in tables.items():
+            table = pa.table(columns).replace_schema_metadata(self.metadata())
+            _atomic_write_table(self.path / f"{name}.parquet", table)
+            out[name] = table.to_pandas()
+        return out
+
+    def read_extra(self) -> dict[str, pd.DataFrame]:
+        """The extra tables of the run's kind, read back ({} for kinds without any)."""
+        names = KINDS[self.kind].extra_names
+        return {name: read_table(self.path / f"{name}.parquet") for name in names}
+
+    def _concat(self, prefix: str, schema: pa.Schema, keys) -> pa.Table:
         files = sorted(self.parts.glob(f"{prefix}-*.parquet"))
         tables = [pq.read_table(f).cast(schema) for f in files]
         table = pa.concat_tables(tables) if tables else schema.empty_table()

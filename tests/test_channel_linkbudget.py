@@ -10,10 +10,11 @@ import pytest
 from channel.linkbudget import (
     LinkBudget,
     db_to_linear,
+    dbm_to_w,
     fspl_db,
     linear_to_db,
     thermal_noise_w,
-    watts_to_dbm,
+    w_to_dbm,
 )
 
 PUBLISHED_ROUNDING_DB = 0.005  # values quoted to 0.01 dB
@@ -57,7 +58,13 @@ def test_fspl_equals_friis_formula_and_broadcasts():
 def test_db_round_trips():
     x = np.array([1e-15, 1.0, 3.7e4])
     np.testing.assert_allclose(db_to_linear(linear_to_db(x)), x, rtol=1e-13)
-    assert float(watts_to_dbm(1.0)) == pytest.approx(30.0)
+    assert w_to_dbm(1.0) == 30.0 and w_to_dbm(1e-3) == pytest.approx(0.0, abs=1e-12)
+    assert w_to_dbm(0.0) == -np.inf
+    for p_dbm in (-30.0, 0.0, 35.0, 50.0):
+        assert w_to_dbm(dbm_to_w(p_dbm)) == pytest.approx(p_dbm, abs=1e-12)
+    assert dbm_to_w(35.0) == pytest.approx(3.1622776601683795)  # 10^0.5 W
+    with pytest.raises(ValueError, match="power must be >= 0 W"):
+        w_to_dbm(float("nan"))
 
 
 def test_link_budget_defaults_are_table1():

@@ -16,13 +16,13 @@ from channel.lsp import (
     LargeScaleDraw,
     band_for_carrier,
     clutter_loss_db,
-    draw_large_scale,
     k_factor_db,
     los_probability,
     path_loss_db,
     scintillation_loss_db,
     shadow_fading_std_db,
 )
+from channel.model import draw_large_scale
 from constellation.resources import data_path
 from tests.test_channel_helpers import make_geometry
 

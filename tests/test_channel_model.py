@@ -11,8 +11,8 @@ import pytest
 from channel.config import ChannelConfig
 from channel.csi import StatisticalCSI
 from channel.linkbudget import LinkBudget
-from channel.lsp import LargeScaleDraw, draw_large_scale
-from channel.model import link_gain_db, statistical_csi
+from channel.lsp import LargeScaleDraw
+from channel.model import draw_large_scale, link_gain_db, statistical_csi
 from channel.phase import physical_phase_variance
 from channel.steering import upa_steering
 from tests.test_channel_helpers import make_geometry

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from channel.config import ChannelConfig
-from channel.phase import gaussian_phibar, phase_error_variance, physical_phase_variance
+from channel.model import phase_error_variance
+from channel.phase import gaussian_phibar, physical_phase_variance
 from tests.test_channel_helpers import make_geometry
 
 N_MC = 400_000

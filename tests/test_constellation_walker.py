@@ -92,7 +92,7 @@ def test_epoch_is_the_documented_utc_instant(shell):
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"n_satellites": 1681}, "divisible"),
+        ({"n_satellites": 1681}, "does not divide n_satellites"),
         ({"phasing": 28}, "phasing"),
         ({"phasing": -1}, "phasing"),
         ({"inclination_deg": 0.0}, "inclination_deg"),

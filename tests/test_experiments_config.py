@@ -13,6 +13,7 @@ from experiments.config import (
     load_config,
     parse_override,
 )
+from experiments.sweeping import max_satellites
 
 
 def test_paper_toml_states_table_i_and_section_v():
@@ -25,9 +26,10 @@ def test_paper_toml_states_table_i_and_section_v():
     assert (c.drop.radius_m, c.constellation.altitude_m) == (800e3, 600e3)
     assert c.constellation.inclination_deg == 53.0
     assert (c.constellation.n_planes, c.constellation.n_satellites) == (28, 28 * 60)
-    assert (c.channel.carrier_hz, c.channel.subcarrier_spacing_hz) == (2e9, 30e3)
-    assert (c.channel.noise_figure_db, c.channel.antenna_temperature_k) == (7.0, 290.0)
-    assert (c.channel.tx_element_gain_dbi, c.channel.rx_gain_dbi) == (6.0, 0.0)
+    lb = c.channel.link_budget
+    assert (lb.carrier_hz, lb.subcarrier_spacing_hz) == (2e9, 30e3)
+    assert (lb.noise_figure_db, lb.antenna_temperature_k) == (7.0, 290.0)
+    assert (lb.tx_element_gain_dbi, lb.rx_gain_dbi) == (6.0, 0.0)
     assert c.channel.kappa_db is None  # the scenario's K-factor model, except in Fig. 4
     assert len(c.precoding.schemes) == 5
 
@@ -49,7 +51,7 @@ def test_fig5_and_fig6_presets_follow_the_captions():
     assert c5.precoding.schemes == ("ms-jowmmse", "ms-jomwmmse")
     c6 = load_config(None, presets=("fig6",))
     assert c6.sweep.n_satellites[0] == 1 and len(c6.sweep.n_satellites) >= 6
-    assert c6.max_satellites() == max(c6.sweep.n_satellites)
+    assert max_satellites(c6) == max(c6.sweep.n_satellites)
 
 
 def test_unknown_key_names_it_and_suggests_the_close_one():
@@ -67,10 +69,14 @@ def test_unknown_section_lists_the_known_ones():
     [
         ("channel.zeta2", -0.1, "0 <= zeta2"),
         ("drop.n_satellites", 0, "1 <= n_satellites"),
-        ("sweep.p_tx_dbm", [20.0, 120.0], "-30..80 dBm"),
-        ("precoding.schemes", ["ms-jomwmmse", "zf"], "subset of"),
+        ("sweep.p_tx_dbm", [20.0, 120.0], "each <= 80 dBm"),
+        ("precoding.schemes", ["ms-jomwmmse", "zf"], "distinct names from"),
         ("run.kind", "swep", "one of"),
-        ("channel.kappa_db", math.nan, "-50..100 dB"),
+        ("channel.kappa_db", math.nan, "-50 <= kappa_db <= 100 dB"),
+        ("channel.carrier_hz", 0.0, "1e+08 <= carrier_hz <= 1e+11 Hz"),
+        ("delay.threshold_max_s", 1e-8, "threshold_max_s > threshold_min_s"),
+        ("run.name", "..", "not '.' or '..'"),
+        ("run.name", "a/b", "a plain file name"),
     ],
 )
 def test_out_of_range_value_names_key_value_and_range(key, value, allowed):

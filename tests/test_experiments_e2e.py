@@ -17,9 +17,10 @@ from constellation.resources import data_path
 from experiments.cli import main
 from experiments.config import load_config
 from experiments.executors import SerialExecutor, local_pool
+from experiments.kinds import KINDS
 from experiments.runner import run_experiment
 from experiments.store import read_metadata, read_table
-from experiments.tables import SCHEMAS, pandas_dtypes, reproducible_columns
+from experiments.tables import SKIPPED, pandas_dtypes, reproducible_columns
 
 TINY = str(data_path("tiny.toml"))
 REPO = Path(__file__).resolve().parent.parent
@@ -35,8 +36,9 @@ def _cli(name, out, *extra):
 
 
 def _check_schema(table, kind):
-    assert list(table.columns) == SCHEMAS[kind].names
-    assert {c: str(t) for c, t in table.dtypes.items()} == pandas_dtypes(kind)
+    columns = KINDS[kind].columns
+    assert list(table.columns) == [name for name, _ in columns]
+    assert {c: str(t) for c, t in table.dtypes.items()} == pandas_dtypes(columns)
 
 
 def _check_figure(out, name):
@@ -108,7 +110,7 @@ def test_fig5_has_every_iteration_of_both_joint_schemes(tmp_path):
 
 def test_fig5_last_iterate_is_the_transmitted_precoder_of_a_sweep(tmp_path):
     """Two routes to the final precoder: the convergence run rebuilds it from the recorded
-    history (step-14 scaling applied by experiments.pipeline.iterates), the sweep run uses the
+    history (step-14 scaling applied by experiments.sweeping.iterates), the sweep run uses the
     scheme's own output. Same drops, power and tolerance: the rates must agree to rounding."""
     conv = _cli("fig5", tmp_path / "conv")
     cfg = load_config(TINY, presets=("fig5",))
@@ -297,7 +299,7 @@ def test_drops_without_enough_satellites_are_recorded_not_padded(tmp_path):
     )
     table = read_table(tmp_path / "table.parquet")
     skipped = read_table(tmp_path / "skipped.parquet")
-    assert table.empty and list(table.columns) == SCHEMAS["sweep"].names
+    assert table.empty and list(table.columns) == [n for n, _ in KINDS["sweep"].columns]
     assert sorted(zip(skipped["drop"], skipped["attempt"], strict=True)) == [
         (0, 0),
         (0, 1),
@@ -305,7 +307,7 @@ def test_drops_without_enough_satellites_are_recorded_not_padded(tmp_path):
         (1, 1),
     ]
     assert skipped["reason"].str.contains("n_satellites = 60 needed").all()
-    assert {c: str(t) for c, t in skipped.dtypes.items()} == pandas_dtypes("skipped")
+    assert {c: str(t) for c, t in skipped.dtypes.items()} == pandas_dtypes(SKIPPED)
 
 
 def test_a_fixed_coverage_centre_is_used_by_every_drop(tmp_path):
@@ -390,7 +392,7 @@ def test_an_edited_tle_file_cannot_be_resumed_into_the_earlier_run(tmp_path, cap
 
 def test_workers_refuse_a_tle_file_changed_after_the_config_was_loaded(tmp_path):
     from experiments.config import ConfigError
-    from experiments.pipeline import constellation_for
+    from experiments.constellations import constellation_for
 
     tle = _small_tle(tmp_path, keep_planes=2)
     config = load_config(_tle_config(tmp_path, tle))

@@ -18,12 +18,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from experiments.common import DropOutcome, drop_seeds
 from experiments.config import build_config
 from experiments.executors import SerialExecutor, blas_threads, local_pool
-from experiments.pipeline import DropOutcome, drop_seeds
+from experiments.kinds import KINDS
 from experiments.runner import InjectedFault, chunks, run_experiment
 from experiments.store import ResumeError, RunDir, read_metadata, read_table
-from experiments.tables import SCHEMAS, pandas_dtypes, reproducible_columns
+from experiments.tables import SKIPPED, pandas_dtypes, reproducible_columns
 
 ORPHAN_EXIT_TIMEOUT_S = 10.0  # generous: the watch thread reacts in milliseconds
 SKIP_EVERY = 5  # the synthetic task reports drops 0, 5, 10, ... as skipped on attempt 0
@@ -127,8 +128,9 @@ def test_table_has_documented_columns_dtypes_and_metadata(tmp_path):
     cfg = _config()
     res = run_experiment(cfg, tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
     table = read_table(res.table_path)
-    assert list(table.columns) == SCHEMAS["sweep"].names
-    assert {c: str(t) for c, t in table.dtypes.items()} == pandas_dtypes("sweep")
+    columns = KINDS["sweep"].columns
+    assert list(table.columns) == [name for name, _ in columns]
+    assert {c: str(t) for c, t in table.dtypes.items()} == pandas_dtypes(columns)
     assert len(table) == 12 * 2 * 2
     keys = table[["drop", "point", "scheme"]]
     assert not keys.duplicated().any()
@@ -139,7 +141,7 @@ def test_table_has_documented_columns_dtypes_and_metadata(tmp_path):
     assert meta["coopsat.seed"] == str(cfg.run.seed) and meta["coopsat.version"]
     skipped = read_table(res.skipped_path)
     assert sorted(skipped["drop"]) == [0, 5, 10]
-    assert {c: str(t) for c, t in skipped.dtypes.items()} == pandas_dtypes("skipped")
+    assert {c: str(t) for c, t in skipped.dtypes.items()} == pandas_dtypes(SKIPPED)
 
 
 def test_completion_order_and_chunking_do_not_change_the_table(tmp_path):

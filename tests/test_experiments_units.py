@@ -9,24 +9,18 @@ import pytest
 from scipy import stats
 
 import channel
+from experiments.common import drop_seeds, skyfield_time
 from experiments.config import build_config
-from experiments.pipeline import (
-    channel_config,
-    constellation_for,
-    csi_at,
-    dbm_to_w,
-    drop_seeds,
-    exceed_fraction,
-    skyfield_time,
-    sweep_points,
-)
-from experiments.plots import (
+from experiments.constellations import constellation_for
+from experiments.kinds.delay.compute import exceed_fraction
+from experiments.kinds.timeline.report import (
     age_summary,
     crossing_age,
-    mean_ci,
     refresh_average,
     set_change_summary,
 )
+from experiments.style import mean_ci
+from experiments.sweeping import csi_at, max_satellites, sweep_points
 
 EXACT = 1e-15  # relative: the same float operations on the same inputs
 
@@ -78,17 +72,13 @@ def test_sweep_points_are_the_cartesian_product_in_table_order():
         {"sweep.zeta2": [0.0, 1.0], "sweep.n_satellites": [1, 3], "sweep.p_tx_dbm": [20.0, 30.0]}
     )
     pts = sweep_points(c)
-    assert len(pts) == 8 and c.max_satellites() == 3
+    assert len(pts) == 8 and max_satellites(c) == 3
     assert [(p["zeta2"], p["n_satellites"], p["p_tx_dbm"]) for p in pts[:3]] == [
         (0.0, 1, 20.0),
         (0.0, 1, 30.0),
         (0.0, 3, 20.0),
     ]
     assert all(p["kappa_db"] is None for p in pts)
-
-
-def test_dbm_to_w():
-    assert dbm_to_w(30.0) == 1.0 and dbm_to_w(50.0) == pytest.approx(100.0, rel=1e-15)
 
 
 @pytest.fixture(scope="module")
@@ -106,15 +96,11 @@ def geometry():
 def test_csi_at_equals_the_channel_package_with_the_same_overrides(geometry):
     """Sweeping kappa_db / zeta2 on the held CSI == building it with ChannelConfig overrides."""
     base_cfg = build_config({"channel.nv": 4, "channel.nh": 4})
-    base = channel.statistical_csi(
-        geometry, channel_config(base_cfg.channel), np.random.default_rng(9)
-    )
+    base = channel.statistical_csi(geometry, base_cfg.channel, np.random.default_rng(9))
     fixed_cfg = build_config(
         {"channel.nv": 4, "channel.nh": 4, "channel.kappa_db": 25.0, "channel.zeta2": 1.5}
     )
-    direct = channel.statistical_csi(
-        geometry, channel_config(fixed_cfg.channel), np.random.default_rng(9)
-    )
+    direct = channel.statistical_csi(geometry, fixed_cfg.channel, np.random.default_rng(9))
     swept = csi_at(base, 3, 1.5, 25.0)
     for name in ("gamma", "kappa", "zeta2", "steering", "sigma2"):
         np.testing.assert_allclose(getattr(swept, name), getattr(direct, name), rtol=EXACT)

@@ -5,8 +5,14 @@ import numpy as np
 import pytest
 
 from channel.csi import StatisticalCSI
-from channel.ofdm import OfdmNumerology, ici_coefficient, ici_power_analytic
-from channel.ofdm_link import CompensationErrorModel, LinkTiming, simulate_drop
+from channel.ofdm import (
+    CompensationErrorModel,
+    LinkTiming,
+    OfdmNumerology,
+    ici_coefficient,
+    ici_power_analytic,
+    simulate_drop,
+)
 from channel.phase import physical_phase_variance
 from channel.steering import upa_steering
 

@@ -9,11 +9,13 @@ from channel.ofdm import (
     demodulate,
     ici_coefficient,
     ici_power_analytic,
+    interference_correlation,
+    known_symbol_split,
     link_waveforms,
+    measure_ici,
     qam_symbols,
     window_overlap_correlation,
 )
-from channel.ofdm_link import interference_correlation, known_symbol_split, measure_ici
 
 MACHINE = 1e-10  # float64 round-off of FFT-based synthesis, relative to unit-power samples
 ICI_REL_TOL = 0.05  # the issue's tolerance on the ICI power
@@ -36,7 +38,7 @@ def test_numerology_one_has_the_nr_normal_cp():
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"fft_size": 100}, "fft_size=100"),
+        ({"fft_size": 100}, "fft_size = 100 gives a non-integer NR normal CP"),
         ({"n_subcarriers": 200}, "n_subcarriers"),
         ({"subcarrier_spacing_hz": -30e3}, "subcarrier_spacing_hz"),
         ({"timing_backoff_samples": 10}, "timing_backoff_samples"),
@@ -209,7 +211,7 @@ def test_partial_overlap_correlation_follows_the_window_overlap():
 def test_read_index_equals_the_direct_cyclic_prefix_position_formula():
     """Receive sample p of a link with offset b reads transmit position u = b + p: symbol
     u // N_sym, data index (u mod N_sym - N_cp) mod N. Checked for every offset at once."""
-    from channel.ofdm import _read_index
+    from channel.ofdm.waveform import _read_index
 
     n, ncp, m = 16, 3, 5
     nsym = n + ncp

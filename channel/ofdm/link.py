@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from channel.csi import StatisticalCSI
-from channel.ofdm import (
+from channel.ofdm.waveform import (
     MODULATIONS,
     OfdmNumerology,
     demodulate,
@@ -47,6 +47,8 @@ from channel.ofdm import (
 from channel.sampler import sample_link_gains
 
 ISI_POLICIES = ("model", "reject")
+MIN_SYMBOLS_PER_BLOCK = 2
+"""Symbols per channel block: the known-symbol split needs at least two (signal + residual)."""
 
 
 def _nonneg(name: str, value: float) -> float:
@@ -183,13 +185,20 @@ def known_symbol_split(y: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.abs(g) ** 2 - resid / energy, resid
 
 
-def _check_common(numerology: OfdmNumerology, n_symbols: int, modulation: str) -> int:
+def check_frame(numerology: OfdmNumerology, n_symbols: int, modulation: str) -> int:
+    """M, the symbols per block, after checking the numerology, M and the modulation."""
     if not isinstance(numerology, OfdmNumerology):
         raise ValueError(f"numerology must be an OfdmNumerology, got {type(numerology).__name__}")
     if modulation not in MODULATIONS:
         raise ValueError(f"modulation must be one of {MODULATIONS}, got {modulation!r}")
-    if isinstance(n_symbols, bool) or int(n_symbols) != n_symbols or n_symbols < 2:
-        raise ValueError(f"n_symbols must be an integer >= 2, got {n_symbols!r}")
+    if (
+        isinstance(n_symbols, bool)
+        or int(n_symbols) != n_symbols
+        or n_symbols < MIN_SYMBOLS_PER_BLOCK
+    ):
+        raise ValueError(
+            f"n_symbols must be an integer >= {MIN_SYMBOLS_PER_BLOCK}, got {n_symbols!r}"
+        )
     return int(n_symbols)
 
 
@@ -236,7 +245,7 @@ def simulate_drop(
     Output: WaveformMeasurement with (B, K) powers.
     """
     w = _check_drop_inputs(csi, weights, timing, isi, n_blocks)
-    m = _check_common(numerology, n_symbols, modulation)
+    m = check_frame(numerology, n_symbols, modulation)
     s_n, k_n = csi.n_satellites, csi.n_users
     g = np.einsum("skn,snl->skl", np.asarray(csi.steering), w)  # v_{s,k}^T w_{s,l}
     fading = replace(csi, zeta2=np.zeros((s_n, k_n)))  # a_{s,k} only: phase from the waveform
@@ -244,41 +253,49 @@ def simulate_drop(
     chunk = max(1, int(max_links_per_chunk) // (s_n * k_n))
     out = np.zeros((4, int(n_blocks), k_n))
     for b, rng_b in enumerate(rng.spawn(int(n_blocks))):
-        a = sample_link_gains(fading, 1, rng_b)[0]
-        tau_bar, nu_bar = errors.draw((s_n, k_n), rng_b)
-        if isi == "reject":
-            _reject_isi(tau_bar, numerology)
-        adv, nu, gain = _link_parameters(timing, errors, g, a, tau_bar, nu_bar)
-        delay = adv * numerology.sample_rate_hz
-        nsym = numerology.symbol_len
-        q_lo = min(int(np.floor(delay.min() / nsym)), 0)  # the known symbols 0..M-1 included
-        q_hi = max(int(np.floor(delay.max() / nsym)), 0) + m
-        pool = qam_symbols(modulation, (k_n, q_hi - q_lo + 1, numerology.n_subcarriers), rng_b)
-        shape = (k_n, m * nsym)
-        noise = sigma[:, None] * (rng_b.standard_normal(shape) + 1j * rng_b.standard_normal(shape))
-        for lo in range(0, k_n, chunk):
-            ks = slice(lo, min(lo + chunk, k_n))
-            rows = np.broadcast_to(np.arange(k_n), delay[ks].shape)
-            wave = link_waveforms(
-                pool,
-                rows,
-                q_lo,
-                delay[ks],
-                nu[ks],
-                numerology,
-                m,
-                track_common_phase=track_common_phase,
-            )
-            out[:, b, ks] = _measure_chunk(
-                wave,
-                gain[ks],
-                noise[ks],
-                pool[ks, -q_lo : m - q_lo],
-                np.arange(k_n)[ks],
-                numerology,
-            )
+        out[:, b] = _simulate_block(
+            timing, errors, numerology, fading, g, sigma, rng_b,
+            m=m, modulation=modulation, isi=isi, track_common_phase=track_common_phase,
+            chunk=chunk,
+        )
     n_links = s_n * k_n * k_n
-    return WaveformMeasurement(*out, link_samples=int(n_blocks) * n_links * m * nsym)
+    return WaveformMeasurement(
+        *out, link_samples=int(n_blocks) * n_links * m * numerology.symbol_len
+    )
+
+
+def _simulate_block(timing, errors, numerology, fading, g, sigma, rng_b, *, m, modulation, isi,
+                    track_common_phase, chunk) -> np.ndarray:
+    """One channel block of ``simulate_drop``: (4, K) measured powers (see ``_measure_chunk``).
+
+    Draws, in order from ``rng_b``: the link gains a, the compensation errors, the data symbols
+    and the noise; then simulates the UTs in chunks of ``chunk``.
+    """
+    s_n, k_n = fading.n_satellites, fading.n_users
+    a = sample_link_gains(fading, 1, rng_b)[0]
+    tau_bar, nu_bar = errors.draw((s_n, k_n), rng_b)
+    if isi == "reject":
+        _reject_isi(tau_bar, numerology)
+    adv, nu, gain = _link_parameters(timing, errors, g, a, tau_bar, nu_bar)
+    delay = adv * numerology.sample_rate_hz
+    nsym = numerology.symbol_len
+    q_lo = min(int(np.floor(delay.min() / nsym)), 0)  # the known symbols 0..M-1 included
+    q_hi = max(int(np.floor(delay.max() / nsym)), 0) + m
+    pool = qam_symbols(modulation, (k_n, q_hi - q_lo + 1, numerology.n_subcarriers), rng_b)
+    shape = (k_n, m * nsym)
+    noise = sigma[:, None] * (rng_b.standard_normal(shape) + 1j * rng_b.standard_normal(shape))
+    out = np.zeros((4, k_n))
+    for lo in range(0, k_n, chunk):
+        ks = slice(lo, min(lo + chunk, k_n))
+        rows = np.broadcast_to(np.arange(k_n), delay[ks].shape)
+        wave = link_waveforms(
+            pool, rows, q_lo, delay[ks], nu[ks], numerology, m,
+            track_common_phase=track_common_phase,
+        )
+        out[:, ks] = _measure_chunk(
+            wave, gain[ks], noise[ks], pool[ks, -q_lo : m - q_lo], np.arange(k_n)[ks], numerology
+        )
+    return out
 
 
 def _reject_isi(tau_bar: np.ndarray, numerology: OfdmNumerology) -> None:
@@ -327,75 +344,3 @@ def _measure_chunk(wave, gain, noise, known, ks, numerology):
     interference = np.mean(np.abs(y[:, 1]) ** 2, axis=(-2, -1))
     noise_power = np.mean(np.abs(demodulate(noise, numerology)) ** 2, axis=(-2, -1))
     return np.stack([signal.mean(-1), resid.mean(-1), interference, noise_power])
-
-
-def measure_ici(
-    nu_norm: np.ndarray,
-    *,
-    numerology: OfdmNumerology,
-    n_symbols: int,
-    rng: np.random.Generator,
-    modulation: str = "qpsk",
-) -> tuple[np.ndarray, np.ndarray]:
-    """Measured signal attenuation and ICI power of one link at residual Doppler nu (eq. 10).
-
-    One aligned, noiseless, unit-gain link per value of nu_norm = nu_bar / df (P,); the known
-    symbols split each subcarrier into signal and residual (``known_symbol_split``).
-    Output: (signal (P, n), ici (P, n)) per subcarrier, W per W of subcarrier power; compare
-    with ``channel.ofdm.ici_power_analytic``.
-    """
-    m = _check_common(numerology, n_symbols, modulation)
-    eps = np.atleast_1d(np.asarray(nu_norm, dtype=float))
-    if eps.ndim != 1 or not np.all(np.isfinite(eps)):
-        raise ValueError(f"nu_norm must be a finite 1-D array, got {nu_norm!r}")
-    pool = qam_symbols(modulation, (eps.size, m + 1, numerology.n_subcarriers), rng)
-    nu_hz = eps * float(numerology.subcarrier_spacing_hz)
-    wave = link_waveforms(pool, np.arange(eps.size), 0, np.zeros(eps.size), nu_hz, numerology, m)
-    return known_symbol_split(demodulate(wave, numerology), pool[:, :m])
-
-
-def interference_correlation(
-    advance_s: np.ndarray,
-    *,
-    numerology: OfdmNumerology,
-    n_symbols: int,
-    rng: np.random.Generator,
-    modulation: str = "qpsk",
-    doppler_hz: np.ndarray | None = None,
-    max_samples_per_chunk: int = 2**22,
-) -> np.ndarray:
-    """Correlation of one stream received over two links (two satellites, Remark 1).
-
-    For each pair p the same data stream arrives with time advances advance_s[p] = (tau~_1,
-    tau~_2) (s) and frequency offsets doppler_hz[p] (Hz, default 0); per subcarrier n the
-    complex correlation over the M symbols
-        c_n = sum_m Y1 Y2* / sqrt(sum_m |Y1|^2 sum_m |Y2|^2)
-    is taken, and its magnitude averaged over subcarriers. The channel gains factor out of
-    |c_n|, so unit gains are used. Uncorrelated streams leave a floor of about
-    sqrt(pi / (4 M)) (the mean of |c_n| for independent samples).
-    Inputs: advance_s (P, 2); n_symbols M >= 2. Output: (P,) in [0, 1].
-    """
-    m = _check_common(numerology, n_symbols, modulation)
-    adv = np.asarray(advance_s, dtype=float)
-    if adv.ndim != 2 or adv.shape[1] != 2 or not np.all(np.isfinite(adv)):
-        raise ValueError(f"advance_s must be finite with shape (P, 2), got {adv.shape}")
-    nu = np.zeros_like(adv) if doppler_hz is None else np.asarray(doppler_hz, dtype=float)
-    if nu.shape != adv.shape or not np.all(np.isfinite(nu)):
-        raise ValueError(f"doppler_hz must be finite with shape {adv.shape}, got {nu.shape}")
-    delay = adv * numerology.sample_rate_hz
-    nsym = numerology.symbol_len
-    per_pair = 2 * (m + 1) * numerology.fft_size
-    chunk = max(1, int(max_samples_per_chunk) // per_pair)
-    out = np.empty(adv.shape[0])
-    for lo in range(0, adv.shape[0], chunk):
-        part = slice(lo, lo + chunk)
-        d = delay[part]
-        q_lo = int(np.floor(d.min() / nsym))
-        q_hi = int(np.floor(d.max() / nsym)) + m
-        pool = qam_symbols(modulation, (d.shape[0], q_hi - q_lo + 1, numerology.n_subcarriers), rng)
-        rows = np.broadcast_to(np.arange(d.shape[0])[:, None], d.shape)
-        y = demodulate(link_waveforms(pool, rows, q_lo, d, nu[part], numerology, m), numerology)
-        cross = np.sum(y[:, 0] * y[:, 1].conj(), axis=-2)
-        norm = np.sqrt(np.sum(np.abs(y[:, 0]) ** 2, -2) * np.sum(np.abs(y[:, 1]) ** 2, -2))
-        out[part] = np.mean(np.abs(cross) / norm, axis=-1)
-    return out

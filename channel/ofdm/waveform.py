@@ -36,6 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from channel.linkbudget import LinkBudget
+from constellation.params import ParameterError, like, number, validate
+
 MODULATIONS = ("qpsk", "16qam")
 NR_NORMAL_CP_PER_2048 = 144  # TS 38.211 sec. 5.3.1: N_CP = 144 kappa 2^-mu for l != 0, 7*2^mu
 
@@ -66,34 +69,35 @@ class OfdmNumerology:
         delay in [b - N_cp, b] (samples) causes no ISI; None gives N_cp // 2.
     """
 
-    subcarrier_spacing_hz: float = 30e3
-    fft_size: int = 128
-    n_subcarriers: int = 72
-    cp_samples: int | None = None
-    timing_backoff_samples: int | None = None
+    subcarrier_spacing_hz: float = like(LinkBudget, "subcarrier_spacing_hz")
+    fft_size: int = number(128, lo=2, hi=65536, integer=True, doc="FFT size N")
+    n_subcarriers: int = number(72, lo=1, hi=65536, integer=True, doc="used subcarriers <= N")
+    cp_samples: int | None = number(
+        None, lo=0, integer=True, optional=True, doc="CP samples; none: NR normal CP 144 N / 2048"
+    )
+    timing_backoff_samples: int | None = number(
+        None, lo=0, integer=True, optional=True, doc="FFT-window backoff; none: N_cp // 2"
+    )
 
     def __post_init__(self) -> None:
-        df = float(self.subcarrier_spacing_hz)
-        if not (np.isfinite(df) and df > 0):
-            raise ValueError(f"subcarrier_spacing_hz must be > 0 and finite, got {df!r}")
-        n = _int_at_least("fft_size", self.fft_size, 2)
-        used = _int_at_least("n_subcarriers", self.n_subcarriers, 1)
-        if used > n:
-            raise ValueError(f"n_subcarriers must be in [1, fft_size={n}], got {used}")
-        if self.cp_samples is None:
-            if (NR_NORMAL_CP_PER_2048 * n) % 2048:
-                raise ValueError(
-                    f"fft_size={n} gives a non-integer NR normal CP (144 N / 2048); use a "
-                    "multiple of 128 or set cp_samples"
-                )
-        else:
-            _int_at_least("cp_samples", self.cp_samples, 0)
-        if self.timing_backoff_samples is not None:
-            b = _int_at_least("timing_backoff_samples", self.timing_backoff_samples, 0)
-            if b > self.cp_len:
-                raise ValueError(
-                    f"timing_backoff_samples must be in [0, cp_samples={self.cp_len}], got {b}"
-                )
+        validate(self)
+        n = self.fft_size
+        if self.n_subcarriers > n:
+            raise ParameterError(
+                "OfdmNumerology", "n_subcarriers", self.n_subcarriers,
+                f"1 <= n_subcarriers <= fft_size = {n}", "is out of range",
+            )
+        if self.cp_samples is None and (NR_NORMAL_CP_PER_2048 * n) % 2048:
+            raise ParameterError(
+                "OfdmNumerology", "fft_size", n,
+                "a multiple of 128 (the NR normal CP 144 N / 2048 must be an integer), or set "
+                "cp_samples", "gives a non-integer NR normal CP",
+            )
+        if self.timing_backoff_samples is not None and self.timing_backoff_samples > self.cp_len:
+            raise ParameterError(
+                "OfdmNumerology", "timing_backoff_samples", self.timing_backoff_samples,
+                f"0 <= timing_backoff_samples <= cp_samples = {self.cp_len}", "is out of range",
+            )
 
     @property
     def cp_len(self) -> int:

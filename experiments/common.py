@@ -1,0 +1,159 @@
+"""Pieces every drop-based experiment kind shares: seeds, finding a drop, rows, skipped records.
+
+Every drop is a pure function of (config, drop index, root seed). Its random streams come from
+``SeedSequence(seed, spawn_key=(drop, attempt))`` spawned into four children, one per stage:
+
+    epoch (offset within drop.epoch_spread_s) | geometry | channel (large-scale draws) | Monte Carlo
+
+so a table does not depend on the number of workers or on the order in which drops finish. A
+drop whose attempt finds too few visible satellites is recorded as skipped and re-drawn with the
+next attempt index, up to ``run.max_attempts``; nothing is padded.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+import constellation
+from constellation.geometry import DropGeometry
+from constellation.params import number
+from experiments.constellations import constellation_for
+
+if TYPE_CHECKING:
+    from experiments.config import ExperimentConfig
+
+STAGES = ("epoch", "geometry", "channel", "mc")
+
+
+@dataclass(frozen=True)
+class DropSection(constellation.DropSpec):
+    """``[drop]``: a ``constellation.DropSpec`` (UTs, cooperative set, coverage centre; its
+    fields and allowed values) plus how the drops' epochs spread in time."""
+
+    epoch_spread_s: float = number(
+        0.0, lo=0, hi=1e8, unit="s",
+        doc="each drop's epoch is uniform in [epoch, epoch + spread)",
+    )
+
+
+def drop_seeds(seed: int, drop: int, attempt: int = 0) -> dict[str, np.random.SeedSequence]:
+    """Per-stage seed sequences: children of SeedSequence(seed, spawn_key=(drop, attempt))."""
+    root = np.random.SeedSequence(seed, spawn_key=(drop, attempt))
+    return dict(zip(STAGES, root.spawn(len(STAGES)), strict=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _timescale():
+    return constellation.timescale()
+
+
+def skyfield_time(dt: datetime):
+    """skyfield Time of a timezone-aware datetime (the constellation package's timescale)."""
+    return _timescale().from_datetime(dt)
+
+
+@dataclass(frozen=True)
+class DropOutcome:
+    """Rows and skipped records of one drop (plain dicts with the kind's columns)."""
+
+    drop: int
+    rows: list[dict]
+    skipped: list[dict]
+
+
+@dataclass(frozen=True)
+class FoundDrop:
+    """A drop attempt with enough visible satellites: its geometry, seeds and epoch."""
+
+    index: int
+    geometry: DropGeometry
+    attempt: int
+    seeds: dict
+    epoch: datetime
+    time_geometry_s: float
+
+
+def drop_epoch(config: ExperimentConfig, seeds: dict) -> datetime:
+    """The epoch of a drop attempt: ``constellation.epoch_utc`` plus a uniform offset in
+    [0, drop.epoch_spread_s) drawn from the attempt's epoch stream."""
+    spread = config.drop.epoch_spread_s
+    offset = np.random.default_rng(seeds["epoch"]).uniform(0.0, spread) if spread > 0 else 0.0
+    return config.constellation.epoch + timedelta(seconds=float(offset))
+
+
+def skipped_record(
+    config: ExperimentConfig, drop: int, attempt: int, epoch: datetime, reason: str, step=-1
+) -> dict:
+    """One row of ``skipped.parquet`` (columns ``experiments.tables.SKIPPED``)."""
+    return {
+        "run_id": config.hash()[:12],
+        "drop": drop,
+        "attempt": attempt,
+        "seed": config.run.seed,
+        "step": step,
+        "epoch_utc": epoch,
+        "reason": reason,
+    }
+
+
+def find_drop(
+    config: ExperimentConfig, drop: int, n_satellites: int, skipped: list[dict]
+) -> FoundDrop | None:
+    """Draw attempts of drop ``drop`` until one has ``n_satellites`` visible satellites.
+
+    Each failed attempt appends a skipped record; None when ``run.max_attempts`` all fail.
+    """
+    const = constellation_for(config.constellation)
+    spec = config.drop
+    t0 = time.perf_counter()
+    for attempt in range(config.run.max_attempts):
+        seeds = drop_seeds(config.run.seed, drop, attempt)
+        epoch = drop_epoch(config, seeds)
+        try:
+            geometry = constellation.sample_drop(
+                const,
+                skyfield_time(epoch),
+                n_users=spec.n_users,
+                n_satellites=n_satellites,
+                rng=np.random.default_rng(seeds["geometry"]),
+                radius_m=spec.radius_m,
+                min_elevation_deg=spec.min_elevation_deg,
+                carrier_hz=config.channel.link_budget.carrier_hz,
+                centre_lat_deg=spec.centre_lat_deg,
+                centre_lon_deg=spec.centre_lon_deg,
+            )
+        except constellation.NotEnoughSatellitesError as exc:
+            skipped.append(skipped_record(config, drop, attempt, epoch, str(exc)))
+            continue
+        return FoundDrop(drop, geometry, attempt, seeds, epoch, time.perf_counter() - t0)
+    return None
+
+
+def common_row(config: ExperimentConfig, found: FoundDrop, epoch: datetime | None = None) -> dict:
+    """The columns every row of a drop carries (``experiments.tables.COMMON`` but
+    n_satellites, which depends on the row)."""
+    g = found.geometry
+    return {
+        "run_id": config.hash()[:12],
+        "drop": found.index,
+        "attempt": found.attempt,
+        "seed": config.run.seed,
+        "epoch_utc": epoch or found.epoch,
+        "centre_lat_deg": math.degrees(g.centre_lat_rad),
+        "centre_lon_deg": math.degrees(g.centre_lon_rad),
+        "n_users": g.n_users,
+    }
+
+
+def timed(fn, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    """(fn(*args, **kwargs), wall time in s)."""
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - t0

@@ -1,0 +1,41 @@
+"""The experiment kinds and their registry (``KINDS``), read by the command line and the driver.
+
+Each kind is a sub-package owning its drop function, table columns, config section, figures and
+summary (``experiments.kinds.base``); kinds never import each other (an import-linter contract).
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from experiments.common import DropOutcome
+from experiments.kinds.base import Kind, Option
+from experiments.kinds.convergence import compute as _convergence
+from experiments.kinds.delay import compute as _delay
+from experiments.kinds.sweep import compute as _sweep
+from experiments.kinds.timeline import compute as _timeline
+from experiments.kinds.waveform import compute as _waveform
+
+if TYPE_CHECKING:
+    from experiments.config import ExperimentConfig
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (_sweep.KIND, _convergence.KIND, _delay.KIND, _timeline.KIND, _waveform.KIND)
+}
+
+__all__ = ["KINDS", "Kind", "Option", "report_of", "run_chunk"]
+
+
+def report_of(kind: Kind) -> ModuleType:
+    """The kind's report module (plots and summary). Imported here, on demand, so that worker
+    processes, which only compute rows, never load pandas and matplotlib."""
+    return importlib.import_module(kind.report)
+
+
+def run_chunk(config: ExperimentConfig, drops: tuple[int, ...]) -> list[DropOutcome]:
+    """Worker task: the outcomes of ``drops`` (module-level so process pools and Dask pickle it)."""
+    fn = KINDS[config.run.kind].drop
+    return [fn(config, d) for d in drops]

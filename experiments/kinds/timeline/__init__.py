@@ -1,0 +1,1 @@
+"""Kind "timeline" (beyond the paper): one coverage area followed as the constellation moves."""

@@ -1,0 +1,204 @@
+"""Figures, analysis and summary of kind "timeline": rate vs time (recomputed vs reused
+precoders, cooperative-set changes) and rate vs the age of the statistical CSI."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from experiments.style import SCHEME_STYLE, SUM_RATE, X_LABELS, band, finish, mean_ci, rc, save
+
+
+def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
+    """R_E vs time, precoders recomputed each epoch vs reused from the first (time-epoch study).
+
+    Cooperative-set changes are marked by vertical lines (one area) or by ticks at the bottom
+    whose height is the share of areas that changed set at that step (several areas).
+    """
+    with plt.rc_context(rc()):
+        fig, ax = plt.subplots()
+        for scheme in [s for s in SCHEME_STYLE if s in set(table["scheme"])]:
+            name, colour, _, marker = SCHEME_STYLE[scheme]
+            for mode, ls in (("recomputed", "-"), ("reused", "--")):
+                sub = table[(table["scheme"] == scheme) & (table["mode"] == mode)]
+                if sub.empty:
+                    continue
+                stat = mean_ci(sub, ["time_s"], "r_e")
+                band(
+                    ax,
+                    stat["time_s"].to_numpy(),
+                    stat,
+                    colour,
+                    ls,
+                    marker if mode == "recomputed" else None,
+                    f"{name}, {mode}",
+                )
+        rec = table[table["mode"] == "recomputed"].drop_duplicates(["drop", "step"])
+        share = rec.groupby("time_s")["set_changed"].mean()
+        changes = share[share > 0]
+        n_areas = rec["drop"].nunique()
+        for i, (t, frac) in enumerate(changes.items()):
+            name = "set change" if n_areas == 1 else "set change (share of areas)"
+            label = name if i == 0 else None
+            if n_areas == 1:
+                ax.axvline(t, color="0.4", linestyle=":", linewidth=0.7, label=label)
+            else:
+                ax.axvline(t, ymin=0, ymax=0.08 * frac, color="0.3", linewidth=1.2, label=label)
+        finish(ax, X_LABELS["time_s"], SUM_RATE, ncol=2)
+        return save(fig, base)
+
+
+def age_curve(table: pd.DataFrame, value: str = "r_e") -> pd.DataFrame:
+    """Mean ``value`` vs the age of the statistical CSI, per scheme (time-epoch study).
+
+    Age 0 is the fresh rate of the origin steps (their "recomputed" rows), the other ages are
+    the "aged" rows; the mean runs over (area, origin) pairs with a 95 % Student-t band
+    (:func:`mean_ci`; links below the horizon, NaN, are left out). Columns: scheme, csi_age_s,
+    mean, lo, hi, n. Empty when the table has no "aged" rows.
+    """
+    aged = table[table["mode"] == "aged"]
+    if aged.empty:
+        return mean_ci(aged, ["scheme", "csi_age_s"], value)
+    origins = aged[["drop", "step"]].drop_duplicates()
+    fresh = table[table["mode"] == "recomputed"].merge(origins, on=["drop", "step"])
+    return mean_ci(pd.concat([fresh, aged]), ["scheme", "csi_age_s"], value)
+
+
+def refresh_average(ages_s, rates, periods_s) -> np.ndarray:
+    """Time-averaged rate when the statistical CSI (and the precoders) is refreshed every T.
+
+    Rbar(T) = (1 / T) integral_0^T R(a) da, R piecewise linear between the given ages.
+    Inputs: ages_s (n,) increasing, starting at 0, in s; rates (n,) R at those ages; periods_s
+    (m,) T > 0 in s. Output (m,): NaN where T exceeds the last age.
+    """
+    ages = np.asarray(ages_s, dtype=float)
+    r = np.asarray(rates, dtype=float)
+    if ages.ndim != 1 or ages.size < 2 or ages[0] != 0.0 or np.any(np.diff(ages) <= 0):
+        raise ValueError(f"ages_s must increase from 0 with at least two ages, got {ages_s!r}")
+    periods = np.asarray(periods_s, dtype=float)
+    if np.any(~(periods > 0)):
+        raise ValueError(f"periods_s must be > 0 s, got {periods_s!r}")
+    # integral of R from 0 to every node (trapezoid = exact for piecewise-linear R)
+    cum = np.concatenate([[0.0], np.cumsum(np.diff(ages) * (r[1:] + r[:-1]) / 2.0)])
+    j = np.clip(np.searchsorted(ages, periods, side="right") - 1, 0, ages.size - 2)
+    r_t = np.interp(periods, ages, r)
+    area = cum[j] + (periods - ages[j]) * (r[j] + r_t) / 2.0
+    return np.where(periods <= ages[-1], area / periods, np.nan)
+
+
+def crossing_age(ages_s, ratio, level: float) -> float:
+    """First age at which ``ratio`` (R(a) / R(0), starting at age 0) falls below ``level``.
+
+    Linear interpolation between the two grid ages around the crossing (in log age when both
+    are > 0, the ages being log-spaced); NaN if the ratio stays at or above ``level``.
+    """
+    ages = np.asarray(ages_s, dtype=float)
+    q = np.asarray(ratio, dtype=float)
+    below = np.flatnonzero(q < level)
+    if below.size == 0:
+        return math.nan
+    i = int(below[0])
+    if i == 0:
+        return float(ages[0])
+    a0, a1, q0, q1 = ages[i - 1], ages[i], q[i - 1], q[i]
+    f = (q0 - level) / (q0 - q1)
+    if a0 > 0:
+        return float(math.exp(math.log(a0) + f * (math.log(a1) - math.log(a0))))
+    return float(a0 + f * (a1 - a0))
+
+
+def age_summary(table: pd.DataFrame, levels=(0.9, 0.5)) -> pd.DataFrame:
+    """Per scheme: fresh R_E, the CSI age at which the mean R_E falls to each level of it, and
+    the longest refresh period (among the ages) whose time-averaged R_E keeps that level."""
+    curve = age_curve(table)
+    rows = []
+    for scheme, c in curve.groupby("scheme", sort=False):
+        ages, mean = c["csi_age_s"].to_numpy(), c["mean"].to_numpy()
+        if ages.size < 2 or ages[0] != 0.0:
+            continue
+        ratio = mean / mean[0]
+        avg = refresh_average(ages, mean, ages[1:]) / mean[0]
+        row = {"scheme": scheme, "r_e_fresh": mean[0]}
+        for lv in levels:
+            row[f"age_{lv:.0%}_s"] = crossing_age(ages, ratio, lv)
+            ok = ages[1:][avg >= lv]
+            row[f"refresh_{lv:.0%}_s"] = float(ok.max()) if ok.size else math.nan
+        rows.append(row)
+    order = {s: i for i, s in enumerate(SCHEME_STYLE)}
+    out = pd.DataFrame(rows)
+    return out.sort_values("scheme", key=lambda s: s.map(order)) if len(out) else out
+
+
+def set_change_summary(table: pd.DataFrame) -> dict[str, float]:
+    """Cooperative-set changes of the stepped timeline: count, area-time observed (s), and the
+    mean time between changes (area-time / count; inf when none)."""
+    rec = table[table["mode"] == "recomputed"].drop_duplicates(["drop", "step"])
+    n = int(rec["set_changed"].sum())
+    observed = float(rec.groupby("drop")["time_s"].agg(lambda t: t.max() - t.min()).sum())
+    return {
+        "changes": n,
+        "observed_s": observed,
+        "mean_dwell_s": observed / n if n else math.inf,
+    }
+
+
+def plot_age(table: pd.DataFrame, base: Path) -> list[Path]:
+    """Average sum rate vs the age of the statistical CSI (log axis), per scheme: the rate at
+    age a (solid, 95 % band), the rate averaged over a refresh period T = a (dashed) and the
+    fresh rate (dotted)."""
+    curve = age_curve(table)
+    with plt.rc_context(rc()):
+        fig, ax = plt.subplots()
+        for scheme in [s for s in SCHEME_STYLE if s in set(curve["scheme"])]:
+            name, colour, _, marker = SCHEME_STYLE[scheme]
+            c = curve[curve["scheme"] == scheme]
+            ages, mean = c["csi_age_s"].to_numpy(), c["mean"].to_numpy()
+            pos = ages > 0
+            band(ax, ages[pos], c[pos], colour, "-", marker, name)
+            if ages.size >= 2 and ages[0] == 0.0:
+                ax.axhline(mean[0], color=colour, linestyle=":", linewidth=0.8)
+                avg = refresh_average(ages, mean, ages[pos])
+                ax.plot(ages[pos], avg, color=colour, linestyle="--", linewidth=0.9)
+        ax.plot([], [], color="k", linestyle="-", label="at CSI age $a$")
+        ax.plot([], [], color="k", linestyle="--", label="mean, refresh every $a$")
+        ax.plot([], [], color="k", linestyle=":", label="fresh ($a$ = 0)")
+        ax.set_xscale("log")
+        ax.set_ylim(bottom=0)
+        finish(ax, "Age of the statistical CSI $a$ (s)", SUM_RATE, ncol=3, grid_which="both")
+        return save(fig, base)
+
+
+def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+    """The rate-vs-time figure, and the rate-vs-CSI-age figure when the table has aged rows."""
+    paths = plot_timeline(table, base)
+    if (table["mode"] == "aged").any():
+        paths += plot_age(table, base.with_name(base.name + "_age"))
+    return paths
+
+
+def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
+    """Mean R_E per scheme and mode, set changes, and the CSI-age summary."""
+    stepped = table[table["mode"] != "aged"]
+    means = stepped.groupby(["scheme", "mode"])["r_e"].mean().unstack("mode")
+    sets = set_change_summary(table)
+    lines = [
+        "mean sum rate R_E over the timeline (bit/s/Hz):",
+        means.round(2).to_string(),
+        f"cooperative-set changes: {sets['changes']} in {sets['observed_s']:.0f} s of area time"
+        f" (mean time between changes {sets['mean_dwell_s']:.0f} s)",
+    ]
+    curve = age_curve(table)
+    if curve.empty:
+        return lines
+    lines += [
+        "mean R_E (bit/s/Hz) vs age of the statistical CSI (s):",
+        curve.pivot(index="scheme", columns="csi_age_s", values="mean").round(1).to_string(),
+        "CSI age at which R_E falls to 90 % / 50 % of fresh; longest refresh period keeping",
+        "90 % / 50 % on average (s):",
+        age_summary(table).set_index("scheme").round(2).to_string(),
+    ]
+    return lines

@@ -1,0 +1,1 @@
+"""Kind "waveform": waveform-level OFDM validation of eq. (10), (13) and Remark 1."""

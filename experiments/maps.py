@@ -1,0 +1,515 @@
+"""Drop-view drawings: coastlines, the coverage-cap map and the sky plot (arrays in, no simulation).
+
+Every function draws on a given matplotlib Axes from plain arrays in degrees (``*_deg``) and
+metres; computing those arrays is the caller's job (``constellation.groundtrack``:
+``subsatellite_points``, ``ground_tracks``, ``sky_coordinates``). ``read_coastlines`` reads the
+shipped Natural Earth 1:110m coastline (``data/coastlines/``); nothing is downloaded.
+
+Map: equirectangular (longitude, latitude in degrees) around the coverage cap, with the axes'
+aspect set to ``1 / cos(centre latitude)`` so that distances are true to scale, in every
+direction, at the centre's latitude (the equidistant cylindrical projection with its standard
+parallel there). Longitudes are unwrapped about the centre, so a cap on the antimeridian is drawn
+whole. Sky plot: polar axes with north up, azimuth clockwise from north, radius ``90 - elevation``
+(zenith at the centre, horizon at the rim).
+
+Sizes follow the other figures (``experiments.style``): IEEE single column (3.5 in wide), 8 pt
+text; markers, line styles and a lightness-monotonic colour map (viridis) keep everything
+readable in grey print.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import FuncFormatter
+
+from constellation.earth import destination
+from constellation.resources import data_path
+from experiments import style
+
+COASTLINE_FILE = ("coastlines", "natural_earth_110m_coastline.csv")
+COASTLINE_HEADER = "lon_deg,lat_deg"
+WIDTH_IN = style.FIGSIZE_IN[0]
+FONT_PT = style.FONT_PT
+DROP_VIEW_FIGSIZE_IN = (WIDTH_IN, 4.9)
+DPI = 300
+MAP_MARGIN_DEG = 1.5
+
+COAST_STYLE = {"color": "0.6", "linewidth": 0.5, "zorder": 1}
+CAP_STYLE = {"color": "black", "linewidth": 0.8, "linestyle": "-.", "zorder": 2}
+LINK_STYLE = {"color": "0.35", "linewidth": 0.7, "linestyle": "--", "zorder": 3}
+FUTURE_STYLE = {"color": "black", "linewidth": 0.9, "linestyle": "-", "zorder": 4}
+PAST_STYLE = {"color": "black", "linewidth": 0.9, "linestyle": ":", "zorder": 4}
+SAT_STYLE = {"marker": "o", "s": 22, "facecolor": "white", "edgecolor": "black",
+             "linewidth": 0.9, "zorder": 6}
+MASTER_STYLE = {"marker": "*", "s": 70, "facecolor": "black", "edgecolor": "black",
+                "linewidth": 0.5, "zorder": 7}
+CENTRE_STYLE = {"marker": "+", "s": 40, "color": "black", "linewidth": 1.0, "zorder": 7}
+MASK_STYLE = {"color": "black", "linewidth": 0.8, "linestyle": "--", "zorder": 2}
+
+
+def rc() -> dict:
+    """The figures' rc settings (``experiments.style.rc``), with titles at 8 pt and tick
+    labels at 7 pt (degree labels are long), for the drop view's size."""
+    return {
+        **style.rc(),
+        "figure.figsize": DROP_VIEW_FIGSIZE_IN,
+        "axes.titlesize": FONT_PT,
+        "figure.titlesize": FONT_PT,
+        "xtick.labelsize": FONT_PT - 1,
+        "ytick.labelsize": FONT_PT - 1,
+    }
+
+
+# --- coastlines ---------------------------------------------------------------------------
+
+def read_coastlines(path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The shipped coastline polylines (or a file of the same format at ``path``).
+
+    Output: ``(lon_deg, lat_deg)``, each (M,), polylines separated by NaN entries (both NaN
+    together). Raises ``ValueError`` naming the file when its header, a value or a range is wrong.
+    """
+    path = data_path(*COASTLINE_FILE) if path is None else Path(path)
+    rows = [line for line in path.read_text(encoding="ascii").splitlines()
+            if line.strip() and not line.startswith("#")]
+    if not rows or rows[0].strip() != COASTLINE_HEADER:
+        got = rows[0].strip() if rows else "nothing"
+        raise ValueError(f"{path}: expected the header {COASTLINE_HEADER!r}, got {got!r}")
+    try:
+        data = np.loadtxt(rows[1:], delimiter=",", ndmin=2, dtype=float)
+    except ValueError as exc:
+        raise ValueError(f"{path}: not two numbers per row ({exc})") from None
+    if data.shape[1] != 2:
+        raise ValueError(f"{path}: expected 2 columns, got {data.shape[1]}")
+    lon, lat = data[:, 0], data[:, 1]
+    if not np.array_equal(np.isnan(lon), np.isnan(lat)) or not np.all(
+            np.isfinite(data) | np.isnan(data)):
+        raise ValueError(f"{path}: separator rows must be 'nan,nan' and values finite")
+    ok = np.isnan(lon) | ((np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0))
+    if not ok.all():
+        bad = int(np.flatnonzero(~ok)[0])
+        raise ValueError(f"{path}: point {bad} ({lon[bad]}, {lat[bad]}) is outside "
+                         "[-180, 180] x [-90, 90] deg")
+    return lon.copy(), lat.copy()
+
+
+def wrap_longitude_deg(lon_deg, centre_lon_deg: float) -> np.ndarray:
+    """Longitudes shifted by whole turns into ``[centre - 180, centre + 180)`` degrees."""
+    return (np.asarray(lon_deg, dtype=float) - centre_lon_deg + 180.0) % 360.0 - 180.0 \
+        + centre_lon_deg
+
+
+def clip_polylines(lon_deg, lat_deg, extent_deg) -> tuple[np.ndarray, np.ndarray]:
+    """NaN-separated polylines wrapped about the extent's centre and cut to the extent.
+
+    Longitudes are wrapped into ``centre +- 180`` deg (``wrap_longitude_deg``) and a line is
+    broken where a segment jumps by more than 180 deg (it crossed the far side). Points outside
+    ``extent_deg = (lon_min, lon_max, lat_min, lat_max)`` become NaN, except the neighbours of
+    inside points, so that lines run on to the frame (the axes clip them there).
+    Output: ``(lon_deg, lat_deg)``, NaN-separated, without repeated, leading or trailing NaNs.
+    """
+    x0, x1, y0, y1 = _check_extent(extent_deg)
+    lon = wrap_longitude_deg(lon_deg, 0.5 * (x0 + x1))
+    lat = np.asarray(lat_deg, dtype=float)
+    jumps = np.flatnonzero(np.abs(np.diff(lon)) > 180.0) + 1
+    lon = np.insert(lon, jumps, np.nan)
+    lat = np.insert(lat, jumps, np.nan)
+    inside = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+    keep = inside.copy()
+    keep[1:] |= inside[:-1]
+    keep[:-1] |= inside[1:]
+    lon = np.where(keep, lon, np.nan)
+    lat = np.where(keep, lat, np.nan)
+    gap = np.isnan(lon)
+    keep = ~(gap & np.concatenate(([True], gap[:-1])))  # first NaN of each run only
+    lon, lat = lon[keep], lat[keep]
+    if lon.size and np.isnan(lon[-1]):
+        lon, lat = lon[:-1], lat[:-1]
+    return lon, lat
+
+
+def draw_coastlines(ax, coast_lon_deg, coast_lat_deg, extent_deg) -> Line2D:
+    """Coastlines clipped to ``extent_deg`` as one grey line; returns the Line2D."""
+    lon, lat = clip_polylines(coast_lon_deg, coast_lat_deg, extent_deg)
+    (line,) = ax.plot(lon, lat, **COAST_STYLE)
+    return line
+
+
+# --- the coverage-cap map -----------------------------------------------------------------
+
+def cap_outline_deg(centre_lat_deg: float, centre_lon_deg: float, radius_m: float,
+                    n_points: int = 181) -> tuple[np.ndarray, np.ndarray]:
+    """Closed outline of the spherical cap of great-circle radius ``radius_m`` (mean-radius
+    sphere, as the UTs are sampled): (lat_deg, lon_deg), each (n_points,), longitude unwrapped
+    about the centre."""
+    bearing = np.linspace(0.0, 2.0 * np.pi, n_points)
+    lat, lon = destination(math.radians(centre_lat_deg), math.radians(centre_lon_deg),
+                           radius_m, bearing)
+    return np.degrees(lat), wrap_longitude_deg(np.degrees(lon), centre_lon_deg)
+
+
+def map_extent_deg(centre_lat_deg: float, centre_lon_deg: float, lat_deg, lon_deg,
+                   margin_deg: float = MAP_MARGIN_DEG) -> tuple[float, float, float, float]:
+    """(lon_min, lon_max, lat_min, lat_max) holding the centre and the given points, plus a
+    margin; longitudes unwrapped about the centre, latitudes kept within [-90, 90]."""
+    lat = np.append(np.ravel(np.asarray(lat_deg, dtype=float)), centre_lat_deg)
+    lon = wrap_longitude_deg(np.append(np.ravel(np.asarray(lon_deg, dtype=float)),
+                                       centre_lon_deg), centre_lon_deg)
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    return (float(lon[ok].min() - margin_deg), float(lon[ok].max() + margin_deg),
+            float(max(lat[ok].min() - margin_deg, -90.0)),
+            float(min(lat[ok].max() + margin_deg, 90.0)))
+
+
+def draw_drop_map(
+    ax,
+    *,
+    centre_lat_deg: float,
+    centre_lon_deg: float,
+    ut_lat_deg,
+    ut_lon_deg,
+    ut_value,
+    value_label: str,
+    sat_lat_deg,
+    sat_lon_deg,
+    track_lat_deg,
+    track_lon_deg,
+    track_offset_s,
+    coastlines: tuple[np.ndarray, np.ndarray],
+    radius_m: float | None = None,
+    master: int = 0,
+    extent_deg=None,
+    value_range: tuple[float, float] | None = None,
+    cmap: str = "viridis",
+    colorbar: bool = True,
+):
+    """Map of one drop: coastlines, the cap and its UTs coloured by a per-UT value, the
+    cooperating satellites' sub-satellite points, their ground tracks and the link lines.
+
+    Inputs (degrees unless said)
+    ----------------------------
+    centre_lat_deg, centre_lon_deg : float
+        Coverage centre; the link lines run from it to each sub-satellite point.
+    ut_lat_deg, ut_lon_deg, ut_value : (K,)
+        UT positions and the value that colours them (e.g. R_k in bit/s/Hz), labelled
+        ``value_label`` on the colour bar; ``value_range`` fixes the colour scale (animations).
+    sat_lat_deg, sat_lon_deg : (S,)
+        Sub-satellite points at the epoch, satellite ``master`` drawn as a star; all numbered
+        1..S in the given order (as in the sky plot).
+    track_lat_deg, track_lon_deg : (S, T); track_offset_s : (T,)
+        Ground tracks at the offsets (s) from the epoch: past (offset < 0) dotted, future solid,
+        an arrowhead a quarter of the way along the future part showing the direction of motion.
+    coastlines : (lon_deg, lat_deg)
+        NaN-separated polylines (``read_coastlines()``).
+    radius_m : float, optional
+        Cap radius (m): its outline is drawn when given.
+    extent_deg : (lon_min, lon_max, lat_min, lat_max), optional
+        Default: the cap (or the UTs) and the sub-satellite points plus ``MAP_MARGIN_DEG``.
+
+    Output: the UTs' PathCollection (a ScalarMappable) and the Colorbar (or None).
+    """
+    ut_lat, ut_lon, ut_value = _same_shape("UT", ut_lat_deg, ut_lon_deg, ut_value)
+    sat_lat, sat_lon = _same_shape("satellite", sat_lat_deg, sat_lon_deg)
+    track_lat, track_lon, offsets = _check_tracks(track_lat_deg, track_lon_deg, track_offset_s,
+                                                  sat_lat.size)
+    _check_master(master, sat_lat.size)
+    ut_lon = wrap_longitude_deg(ut_lon, centre_lon_deg)
+    sat_lon = wrap_longitude_deg(sat_lon, centre_lon_deg)
+    # Continuous tracks (no +-180 jumps), each shifted by whole turns next to its satellite.
+    track_lon = np.degrees(np.unwrap(np.radians(track_lon), axis=-1))
+    centre_idx = int(np.argmin(np.abs(offsets)))
+    track_lon += sat_lon[:, None] - track_lon[:, centre_idx:centre_idx + 1]
+    if radius_m is not None:
+        cap_lat, cap_lon = cap_outline_deg(centre_lat_deg, centre_lon_deg, radius_m)
+    else:
+        cap_lat, cap_lon = ut_lat, ut_lon
+    if extent_deg is None:
+        extent_deg = map_extent_deg(centre_lat_deg, centre_lon_deg,
+                                    np.concatenate([cap_lat, sat_lat]),
+                                    np.concatenate([cap_lon, sat_lon]))
+    x0, x1, y0, y1 = _check_extent(extent_deg)
+
+    draw_coastlines(ax, *coastlines, extent_deg)
+    if radius_m is not None:
+        ax.plot(cap_lon, cap_lat, **CAP_STYLE)
+    _draw_links(ax, centre_lon_deg, centre_lat_deg, sat_lon, sat_lat)
+    _draw_tracks(ax, track_lon, track_lat, offsets)
+    vmin, vmax = value_range if value_range is not None else (None, None)
+    uts = ax.scatter(ut_lon, ut_lat, c=ut_value, cmap=cmap, vmin=vmin, vmax=vmax, s=9,
+                     marker="o", edgecolors="black", linewidths=0.25, zorder=5)
+    _draw_satellites(ax, sat_lon, sat_lat, master)
+    ax.scatter([centre_lon_deg], [centre_lat_deg], **CENTRE_STYLE)
+
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(1.0 / max(math.cos(math.radians(centre_lat_deg)), 0.05))
+    ax.xaxis.set_major_formatter(FuncFormatter(_lon_label))
+    ax.yaxis.set_major_formatter(FuncFormatter(_lat_label))
+    ax.tick_params(length=2, pad=1.5)
+    bar = None
+    if colorbar:
+        bar = ax.figure.colorbar(uts, ax=ax, shrink=0.9, pad=0.02, aspect=25)
+        bar.set_label(value_label)
+        bar.ax.tick_params(length=2, pad=1.5)
+    return uts, bar
+
+
+# --- the sky plot -------------------------------------------------------------------------
+
+def sky_polar(azimuth_deg, elevation_deg) -> tuple[np.ndarray, np.ndarray]:
+    """Polar-axes coordinates of the sky plot: (theta_rad, r_deg) = (azimuth, 90 - elevation).
+
+    With ``setup_sky_axes`` (north up, clockwise) theta is drawn clockwise from north and the
+    zenith (elevation 90) falls on the centre, the horizon (elevation 0) on the rim at r = 90.
+    """
+    return np.radians(np.asarray(azimuth_deg, dtype=float)), \
+        90.0 - np.asarray(elevation_deg, dtype=float)
+
+
+def setup_sky_axes(ax) -> None:
+    """Polar axes as a sky plot: north up, azimuth clockwise, elevation rings 0/30/60 deg."""
+    if getattr(ax, "name", None) != "polar":
+        raise ValueError(f"the sky plot needs polar axes (projection='polar'), got "
+                         f"{getattr(ax, 'name', type(ax).__name__)!r}")
+    ax.set_theta_zero_location("N")
+    ax.set_theta_direction(-1)
+    ax.set_rlim(0.0, 90.0)
+    ax.set_rticks([30.0, 60.0, 90.0])
+    ax.set_yticklabels(["60°", "30°", ""], color="0.35", fontsize=FONT_PT - 2)
+    ax.set_rlabel_position(157.5)
+    ax.set_xticks(np.radians([0.0, 90.0, 180.0, 270.0]))
+    ax.set_xticklabels(["N", "E", "S", "W"])
+    ax.tick_params(pad=0.5)
+    ax.grid(True, linewidth=0.4, color="0.75")
+
+
+def draw_sky_plot(
+    ax,
+    azimuth_deg,
+    elevation_deg,
+    *,
+    min_elevation_deg: float,
+    master: int = 0,
+    track_azimuth_deg=None,
+    track_elevation_deg=None,
+    track_offset_s=None,
+):
+    """Sky plot of the cooperative set seen from the centre, on polar axes.
+
+    Inputs: ``azimuth_deg``, ``elevation_deg`` (S,) of the satellites at the epoch (azimuth
+    clockwise from north); ``min_elevation_deg`` the elevation mask, drawn as a dashed circle
+    with the sky below it shaded; ``master`` the index drawn as a star (the others numbered
+    1..S as on the map); optional tracks ``track_azimuth_deg``, ``track_elevation_deg`` (S, T)
+    at ``track_offset_s`` (T,): past dotted, future solid with an arrowhead, below the horizon
+    left out. Output: the PathCollection of the satellites.
+    """
+    setup_sky_axes(ax)
+    az, el = _same_shape("satellite", azimuth_deg, elevation_deg)
+    _check_master(master, az.size)
+    if not (isinstance(min_elevation_deg, (int, float)) and 0.0 <= min_elevation_deg < 90.0):
+        raise ValueError(f"min_elevation_deg must be in [0, 90) deg, got {min_elevation_deg!r}")
+    ring = np.linspace(0.0, 2.0 * np.pi, 361)
+    ax.fill_between(ring, 90.0 - min_elevation_deg, 90.0, color="0.88", zorder=0, linewidth=0)
+    ax.plot(ring, np.full_like(ring, 90.0 - min_elevation_deg), **MASK_STYLE)
+    if track_azimuth_deg is not None:
+        t_el, t_az, offsets = _check_tracks(track_elevation_deg, track_azimuth_deg,
+                                            track_offset_s, az.size)
+        theta, r = sky_polar(t_az, np.where(t_el >= 0.0, t_el, np.nan))
+        _draw_tracks(ax, np.unwrap(theta, axis=-1), r, offsets)
+    theta, r = sky_polar(az, el)
+    return _draw_satellites(ax, theta, r, master)
+
+
+def drop_view_figure(
+    *,
+    centre_lat_deg: float,
+    centre_lon_deg: float,
+    ut_lat_deg,
+    ut_lon_deg,
+    ut_value,
+    value_label: str,
+    sat_lat_deg,
+    sat_lon_deg,
+    track_lat_deg,
+    track_lon_deg,
+    track_offset_s,
+    sky_azimuth_deg,
+    sky_elevation_deg,
+    min_elevation_deg: float,
+    radius_m: float | None = None,
+    master: int = 0,
+    sky_track_azimuth_deg=None,
+    sky_track_elevation_deg=None,
+    coastlines: tuple[np.ndarray, np.ndarray] | None = None,
+    value_range: tuple[float, float] | None = None,
+    title: str | None = None,
+):
+    """The drop view as one figure, 3.5 in wide: the map on top, the sky plot and the legend
+    below. Arguments as ``draw_drop_map`` and ``draw_sky_plot`` (``sky_*`` are the latter's);
+    ``coastlines`` defaults to ``read_coastlines()``. Returns the Figure, laid out by
+    matplotlib's constrained layout: save it with ``save_figure`` (or ``fig.savefig``), not
+    after ``tight_layout``, which cannot take over a figure with a colour bar.
+    """
+    coastlines = read_coastlines() if coastlines is None else coastlines
+    with plt.rc_context(rc()):
+        fig = plt.figure(figsize=DROP_VIEW_FIGSIZE_IN, layout="constrained", dpi=DPI)
+        grid = fig.add_gridspec(2, 2, height_ratios=(1.2, 1.0), width_ratios=(1.15, 1.0))
+        ax_map = fig.add_subplot(grid[0, :])
+        ax_sky = fig.add_subplot(grid[1, 0], projection="polar")
+        ax_key = fig.add_subplot(grid[1, 1])
+        draw_drop_map(
+            ax_map, centre_lat_deg=centre_lat_deg, centre_lon_deg=centre_lon_deg,
+            ut_lat_deg=ut_lat_deg, ut_lon_deg=ut_lon_deg, ut_value=ut_value,
+            value_label=value_label, sat_lat_deg=sat_lat_deg, sat_lon_deg=sat_lon_deg,
+            track_lat_deg=track_lat_deg, track_lon_deg=track_lon_deg,
+            track_offset_s=track_offset_s, coastlines=coastlines, radius_m=radius_m,
+            master=master, value_range=value_range,
+        )
+        draw_sky_plot(
+            ax_sky, sky_azimuth_deg, sky_elevation_deg, min_elevation_deg=min_elevation_deg,
+            master=master, track_azimuth_deg=sky_track_azimuth_deg,
+            track_elevation_deg=sky_track_elevation_deg, track_offset_s=track_offset_s,
+        )
+        ax_key.axis("off")
+        span_min = float(np.max(np.abs(track_offset_s))) / 60.0
+        ax_key.legend(handles=legend_handles(min_elevation_deg, span_min, radius_m),
+                      loc="center", frameon=False, handlelength=2.2, borderaxespad=0.0)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+def save_figure(fig, base: str | Path) -> list[Path]:
+    """Write ``base``.png (300 dpi) and ``base``.pdf, close the figure, return both paths."""
+    base = Path(base)
+    paths = [base.with_suffix(".png"), base.with_suffix(".pdf")]
+    for path in paths:
+        fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return paths
+
+
+def legend_handles(min_elevation_deg: float, span_min: float, radius_m: float | None):
+    """Proxy artists explaining the drop view's symbols (for a legend)."""
+    handles = [
+        Line2D([], [], linestyle="none", marker="o", markersize=3.2, markerfacecolor="0.55",
+               markeredgecolor="black", markeredgewidth=0.25, label="UT"),
+        Line2D([], [], linestyle="none", marker="+", markersize=6, color="black",
+               label="Cap centre"),
+        Line2D([], [], linestyle="none", marker="*", markersize=8, color="black",
+               label="Master satellite"),
+        Line2D([], [], linestyle="none", marker="o", markersize=4.5, markerfacecolor="white",
+               markeredgecolor="black", label="Other satellites"),
+        Line2D([], [], label=f"Track, next {span_min:g} min", **_line(FUTURE_STYLE)),
+        Line2D([], [], label=f"Track, last {span_min:g} min", **_line(PAST_STYLE)),
+        Line2D([], [], label="Link (map)", **_line(LINK_STYLE)),
+        Line2D([], [], label=f"{min_elevation_deg:g}° mask (sky)", **_line(MASK_STYLE)),
+    ]
+    if radius_m is not None:
+        handles.insert(2, Line2D([], [], label=f"Cap, {radius_m / 1e3:g} km",
+                                 **_line(CAP_STYLE)))
+    return handles
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _draw_links(ax, x0, y0, x, y) -> None:
+    """Straight lines from (x0, y0) to every (x, y), drawn as one NaN-separated line."""
+    n = np.size(x)
+    xs = np.column_stack([np.full(n, x0), x, np.full(n, np.nan)]).ravel()
+    ys = np.column_stack([np.full(n, y0), y, np.full(n, np.nan)]).ravel()
+    ax.plot(xs, ys, **LINK_STYLE)
+
+
+def _draw_tracks(ax, x, y, offsets) -> None:
+    """(S, T) tracks: past dotted, future solid, an arrowhead a quarter along the future part."""
+    past, future = offsets <= 0.0, offsets >= 0.0
+    for part, line_style in ((past, PAST_STYLE), (future, FUTURE_STYLE)):
+        if part.sum() >= 2:
+            xs = np.column_stack([x[:, part], np.full(len(x), np.nan)]).ravel()
+            ys = np.column_stack([y[:, part], np.full(len(y), np.nan)]).ravel()
+            ax.plot(xs, ys, **line_style)
+    ahead = np.flatnonzero(offsets > 0.0)
+    if ahead.size < 2:
+        return
+    i = ahead[max(ahead.size // 4 - 1, 0)]  # a quarter of the way: usually still in view
+    for s in range(len(x)):  # a handful of arrowheads (S satellites), not a hot path
+        tail, head = (x[s, i], y[s, i]), (x[s, i + 1], y[s, i + 1])
+        if np.all(np.isfinite(tail + head)):
+            ax.add_patch(FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=7,
+                                         color="black", linewidth=0.8, shrinkA=0, shrinkB=0,
+                                         zorder=4))
+
+
+def _draw_satellites(ax, x, y, master: int):
+    """Satellites as open circles, the master as a star, numbered 1..S; returns the circles."""
+    others = np.arange(np.size(x)) != master
+    circles = ax.scatter(x[others], y[others], **SAT_STYLE)
+    ax.scatter([x[master]], [y[master]], **MASTER_STYLE)
+    for s in range(np.size(x)):  # S labels
+        ax.annotate(str(s + 1), (x[s], y[s]), xytext=(3.5, 2.5), textcoords="offset points",
+                    fontsize=FONT_PT - 2, zorder=8)
+    return circles
+
+
+def _line(style: dict) -> dict:
+    return {k: v for k, v in style.items() if k in ("color", "linewidth", "linestyle")}
+
+
+def _lon_label(x, _pos) -> str:
+    lon = (x + 180.0) % 360.0 - 180.0
+    if abs(lon) < 1e-9 or abs(abs(lon) - 180.0) < 1e-9:
+        return f"{abs(lon):g}°"
+    return f"{abs(lon):g}°{'E' if lon > 0 else 'W'}"
+
+
+def _lat_label(y, _pos) -> str:
+    if abs(y) < 1e-9:
+        return "0°"
+    return f"{abs(y):g}°{'N' if y > 0 else 'S'}"
+
+
+def _check_extent(extent_deg) -> tuple[float, float, float, float]:
+    ext = np.asarray(extent_deg, dtype=float).reshape(-1)
+    if ext.size != 4 or not np.all(np.isfinite(ext)) or not (ext[0] < ext[1] and
+                                                              ext[2] < ext[3]):
+        raise ValueError(f"extent_deg must be finite (lon_min, lon_max, lat_min, lat_max) with "
+                         f"min < max, got {extent_deg!r}")
+    if ext[1] - ext[0] > 360.0 or ext[2] < -90.0 or ext[3] > 90.0:
+        raise ValueError(f"extent_deg must span at most 360 deg of longitude within latitudes "
+                         f"[-90, 90], got {extent_deg!r}")
+    return tuple(float(v) for v in ext)
+
+
+def _same_shape(what: str, *arrays) -> tuple[np.ndarray, ...]:
+    out = tuple(np.atleast_1d(np.asarray(a, dtype=float)) for a in arrays)
+    if any(a.ndim != 1 or a.shape != out[0].shape for a in out) or out[0].size == 0:
+        raise ValueError(f"{what} arrays must be equal non-empty 1-D arrays, got shapes "
+                         f"{[a.shape for a in out]}")
+    return out
+
+
+def _check_tracks(lat, lon, offsets, n_sat: int) -> tuple[np.ndarray, ...]:
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    offsets = np.asarray(offsets, dtype=float)
+    if offsets.ndim != 1 or lat.shape != lon.shape or lat.shape != (n_sat, offsets.size):
+        raise ValueError(f"tracks must be ({n_sat}, T) with offsets (T,), got {lat.shape}, "
+                         f"{lon.shape} and {offsets.shape}")
+    if not np.all(np.diff(offsets) > 0.0):
+        raise ValueError("track_offset_s must increase")
+    return lat, lon, offsets
+
+
+def _check_master(master, n_sat: int) -> None:
+    if isinstance(master, bool) or not isinstance(master, (int, np.integer)) or not (
+            0 <= master < n_sat):
+        raise ValueError(f"master must be an index in [0, {n_sat}), got {master!r}")

@@ -1,0 +1,118 @@
+"""Figure style shared by every experiment kind's plots (figures are drawn from stored tables).
+
+IEEE single-column size (3.5 x 2.5 in, 8 pt), colour plus line style plus marker per curve so
+they survive grey print; means over drops with a 95 % Student-t confidence band (the spread of
+the drop means, not the Monte Carlo error of one drop). Each figure is written as PNG (300 dpi)
+and PDF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+FIGSIZE_IN = (3.5, 2.5)
+FONT_PT = 8
+CONFIDENCE = 0.95
+
+SCHEME_STYLE = {
+    "ss-mmse": ("SS-MMSE", "tab:gray", ":", "v"),
+    "ss-wmmse": ("SS-WMMSE", "tab:green", "-.", "^"),
+    "ms-sepwmmse": ("MS-SepWMMSE", "tab:purple", "--", "s"),
+    "ms-jowmmse": ("MS-JoWMMSE", "tab:blue", "-", "o"),
+    "ms-jomwmmse": ("MS-JoMWMMSE", "tab:red", "-", "D"),
+}
+METRIC_STYLE = {
+    "r_e": ("$R_E$", "-"),
+    "r_ap1": ("$R_{AP1}$", "--"),
+    "r_ap2": ("$R_{AP2}$", ":"),
+}
+X_LABELS = {
+    "p_tx_dbm": "$P_{TX}$ (dBm)",
+    "zeta2": r"Phase-error variance $\zeta^2_{s,k}$ (rad$^2$)",
+    "kappa_db": r"Rician factor $\kappa_{s,k}$ (dB)",
+    "n_satellites": "Number of cooperative satellites $S$",
+    "iteration": "Iteration",
+    "time_s": "Time (s)",
+}
+SUM_RATE = "Average sum rate (bit/s/Hz)"
+
+
+def rc() -> dict:
+    """matplotlib rc settings of every coopsat figure (use with ``plt.rc_context``)."""
+    return {
+        "font.size": FONT_PT,
+        "axes.labelsize": FONT_PT,
+        "legend.fontsize": FONT_PT - 1,
+        "xtick.labelsize": FONT_PT,
+        "ytick.labelsize": FONT_PT,
+        "lines.linewidth": 1.0,
+        "lines.markersize": 3.5,
+        "figure.figsize": FIGSIZE_IN,
+        "savefig.dpi": 300,
+        "pdf.fonttype": 42,
+    }
+
+
+def mean_ci(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
+    """Mean of ``value`` over drops per ``by`` group with a 95 % Student-t interval.
+
+    Returns columns ``by + [mean, lo, hi, n]``; NaN values (invalid rows) are left out, and a
+    group with one drop has lo = hi = mean.
+    """
+    g = df.dropna(subset=[value]).groupby(by, sort=True)[value]
+    out = g.agg(["mean", "std", "count"]).reset_index()
+    n = out["count"].to_numpy(dtype=float)
+    half = np.zeros_like(n)
+    many = n > 1
+    half[many] = (
+        stats.t.ppf(0.5 + CONFIDENCE / 2, n[many] - 1)
+        * out["std"].to_numpy()[many]
+        / np.sqrt(n[many])
+    )
+    out["lo"] = out["mean"] - half
+    out["hi"] = out["mean"] + half
+    return out.rename(columns={"count": "n"}).drop(columns="std")
+
+
+def save(fig, base: Path) -> list[Path]:
+    """Write ``base``.png and ``base``.pdf (suffixes appended, so a dotted base name is kept
+    whole); return both paths."""
+    base = Path(base)
+    paths = [base.with_name(base.name + ".png"), base.with_name(base.name + ".pdf")]
+    fig.tight_layout(pad=0.3)
+    for p in paths:
+        fig.savefig(p)
+    plt.close(fig)
+    return paths
+
+
+def band(ax, x, stat, colour, linestyle, marker, label):
+    """A mean curve with its shaded 95 % across-drop interval (``mean_ci`` columns)."""
+    ax.plot(x, stat["mean"], color=colour, linestyle=linestyle, marker=marker, label=label)
+    ax.fill_between(x, stat["lo"], stat["hi"], color=colour, alpha=0.18, linewidth=0)
+
+
+def finish(ax, xlabel: str, ylabel: str, *, ncol: int, grid_which: str = "major") -> None:
+    """Axis labels, a light grid and the legend in a row above the axes (paper style)."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which=grid_which, linewidth=0.3, alpha=0.6)
+    ax.legend(
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=ncol,
+        frameon=False,
+        fontsize=FONT_PT - 2,
+        columnspacing=1.0,
+        handlelength=2.5,
+    )
+
+
