@@ -45,6 +45,7 @@ from channel.ofdm.waveform import (
     qam_symbols,
 )
 from channel.sampler import sample_link_gains
+from channel.structure import steering_projections
 
 ISI_POLICIES = ("model", "reject")
 MIN_SYMBOLS_PER_BLOCK = 2
@@ -247,7 +248,7 @@ def simulate_drop(
     w = _check_drop_inputs(csi, weights, timing, isi, n_blocks)
     m = check_frame(numerology, n_symbols, modulation)
     s_n, k_n = csi.n_satellites, csi.n_users
-    g = np.einsum("skn,snl->skl", np.asarray(csi.steering), w)  # v_{s,k}^T w_{s,l}
+    g = steering_projections(np.asarray(csi.steering), w)  # v_{s,k}^T w_{s,l}
     fading = replace(csi, zeta2=np.zeros((s_n, k_n)))  # a_{s,k} only: phase from the waveform
     sigma = np.sqrt(np.asarray(csi.sigma2, dtype=float) / 2.0)
     chunk = max(1, int(max_links_per_chunk) // (s_n * k_n))
