@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +42,7 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class Spec:
-    """How one field is checked: ``kind`` (float, int, bool, str; a trailing "s" for a list of
+    """How one field is checked: ``kind`` (float, int, bool, str, dict; a trailing "s" for a list of
     them), ``ok(value)`` on the normalised value (each element for lists), ``allowed(name)`` the
     text of the error message, ``optional`` (None allowed), ``doc`` one line for listings."""
 
@@ -155,6 +155,16 @@ def choices(default: list, options: tuple[str, ...], *, doc: str = "") -> Any:
     return _declare(default, spec)
 
 
+def tables(default: list, allowed: str, *, doc: str = "") -> Any:
+    """A list (stored as a tuple) of tables with string keys; their content is checked by the
+    owning dataclass (``allowed`` says what they hold)."""
+
+    def ok(v: dict) -> bool:
+        return all(isinstance(k, str) for k in v)
+
+    return _declare(default, Spec("dicts", ok, lambda name: allowed, doc=doc))
+
+
 def flag(default: bool, *, doc: str = "") -> Any:
     """true or false."""
     return _declare(default, Spec("bool", lambda v: True, lambda name: "true or false", doc=doc))
@@ -209,6 +219,10 @@ def _convert(value: Any, kind: str) -> Any:
         if not isinstance(value, str):
             raise TypeError
         return value
+    if kind == "dict":
+        if not isinstance(value, Mapping):
+            raise TypeError
+        return dict(value)
     raise AssertionError(f"unknown parameter kind {kind!r}")  # a declaration bug, not user input
 
 

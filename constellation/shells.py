@@ -184,17 +184,26 @@ def preset(name: str, *, epoch_utc: str = DEFAULT_EPOCH_UTC) -> WalkerShells:
     shells_raw = entry.get("shells") if isinstance(entry, dict) else None
     if not isinstance(shells_raw, list) or not shells_raw:
         raise ValueError(f"preset {name!r} in {_presets_path()} has no [[{name}.shells]] entries")
-    shells = tuple(_shell_from_toml(name, k, raw, epoch_utc) for k, raw in enumerate(shells_raw))
-    labels = tuple(raw["label"] for raw in shells_raw)
+    return shells_from_tables(shells_raw, epoch_utc, f"preset {name!r}")
+
+
+def shells_from_tables(tables, epoch_utc: str, where: str) -> WalkerShells:
+    """Shells written as tables (the format of ``presets.toml``: label, inclination_deg,
+    n_planes, sats_per_plane, altitude_km, and optionally phasing, raan_spread_deg,
+    raan_offset_planes, anomaly_offset_slots) as ``WalkerShells`` at ``epoch_utc``; a
+    ``ValueError`` names ``where``, the shell and the key."""
+    if isinstance(tables, dict) or not isinstance(tables, (list, tuple)) or not tables:
+        raise ValueError(f"{where}: shells must be a non-empty list of tables, got {tables!r}")
+    shells = tuple(_shell_from_toml(f"{where} shell {k}", raw, epoch_utc)
+                   for k, raw in enumerate(tables))
     try:
-        return WalkerShells(shells, labels)
+        return WalkerShells(shells, tuple(raw["label"] for raw in tables))
     except ValueError as exc:
-        raise ValueError(f"preset {name!r}: {exc}") from None
+        raise ValueError(f"{where}: {exc}") from None
 
 
-def _shell_from_toml(name: str, k: int, raw, epoch_utc: str) -> WalkerDelta:
-    """One ``[[name.shells]]`` table as a ``WalkerDelta``; errors name the preset and shell."""
-    where = f"preset {name!r} shell {k}"
+def _shell_from_toml(where: str, raw, epoch_utc: str) -> WalkerDelta:
+    """One shell table as a ``WalkerDelta``; errors name ``where`` (preset or config, shell)."""
     if not isinstance(raw, dict):
         raise ValueError(f"{where} must be a table, got {raw!r}")
     unknown = sorted(set(raw) - _SHELL_KEYS)

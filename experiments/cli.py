@@ -25,7 +25,7 @@ from pathlib import Path
 from experiments.config import ExperimentConfig, load_config, parse_override, preset_names
 from experiments.constellations import constellation_for
 from experiments.errors import ConfigError
-from experiments.executors import make_executor
+from experiments.executors import check_scheduler_address, make_executor
 from experiments.kinds import KINDS, report_of
 from experiments.runner import run_experiment
 from experiments.store import RunDir, package_version, read_table
@@ -63,6 +63,24 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _scheduler(text: str) -> str:
+    try:
+        return check_scheduler_address(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace(f"--scheduler {text!r} ", "")) from None
+
+
+def _workers(requested: int | None, n_drops: int) -> tuple[int, str]:
+    """Local worker processes: at most the CPU count and the drops; (count, note or "")."""
+    cpus = os.cpu_count() or 1
+    if requested is None:
+        return max(1, min(cpus, n_drops)), ""
+    count = max(1, min(requested, cpus, n_drops))
+    if count == requested:
+        return count, ""
+    return count, f"note: --workers {requested} capped at {count} (CPUs {cpus}, drops {n_drops})"
+
+
 def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None:
     if config_option:
         p.add_argument(
@@ -76,7 +94,7 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
         help="local worker processes (default: the CPU count, at most the drops)",
     )
     p.add_argument(
-        "--scheduler", metavar="ADDRESS",
+        "--scheduler", metavar="ADDRESS", type=_scheduler,
         help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786)",
     )
     p.add_argument("--out", type=Path, help="run directory (default: results/NAME[-quick])")
@@ -87,6 +105,10 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
     p.add_argument(
         "--resume", action="store_true",
         help="continue the run in --out (refused if its config differs)",
+    )
+    p.add_argument(
+        "--overwrite", action="store_true",
+        help="replace the run already in --out (without it, such a directory is refused)",
     )
     p.add_argument(
         "--quick", action="store_true",
@@ -173,7 +195,9 @@ def _run(args: argparse.Namespace) -> int:
     config, out = resolve(args)
     for notice in constellation_for(config.constellation).notices:
         print(f"notice: {notice}")
-    workers = args.workers or max(1, min(os.cpu_count() or 1, config.run.drops))
+    workers, note = _workers(args.workers, config.run.drops)
+    if note and not args.scheduler:
+        print(note)
     print(
         f"coopsat {args.command}: {config.run.kind} '{config.run.name}', "
         f"{config.run.drops} drops, run id {config.hash()[:12]}, "
@@ -181,7 +205,8 @@ def _run(args: argparse.Namespace) -> int:
     )
     with make_executor(workers, args.scheduler) as executor:
         result = run_experiment(
-            config, out, executor=executor, resume=args.resume, progress=not args.quiet
+            config, out, executor=executor, resume=args.resume, overwrite=args.overwrite,
+            progress=not args.quiet, notify=lambda line: print(f"notice: {line}"),
         )
     n_valid = result.table["drop"].nunique() if len(result.table) else 0
     print(f"table:   {result.table_path.resolve()} ({len(result.table)} rows, {n_valid} drops)")
@@ -219,9 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _plot(args) if args.command == "plot" else _run(args)
-    except ConfigError as exc:
+    except (ConfigError, ConnectionError) as exc:
         print(f"coopsat: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # disk full, a directory removed under the run, ...
+        print(f"coopsat: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(
             "coopsat: interrupted; finished chunks are kept, rerun with --resume", file=sys.stderr

@@ -149,6 +149,7 @@ def common_row(config: ExperimentConfig, found: FoundDrop, epoch: datetime | Non
         "centre_lat_deg": math.degrees(g.centre_lat_rad),
         "centre_lon_deg": math.degrees(g.centre_lon_rad),
         "n_users": g.n_users,
+        "n_excluded": int(g.n_excluded),
     }
 
 

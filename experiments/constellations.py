@@ -9,36 +9,26 @@ The constellation is built once per process (``functools.lru_cache`` on the froz
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 import constellation
-from constellation.params import ParameterError, choice, number, text, validate
+from constellation.params import ParameterError, choice, number, tables, text
 from constellation.resources import data_path
+from constellation.shells import WalkerShells, preset, preset_names, shells_from_tables
+from constellation.timebase import parse_utc
 from experiments.errors import ConfigError
 
-
-def _iso_ok(value: str) -> bool:
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
-
-
-def iso_utc(value: Any) -> Any:
-    """A TOML datetime as the ISO 8601 UTC string the section stores (naive = UTC); any other
-    value unchanged (the declared check reports it)."""
-    if isinstance(value, datetime):
-        stamp = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return stamp.strftime("%Y-%m-%dT%H:%M:%S") + (
-            f".{stamp.microsecond:06d}Z" if stamp.microsecond else "Z"
-        )
-    return value
+SOURCES = ("walker", "preset", "shells", "tle")
+SECONDS_PER_DAY = 86_400.0
 
 
 def _sha256_ok(value: str) -> bool:
@@ -46,46 +36,96 @@ def _sha256_ok(value: str) -> bool:
 
 
 @dataclass(frozen=True)
-class ConstellationSection:
-    """``[constellation]``: the Walker-Delta shell of Table I, or a TLE file."""
+class ConstellationSection(constellation.WalkerDelta):
+    """``[constellation]``: where the satellites come from.
 
-    source: str = choice("walker", ("walker", "tle"), doc="where the satellites come from")
+    source "walker" (default): the single Walker-Delta shell of this section's fields (those of
+    ``constellation.WalkerDelta``: Table I's 53 deg, 28 x 60, 600 km); "preset": a shipped
+    multi-shell preset (``preset``; ``constellation.preset_names()``); "shells": the Walker shells
+    listed in ``shells`` (tables in the format of ``data/constellations/presets.toml``); "tle":
+    the element sets of ``tle_path``. Every source uses ``epoch_utc``; a TLE set further than
+    ``max_element_age_days`` from it is refused at config load.
+    """
+
+    source: str = choice("walker", SOURCES, doc="where the satellites come from")
+    preset: str = text(
+        "", lambda v: v == "" or v in preset_names(),
+        f"a shipped preset, one of {', '.join(map(repr, preset_names()))}",
+        doc="with source = 'preset'",
+    )
+    shells: tuple[dict, ...] = tables(
+        [],
+        "a list of shell tables (label, inclination_deg, n_planes, sats_per_plane, "
+        "altitude_km; optional phasing, raan_spread_deg, raan_offset_planes, "
+        "anomaly_offset_slots), as in data/constellations/presets.toml",
+        doc="with source = 'shells'",
+    )
     tle_path: str = text("", lambda v: True, "a TLE file path (used when source = 'tle')")
     tle_sha256: str = text(
         "", _sha256_ok, "empty or the 64-hex-digit SHA-256 of the TLE file (filled in on load)"
     )
-    inclination_deg: float = number(53.0, lo=0, hi=180, lo_open=True, hi_open=True, unit="deg")
-    n_satellites: int = number(1680, lo=1, hi=99_999, integer=True, doc="T")
-    n_planes: int = number(28, lo=1, hi=10_000, integer=True, doc="P")
-    phasing: int = number(1, lo=0, integer=True, doc="F, 0 <= F < P")
-    altitude_m: float = number(600e3, lo=100e3, hi=40_000e3, unit="m")
-    epoch_utc: str = text(
-        "2025-01-01T00:00:00Z", _iso_ok, "an ISO 8601 UTC time, e.g. 2025-01-01T00:00:00Z"
+    max_element_age_days: float = number(
+        30.0, lo=0, hi=36_500, lo_open=True, unit="days",
+        doc="largest gap between epoch_utc and a TLE set's own epoch",
     )
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "epoch_utc", iso_utc(self.epoch_utc))
-        validate(self)
-        if self.n_satellites % self.n_planes:
+        super().__post_init__()
+        needs = {"preset": "preset", "shells": "shells", "tle": "tle_path"}
+        key = needs.get(self.source)
+        if key is not None and not getattr(self, key):
             raise ParameterError(
-                "ConstellationSection", "n_planes", self.n_planes,
-                f"a divisor of n_satellites = {self.n_satellites}", "must divide n_satellites",
+                "ConstellationSection", key, getattr(self, key),
+                f"a value when source = {self.source!r}", "is empty",
             )
-        if self.phasing >= self.n_planes:
-            raise ParameterError(
-                "ConstellationSection", "phasing", self.phasing,
-                f"0 <= phasing < n_planes = {self.n_planes}", "is out of range",
-            )
-        if self.source == "tle" and not self.tle_path:
-            raise ParameterError(
-                "ConstellationSection", "tle_path", self.tle_path,
-                "a TLE file path when source = 'tle'", "is empty",
-            )
+        if self.source == "shells":
+            try:
+                self.walker_shells()
+            except ValueError as exc:
+                raise ParameterError(
+                    "ConstellationSection", "shells", list(self.shells), str(exc), "is invalid"
+                ) from None
+
+    def __hash__(self) -> int:  # the shells tables are dicts: hash the content
+        return hash(json.dumps(dataclasses.asdict(self), sort_keys=True))
 
     @property
     def epoch(self) -> datetime:
         """``epoch_utc`` as a timezone-aware UTC datetime."""
-        return datetime.fromisoformat(self.epoch_utc.replace("Z", "+00:00")).astimezone(UTC)
+        return parse_utc(self.epoch_utc)
+
+    def walker(self) -> constellation.WalkerDelta:
+        """The single shell of source "walker" (this section's WalkerDelta fields)."""
+        names = [f.name for f in dataclasses.fields(constellation.WalkerDelta)]
+        return constellation.WalkerDelta(**{n: getattr(self, n) for n in names})
+
+    def walker_shells(self) -> WalkerShells:
+        """The shells of source "preset" or "shells"."""
+        if self.source == "preset":
+            return preset(self.preset, epoch_utc=self.epoch_utc)
+        return shells_from_tables(list(self.shells), self.epoch_utc, "constellation.shells")
+
+    def check(self, config) -> None:
+        """Cross-section check at load: TLE sets no older than ``max_element_age_days`` at any
+        drop epoch (epoch_utc .. epoch_utc + drop.epoch_spread_s)."""
+        if self.source != "tle":
+            return
+        const = constellation_for(self)
+        ts = constellation.timescale()
+        start = self.epoch
+        ages = [
+            const.element_age_s(ts.from_datetime(t))
+            for t in (start, start + timedelta(seconds=config.drop.epoch_spread_s))
+        ]
+        worst = float(np.max(ages)) / SECONDS_PER_DAY
+        if worst > self.max_element_age_days:
+            raise ParameterError(
+                "ConstellationSection", "epoch_utc", self.epoch_utc,
+                f"a time within constellation.max_element_age_days = "
+                f"{self.max_element_age_days:g} days of every set's epoch (raise that key to "
+                "use stale elements)",
+                f"is {worst:.1f} days from the oldest TLE set of {self.tle_path!r}",
+            )
 
 
 def read_tle_checked(path: str | Path, expected_sha256: str = ""):
@@ -167,11 +207,6 @@ def constellation_for(cfg: ConstellationSection) -> constellation.Constellation:
     """The satellites of ``cfg``, built once per process."""
     if cfg.source == "tle":
         return read_tle_checked(cfg.tle_path, cfg.tle_sha256)[0]
-    return constellation.WalkerDelta(
-        inclination_deg=cfg.inclination_deg,
-        n_satellites=cfg.n_satellites,
-        n_planes=cfg.n_planes,
-        phasing=cfg.phasing,
-        altitude_m=cfg.altitude_m,
-        epoch_utc=cfg.epoch_utc,
-    ).build()
+    if cfg.source == "walker":
+        return cfg.walker().build()
+    return cfg.walker_shells().build()

@@ -20,9 +20,12 @@ import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
+import re
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+
+from experiments.errors import ConfigError
 
 BLAS_THREAD_VARS = (
     "OMP_NUM_THREADS",
@@ -101,16 +104,44 @@ def local_pool(workers: int) -> Iterator[Executor]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+SCHEDULER_TIMEOUT_S = 10.0
+"""How long to wait for a Dask scheduler to answer before giving up."""
+_ADDRESS = re.compile(r"^(?:(tcp|tls|ws|wss|inproc)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d+)$")
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` if it has the form [PROTOCOL://]HOST:PORT with a port in 1..65535, else a
+    ValueError saying what is allowed."""
+    m = _ADDRESS.match(address.strip())
+    if m is None or not 1 <= int(m.group(3)) <= 65535:
+        raise ValueError(
+            f"--scheduler {address!r} is not a Dask scheduler address; allowed: "
+            "[tcp://]HOST:PORT with PORT in 1..65535, e.g. tcp://host:8786"
+        )
+    return address.strip()
+
+
 @contextlib.contextmanager
 def dask_executor(address: str) -> Iterator[Executor]:
-    """An executor on the Dask scheduler at ``address`` (``tcp://host:8786``)."""
+    """An executor on the Dask scheduler at ``address`` (``tcp://host:8786``).
+
+    Raises ConfigError when dask.distributed is not installed, ConnectionError (one line, with
+    the timeout) when no scheduler answers within ``SCHEDULER_TIMEOUT_S``.
+    """
+    address = check_scheduler_address(address)
     try:
-        from distributed import Client
-    except ImportError as exc:  # optional dependency
-        raise RuntimeError(
+        from distributed import Client  # optional dependency: imported only when asked for
+    except ImportError as exc:
+        raise ConfigError(
             "--scheduler needs dask.distributed: pip install 'coopsat[dask]'"
         ) from exc
-    client = Client(address)
+    try:
+        client = Client(address, timeout=SCHEDULER_TIMEOUT_S)
+    except (OSError, TimeoutError) as exc:
+        raise ConnectionError(
+            f"no Dask scheduler answered at {address!r} within {SCHEDULER_TIMEOUT_S:g} s "
+            f"({type(exc).__name__})"
+        ) from None
     try:
         yield client.get_executor()
     finally:

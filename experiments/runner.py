@@ -84,6 +84,8 @@ def run_experiment(
     *,
     executor: Executor,
     resume: bool = False,
+    overwrite: bool = False,
+    notify: Callable[[str], None] | None = None,
     progress: bool = False,
     task: Callable | None = None,
     on_part: Callable[[int], None] | None = None,
@@ -93,11 +95,15 @@ def run_experiment(
 
     ``task(config, drops) -> list[DropOutcome]`` defaults to ``experiments.kinds.run_chunk``;
     ``on_part(n_written)`` is called after each part file (tests use it to interrupt a run).
+    ``overwrite`` lets a fresh run replace the run already in ``out_dir``; on ``resume`` damaged
+    checkpoints are reported through ``notify`` (default: print) and recomputed.
     At most ``max_in_flight`` chunks are submitted ahead (default twice the pool's workers; the
     in-process executor computes at submission, so it checkpoints after every chunk).
     """
     task = run_chunk if task is None else task
-    run = RunDir.create(out_dir, config, resume=resume)
+    run = RunDir.create(out_dir, config, resume=resume, overwrite=overwrite)
+    for note in run.repair() if resume else ():
+        (notify or print)(note)
     done = run.done_drops()
     todo = [d for d in config.run.drop_indices if d not in done]
     hook = _fault_hook()

@@ -5,18 +5,22 @@ Layout of a run directory::
     run.json                       resolved config, its SHA-256 hash, package version, kind
     parts/rows-FFFFFFF-LLLLLLL.parquet     result rows of drops F..L (one chunk)
     parts/skipped-FFFFFFF-LLLLLLL.parquet  skipped drops/attempts of that chunk
+    parts/chunk-FFFFFFF-LLLLLLL.json       the SHA-256 of both, written last
     table.parquet, skipped.parquet         final tables (concatenated, sorted)
     NAME.parquet                           tables a kind computes once per run (waveform: ici,
                                            correlation)
 
 Every file is written to a temporary name in the same directory and moved into place with
-``os.replace`` (atomic on POSIX), the skipped part before the rows part: a chunk counts as done
-exactly when its rows part exists, so a crash at any instant loses at most the chunks in flight
-and never leaves a half-written or duplicated chunk.
+``os.replace`` (atomic on POSIX); a chunk counts as done exactly when its manifest exists and
+both parts still have the digests it records, so a crash at any instant loses at most the
+chunks in flight, and a part damaged later (a truncated or edited file) is found, reported and
+recomputed on ``--resume`` instead of breaking the final table. A fresh run refuses a directory
+that already holds a run unless told to overwrite it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -51,7 +55,8 @@ def arrow_schema(columns: Columns) -> pa.Schema:
 
 SKIPPED_SCHEMA = arrow_schema(SKIPPED)
 
-_PART = re.compile(r"^rows-(\d{7})-(\d{7})\.parquet$")
+_MANIFEST = re.compile(r"^chunk-(\d{7})-(\d{7})\.json$")
+_RUN_FILES = ("run.json", "table.parquet", "skipped.parquet")
 
 
 class ResumeError(ConfigError):
@@ -84,15 +89,22 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def _atomic_write_table(path: Path, table: pa.Table) -> None:
+def _atomic_write_table(path: Path, table: pa.Table) -> str:
+    """Write ``table`` to ``path`` atomically; returns the SHA-256 hex digest of the file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         pq.write_table(table, tmp)
+        digest = _sha256(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return digest
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _changed_keys(old: dict, new: dict, limit: int = 6) -> list[str]:
@@ -149,85 +161,145 @@ class RunDir:
 
     # -- creation / resume -------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path, config: ExperimentConfig, *, resume: bool) -> RunDir:
+    def create(
+        cls, path: str | Path, config: ExperimentConfig, *, resume: bool, overwrite: bool = False
+    ) -> RunDir:
         """Open ``path`` for ``config``: a fresh run, or (``resume``) the run already there.
 
-        A fresh run clears the files of an earlier run in ``path`` (only coopsat's own files).
-        ``resume`` raises :class:`ResumeError` when ``path`` holds no run or one whose config
-        hash differs from ``config``'s.
+        A fresh run refuses a directory that holds a run unless ``overwrite`` (then it clears
+        only coopsat's own files). ``resume`` raises :class:`ResumeError` when ``path`` holds no
+        run or one whose config hash differs from ``config``'s. An unusable path (a file, under
+        a file, read-only, missing mount) is a :class:`ConfigError` naming it.
         """
         path = Path(path)
         if path.exists() and not path.is_dir():
             raise ConfigError(f"--out {str(path)!r} is a file; allowed: a directory path")
         run = cls(path, config)
-        meta = path / "run.json"
         if resume:
-            if not meta.exists():
-                raise ResumeError(f"--resume: {str(path)!r} holds no run (no run.json)")
-            stored = json.loads(meta.read_text())
-            if stored.get("config_hash") != config.hash():
-                changed = _changed_keys(stored.get("config", {}), config.to_dict())
-                raise ResumeError(
-                    f"--resume: the config of {str(path)!r} "
-                    f"(hash {stored.get('config_hash', '?')[:12]})"
-                    f" differs from this one (hash {config.hash()[:12]})"
-                    + (f" in {', '.join(changed)}" if changed else "")
-                    + "; use another --out or drop --resume to start over"
-                )
-        else:
-            run._clear()
-        run.parts.mkdir(parents=True, exist_ok=True)
-        if not resume:
-            record = {
-                "config": config.to_dict(),
-                "config_hash": config.hash(),
-                "version": package_version(),
-                "kind": config.run.kind,
-            }
-            _atomic_write_bytes(meta, (json.dumps(record, indent=2) + "\n").encode())
-        for stale in run.parts.glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
+            run._check_resumable()
+        elif run.holds_run() and not overwrite:
+            raise ConfigError(
+                f"--out {str(path)!r} already holds a coopsat run; add --resume to continue it "
+                "or --overwrite to replace it"
+            )
+        try:
+            if not resume:
+                run._clear()
+            run.parts.mkdir(parents=True, exist_ok=True)
+            if not resume:
+                record = {
+                    "config": config.to_dict(),
+                    "config_hash": config.hash(),
+                    "version": package_version(),
+                    "kind": config.run.kind,
+                }
+                data = (json.dumps(record, indent=2) + "\n").encode()
+                _atomic_write_bytes(path / "run.json", data)
+            for stale in run.parts.glob(".*.tmp"):
+                stale.unlink(missing_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write the run directory {str(path)!r}: {exc.strerror or exc}"
+            ) from None
         return run
+
+    def holds_run(self) -> bool:
+        """True when the directory holds files of a coopsat run."""
+        return any((self.path / n).exists() for n in _RUN_FILES) or (
+            self.parts.is_dir() and any(self.parts.iterdir())
+        )
+
+    def _check_resumable(self) -> None:
+        stored = _read_record(self.path)
+        if stored.get("config_hash") != self.config.hash():
+            changed = _changed_keys(stored.get("config", {}), self.config.to_dict())
+            raise ResumeError(
+                f"--resume: the config of {str(self.path)!r} "
+                f"(hash {str(stored.get('config_hash', '?'))[:12]})"
+                f" differs from this one (hash {self.config.hash()[:12]})"
+                + (f" in {', '.join(changed)}" if changed else "")
+                + "; use another --out or drop --resume to start over"
+            )
 
     @classmethod
     def open(cls, path: str | Path) -> RunDir:
         """Open an existing run directory (for plotting) from its ``run.json``."""
         path = Path(path)
-        meta = path / "run.json"
-        if not meta.exists():
-            raise ResumeError(f"{str(path)!r} is not a coopsat run directory (no run.json)")
-        stored = json.loads(meta.read_text())
-        return cls(path, config_from_json(json.dumps(stored["config"])))
+        stored = _read_record(path)
+        try:
+            return cls(path, config_from_json(json.dumps(stored["config"])))
+        except (KeyError, TypeError):
+            raise ConfigError(f"{str(path / 'run.json')!r} holds no config") from None
 
     def _clear(self) -> None:
         if self.parts.exists():
             for f in self.parts.iterdir():
-                if f.suffix in (".parquet", ".tmp"):
+                if f.suffix in (".parquet", ".tmp", ".json"):
                     f.unlink()
         extra = tuple(f"{n}.parquet" for n in KINDS[self.kind].extra_names)
-        for name in ("table.parquet", "skipped.parquet", "run.json", *extra):
+        for name in (*_RUN_FILES, *extra):
             (self.path / name).unlink(missing_ok=True)
 
     # -- parts ---------------------------------------------------------------------------------
-    def done_drops(self) -> set[int]:
-        """Drop indices whose chunk has been written (its rows part exists)."""
-        done: set[int] = set()
+    def _chunks(self) -> list[tuple[int, int, Path]]:
+        out = []
         if self.parts.exists():
-            for f in self.parts.iterdir():
-                m = _PART.match(f.name)
+            for f in sorted(self.parts.iterdir()):
+                m = _MANIFEST.match(f.name)
                 if m:
-                    done.update(range(int(m.group(1)), int(m.group(2)) + 1))
-        return done
+                    out.append((int(m.group(1)), int(m.group(2)), f))
+        return out
+
+    def _part(self, manifest: Path, prefix: str) -> Path:
+        """The ``prefix`` ("rows" or "skipped") part of the chunk of ``manifest``."""
+        return self.parts / manifest.name.replace("chunk", prefix).replace(".json", ".parquet")
+
+    def _part_problem(self, manifest: Path) -> str | None:
+        """Why the chunk of ``manifest`` is unusable, or None when both parts verify."""
+        try:
+            digests = json.loads(manifest.read_text())
+            for prefix in ("rows", "skipped"):
+                part = self._part(manifest, prefix)
+                if not part.exists():
+                    return f"{part.name} is missing"
+                if _sha256(part) != digests[prefix]:
+                    return f"{part.name} does not match its recorded SHA-256"
+        except (OSError, ValueError, KeyError, TypeError):
+            return f"{manifest.name} is unreadable"
+        return None
+
+    def repair(self) -> list[str]:
+        """Verify every checkpoint chunk; remove the damaged ones (to be recomputed) and any
+        part without a manifest. Returns one line per damaged chunk."""
+        notes, kept = [], set()
+        for first, last, manifest in self._chunks():
+            problem = self._part_problem(manifest)
+            if problem is None:
+                kept.add(manifest.name)
+                continue
+            notes.append(f"checkpoint of drops {first}..{last} is damaged ({problem}): recomputed")
+            manifest.unlink(missing_ok=True)
+        for f in self.parts.glob("*.parquet"):
+            tag = f.name.split("-", 1)[1].replace(".parquet", ".json")
+            if f"chunk-{tag}" not in kept:
+                f.unlink(missing_ok=True)
+        return notes
+
+    def done_drops(self) -> set[int]:
+        """Drop indices whose chunk has been written (its manifest exists)."""
+        return {d for first, last, _ in self._chunks() for d in range(first, last + 1)}
 
     def write_part(self, first: int, last: int, rows: list[dict], skipped: list[dict]) -> None:
-        """Write the chunk of drops ``first..last`` atomically (skipped part, then rows part)."""
+        """Write the chunk of drops ``first..last`` atomically: skipped part, rows part, then
+        the manifest holding both digests (the chunk is done once the manifest exists)."""
         tag = f"{first:07d}-{last:07d}"
         meta = self.metadata()
         skip_tab = pa.Table.from_pylist(skipped, schema=SKIPPED_SCHEMA.with_metadata(meta))
-        _atomic_write_table(self.parts / f"skipped-{tag}.parquet", skip_tab)
+        digests = {"skipped": _atomic_write_table(self.parts / f"skipped-{tag}.parquet", skip_tab)}
         schema = arrow_schema(KINDS[self.kind].columns).with_metadata(meta)
         row_tab = pa.Table.from_pylist(rows, schema=schema)
-        _atomic_write_table(self.parts / f"rows-{tag}.parquet", row_tab)
+        digests["rows"] = _atomic_write_table(self.parts / f"rows-{tag}.parquet", row_tab)
+        _atomic_write_bytes(self.parts / f"chunk-{tag}.json", json.dumps(digests).encode())
 
     def finalize(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Concatenate the parts into table.parquet / skipped.parquet, sorted; return both."""
@@ -254,17 +326,41 @@ class RunDir:
         return {name: read_table(self.path / f"{name}.parquet") for name in names}
 
     def _concat(self, prefix: str, schema: pa.Schema, keys) -> pa.Table:
-        files = sorted(self.parts.glob(f"{prefix}-*.parquet"))
-        tables = [pq.read_table(f).cast(schema) for f in files]
+        files = [self._part(m, prefix) for _, _, m in self._chunks()]
+        tables = [_read_arrow(f).cast(schema) for f in files]
         table = pa.concat_tables(tables) if tables else schema.empty_table()
         if table.num_rows:
             table = table.sort_by([(k, "ascending") for k in keys])
         return table
 
 
+def _read_record(path: Path) -> dict:
+    """The run.json of a run directory; a missing or corrupt file is a one-line error."""
+    meta = path / "run.json"
+    if not meta.exists():
+        raise ResumeError(f"{str(path)!r} is not a coopsat run directory (no run.json)")
+    try:
+        stored = json.loads(meta.read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{str(meta)!r} is unreadable or not JSON (truncated?): {exc}") from None
+    if not isinstance(stored, dict):
+        raise ConfigError(f"{str(meta)!r} does not hold a run record")
+    return stored
+
+
+def _read_arrow(path: str | Path) -> pa.Table:
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise ConfigError(
+            f"{str(path)!r} is not a readable Parquet table (truncated or corrupt?): {exc}"
+        ) from None
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a result table written by :class:`RunDir` (pandas dtypes as in experiments.tables)."""
-    return pq.read_table(path).to_pandas()
+    """Read a result table written by :class:`RunDir` (pandas dtypes as in experiments.tables);
+    a missing, truncated or corrupt file is a :class:`ConfigError` naming it."""
+    return _read_arrow(path).to_pandas()
 
 
 def read_metadata(path: str | Path) -> dict[str, str]:

@@ -15,6 +15,8 @@ Columns common to every drop-based kind (``COMMON``)
     epoch_utc (timestamp)   epoch of the drop (timeline: of the row's evaluation epoch)
     centre_lat_deg, centre_lon_deg (float64)  coverage centre, geodetic degrees
     n_users, n_satellites (int64)  K and S of the row
+    n_excluded (int64)      satellites left out of the drop's selection because SGP4 failed or
+                            their altitude was not physical (stale TLE sets; 0 for Walker shells)
 Rate columns (``RATES``, every kind that designs and evaluates precoders)
     p_tx_dbm (float64)      per-satellite transmit power of the master (dBm)
     zeta2 (float64)         mean phase-error variance of the links (rad^2)
@@ -47,6 +49,7 @@ COMMON: Columns = (
     ("centre_lon_deg", "float64"),
     ("n_users", "int64"),
     ("n_satellites", "int64"),
+    ("n_excluded", "int64"),
 )
 RATE_VALUES: Columns = (
     ("r_e", "float64"),

@@ -93,7 +93,7 @@ def test_wrong_type_is_an_error_not_a_coercion():
 
 
 def test_walker_consistency_is_checked():
-    with pytest.raises(ConfigError, match="must divide"):
+    with pytest.raises(ConfigError, match="n_planes = 29 does not divide n_satellites"):
         build_config({"constellation.n_planes": 29})
 
 

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import Executor, Future
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 
 from experiments.common import DropOutcome, drop_seeds
 from experiments.config import build_config
+from experiments.errors import ConfigError
 from experiments.executors import SerialExecutor, blas_threads, local_pool
 from experiments.kinds import KINDS
 from experiments.runner import InjectedFault, chunks, run_experiment
@@ -64,6 +66,7 @@ def fake_chunk(config, drops):
                         "centre_lon_deg": float(draw[1]),
                         "n_users": config.drop.n_users,
                         "n_satellites": config.drop.n_satellites,
+                        "n_excluded": 0,
                         "point": point,
                         "p_tx_dbm": p,
                         "zeta2": 0.5,
@@ -86,22 +89,37 @@ def fake_chunk(config, drops):
 
 
 class ReversedExecutor(Executor):
-    """Runs submitted calls lazily and completes them in reverse submission order."""
+    """Runs submitted calls lazily and completes them in reverse submission order, three at a
+    time; calls left waiting (fewer than three, e.g. at the end or after a chunking bug) are
+    completed by a timer after ``FLUSH_S`` without new submissions, so the driver can never
+    wait forever on this executor: a bug shows up as a wrong table, not a hang."""
+
+    FLUSH_S = 0.2
 
     def __init__(self):
         self.calls = []
+        self.lock = threading.Lock()
+        self.timer = None
 
     def submit(self, fn, /, *args, **kwargs):
         f = Future()
-        self.calls.append((f, fn, args))
-        if len(self.calls) == 3:
+        with self.lock:
+            self.calls.append((f, fn, args))
+            full = len(self.calls) == 3
+            if self.timer is not None:
+                self.timer.cancel()
+            self.timer = None if full else threading.Timer(self.FLUSH_S, self._flush)
+        if full:
             self._flush()
+        else:
+            self.timer.start()
         return f
 
     def _flush(self):
-        for f, fn, args in reversed(self.calls):
+        with self.lock:
+            calls, self.calls = self.calls, []
+        for f, fn, args in reversed(calls):
             f.set_result(fn(*args))
-        self.calls = []
 
 
 def _config(**values):
@@ -209,19 +227,67 @@ def test_resume_refuses_a_different_config_and_an_empty_dir(tmp_path):
             task=fake_chunk,
             resume=True,
         )
-    with pytest.raises(ResumeError, match="holds no run"):
+    with pytest.raises(ResumeError, match=r"is not a coopsat run directory \(no run.json\)"):
         run_experiment(
             _config(), tmp_path / "empty", executor=SerialExecutor(), task=fake_chunk, resume=True
         )
 
 
-def test_fresh_run_replaces_an_old_one_and_leaves_no_temporaries(tmp_path):
-    run_experiment(
+def test_an_existing_run_is_refused_unless_overwrite_then_replaced_without_temporaries(tmp_path):
+    first = run_experiment(
         _config(**{"run.drops": 20}), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk
     )
-    res = run_experiment(_config(), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
+    before = first.table_path.read_bytes()
+    refused = r"already holds a coopsat run; add --resume .*--overwrite"
+    with pytest.raises(ConfigError, match=refused):
+        run_experiment(_config(), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
+    assert first.table_path.read_bytes() == before  # nothing touched
+    res = run_experiment(
+        _config(), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk, overwrite=True
+    )
     assert res.table["drop"].max() == 11
     assert not list((tmp_path / "r").rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip_byte", "delete_part", "bad_manifest"])
+def test_a_damaged_checkpoint_is_reported_and_recomputed_on_resume(tmp_path, damage):
+    cfg = _config()
+    full = run_experiment(cfg, tmp_path / "full", executor=SerialExecutor(), task=fake_chunk)
+    run_experiment(cfg, tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
+    parts = tmp_path / "r" / "parts"
+    target = parts / "rows-0000002-0000003.parquet"
+    if damage == "truncate":
+        target.write_bytes(target.read_bytes()[:100])
+    elif damage == "flip_byte":
+        data = bytearray(target.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        target.write_bytes(bytes(data))
+    elif damage == "delete_part":
+        target.unlink()
+    else:
+        (parts / "chunk-0000002-0000003.json").write_text("{not json")
+    notes = []
+    res = run_experiment(
+        cfg, tmp_path / "r", executor=SerialExecutor(), task=fake_chunk, resume=True,
+        notify=notes.append,
+    )
+    assert len(notes) == 1 and "drops 2..3 is damaged" in notes[0]
+    assert res.n_computed_drops == 2  # only the damaged chunk
+    _same(full.table, res.table)
+
+
+def test_corrupt_run_json_and_table_are_one_line_errors_naming_the_file(tmp_path):
+    res = run_experiment(_config(), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
+    res.table_path.write_bytes(res.table_path.read_bytes()[:200])
+    with pytest.raises(ConfigError, match=r"table.parquet' is not a readable Parquet table"):
+        read_table(res.table_path)
+    (tmp_path / "r" / "run.json").write_text('{"config": {"run": ')
+    with pytest.raises(ConfigError, match=r"run.json' is unreadable or not JSON"):
+        RunDir.open(tmp_path / "r")
+    with pytest.raises(ConfigError, match=r"run.json' is unreadable or not JSON"):
+        run_experiment(
+            _config(), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk, resume=True
+        )
 
 
 def test_process_pool_matches_serial_and_has_one_blas_thread(tmp_path):

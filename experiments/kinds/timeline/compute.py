@@ -163,6 +163,7 @@ def _geometry_columns(area: Area, g: DropGeometry, sat_index, changed: bool) -> 
         "n_satellites": len(np.asarray(sat_index)),
         "min_elevation_deg": float(np.degrees(np.min(g.elevation_rad))),
         "valid": bool(g.all_visible(mask_rad)),
+        "n_excluded": int(g.n_excluded),
     }
 
 
