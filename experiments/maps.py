@@ -1,4 +1,5 @@
-"""Drop-view drawings: coastlines, the coverage-cap map and the sky plot (arrays in, no simulation).
+"""Drop-view drawings: coastlines and the coverage-cap map (arrays in, no simulation); the sky
+plot and the whole drop-view figure are in ``experiments.skyplot``.
 
 Every function draws on a given matplotlib Axes from plain arrays in degrees (``*_deg``) and
 metres; computing those arrays is the caller's job (``constellation.groundtrack``:
@@ -25,7 +26,6 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
@@ -170,63 +170,32 @@ def map_extent_deg(centre_lat_deg: float, centre_lon_deg: float, lat_deg, lon_de
 
 
 def draw_drop_map(
-    ax,
-    *,
-    centre_lat_deg: float,
-    centre_lon_deg: float,
-    ut_lat_deg,
-    ut_lon_deg,
-    ut_value,
-    value_label: str,
-    sat_lat_deg,
-    sat_lon_deg,
-    track_lat_deg,
-    track_lon_deg,
-    track_offset_s,
-    coastlines: tuple[np.ndarray, np.ndarray],
-    radius_m: float | None = None,
-    master: int = 0,
-    extent_deg=None,
-    value_range: tuple[float, float] | None = None,
-    cmap: str = "viridis",
+    ax, *, centre_lat_deg: float, centre_lon_deg: float, ut_lat_deg, ut_lon_deg, ut_value,
+    value_label: str, sat_lat_deg, sat_lon_deg, track_lat_deg, track_lon_deg, track_offset_s,
+    coastlines: tuple[np.ndarray, np.ndarray], radius_m: float | None = None, master: int = 0,
+    extent_deg=None, value_range: tuple[float, float] | None = None, cmap: str = "viridis",
     colorbar: bool = True,
 ):
     """Map of one drop: coastlines, the cap and its UTs coloured by a per-UT value, the
     cooperating satellites' sub-satellite points, their ground tracks and the link lines.
 
-    Inputs (degrees unless said)
-    ----------------------------
-    centre_lat_deg, centre_lon_deg : float
-        Coverage centre; the link lines run from it to each sub-satellite point.
-    ut_lat_deg, ut_lon_deg, ut_value : (K,)
-        UT positions and the value that colours them (e.g. R_k in bit/s/Hz), labelled
-        ``value_label`` on the colour bar; ``value_range`` fixes the colour scale (animations).
-    sat_lat_deg, sat_lon_deg : (S,)
-        Sub-satellite points at the epoch, satellite ``master`` drawn as a star; all numbered
-        1..S in the given order (as in the sky plot).
-    track_lat_deg, track_lon_deg : (S, T); track_offset_s : (T,)
-        Ground tracks at the offsets (s) from the epoch: past (offset < 0) dotted, future solid,
-        an arrowhead a quarter of the way along the future part showing the direction of motion.
-    coastlines : (lon_deg, lat_deg)
-        NaN-separated polylines (``read_coastlines()``).
-    radius_m : float, optional
-        Cap radius (m): its outline is drawn when given.
-    extent_deg : (lon_min, lon_max, lat_min, lat_max), optional
-        Default: the cap (or the UTs) and the sub-satellite points plus ``MAP_MARGIN_DEG``.
-
+    Inputs (degrees unless said): the coverage centre (the link lines run from it to each
+    sub-satellite point); UTs (K,) and the value that colours them (e.g. R_k in bit/s/Hz),
+    labelled ``value_label`` on the colour bar (``value_range`` fixes its scale); sub-satellite
+    points (S,) at the epoch, ``master`` drawn as a star, all numbered 1..S as in the sky plot;
+    ground tracks (S, T) at ``track_offset_s`` (T,) from the epoch, past dotted, future solid
+    with an arrowhead showing the direction of motion; ``coastlines`` (lon_deg, lat_deg)
+    NaN-separated polylines (``read_coastlines()``); ``radius_m`` the cap radius (m, outline
+    drawn when given); ``extent_deg`` (lon_min, lon_max, lat_min, lat_max), default the cap and
+    the sub-satellite points plus ``MAP_MARGIN_DEG``.
     Output: the UTs' PathCollection (a ScalarMappable) and the Colorbar (or None).
     """
-    ut_lat, ut_lon, ut_value = _same_shape("UT", ut_lat_deg, ut_lon_deg, ut_value)
-    sat_lat, sat_lon = _same_shape("satellite", sat_lat_deg, sat_lon_deg)
-    track_lat, track_lon, offsets = _check_tracks(track_lat_deg, track_lon_deg, track_offset_s,
-                                                  sat_lat.size)
-    _check_master(master, sat_lat.size)
+    ut_lat, ut_lon, ut_value = same_shape("UT", ut_lat_deg, ut_lon_deg, ut_value)
+    check_master(master, np.size(sat_lat_deg))
     ut_lon = wrap_longitude_deg(ut_lon, centre_lon_deg)
-    sat_lon = wrap_longitude_deg(sat_lon, centre_lon_deg)
-    # Continuous tracks (no +-180 jumps), each shifted by whole turns next to its satellite.
-    track_lon = np.degrees(np.unwrap(np.radians(track_lon), axis=-1))
-    centre_idx = int(np.argmin(np.abs(offsets)))
-    track_lon += sat_lon[:, None] - track_lon[:, centre_idx:centre_idx + 1]
+    sat_lat, sat_lon, track_lat, track_lon, offsets = _map_satellites(
+        centre_lon_deg, sat_lat_deg, sat_lon_deg, track_lat_deg, track_lon_deg, track_offset_s
+    )
     if radius_m is not None:
         cap_lat, cap_lon = cap_outline_deg(centre_lat_deg, centre_lon_deg, radius_m)
     else:
@@ -236,24 +205,18 @@ def draw_drop_map(
                                     np.concatenate([cap_lat, sat_lat]),
                                     np.concatenate([cap_lon, sat_lon]))
     x0, x1, y0, y1 = _check_extent(extent_deg)
-
     draw_coastlines(ax, *coastlines, extent_deg)
     if radius_m is not None:
         ax.plot(cap_lon, cap_lat, **CAP_STYLE)
     _draw_links(ax, centre_lon_deg, centre_lat_deg, sat_lon, sat_lat)
-    _draw_tracks(ax, track_lon, track_lat, offsets)
+    draw_tracks(ax, track_lon, track_lat, offsets)
     vmin, vmax = value_range if value_range is not None else (None, None)
     uts = ax.scatter(ut_lon, ut_lat, c=ut_value, cmap=cmap, vmin=vmin, vmax=vmax, s=9,
                      marker="o", edgecolors="black", linewidths=0.25, zorder=5)
-    _draw_satellites(ax, sat_lon, sat_lat, master)
+    draw_satellites(ax, sat_lon, sat_lat, master)
     ax.scatter([centre_lon_deg], [centre_lat_deg], **CENTRE_STYLE)
 
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect(1.0 / max(math.cos(math.radians(centre_lat_deg)), 0.05))
-    ax.xaxis.set_major_formatter(FuncFormatter(_lon_label))
-    ax.yaxis.set_major_formatter(FuncFormatter(_lat_label))
-    ax.tick_params(length=2, pad=1.5)
+    _frame_map(ax, (x0, x1, y0, y1), centre_lat_deg)
     bar = None
     if colorbar:
         bar = ax.figure.colorbar(uts, ax=ax, shrink=0.9, pad=0.02, aspect=25)
@@ -262,161 +225,28 @@ def draw_drop_map(
     return uts, bar
 
 
-# --- the sky plot -------------------------------------------------------------------------
-
-def sky_polar(azimuth_deg, elevation_deg) -> tuple[np.ndarray, np.ndarray]:
-    """Polar-axes coordinates of the sky plot: (theta_rad, r_deg) = (azimuth, 90 - elevation).
-
-    With ``setup_sky_axes`` (north up, clockwise) theta is drawn clockwise from north and the
-    zenith (elevation 90) falls on the centre, the horizon (elevation 0) on the rim at r = 90.
-    """
-    return np.radians(np.asarray(azimuth_deg, dtype=float)), \
-        90.0 - np.asarray(elevation_deg, dtype=float)
+def _frame_map(ax, extent, centre_lat_deg: float) -> None:
+    """Limits, true-to-scale aspect at the centre's latitude and degree tick labels."""
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_aspect(1.0 / max(math.cos(math.radians(centre_lat_deg)), 0.05))
+    ax.xaxis.set_major_formatter(FuncFormatter(_lon_label))
+    ax.yaxis.set_major_formatter(FuncFormatter(_lat_label))
+    ax.tick_params(length=2, pad=1.5)
 
 
-def setup_sky_axes(ax) -> None:
-    """Polar axes as a sky plot: north up, azimuth clockwise, elevation rings 0/30/60 deg."""
-    if getattr(ax, "name", None) != "polar":
-        raise ValueError(f"the sky plot needs polar axes (projection='polar'), got "
-                         f"{getattr(ax, 'name', type(ax).__name__)!r}")
-    ax.set_theta_zero_location("N")
-    ax.set_theta_direction(-1)
-    ax.set_rlim(0.0, 90.0)
-    ax.set_rticks([30.0, 60.0, 90.0])
-    ax.set_yticklabels(["60°", "30°", ""], color="0.35", fontsize=FONT_PT - 2)
-    ax.set_rlabel_position(157.5)
-    ax.set_xticks(np.radians([0.0, 90.0, 180.0, 270.0]))
-    ax.set_xticklabels(["N", "E", "S", "W"])
-    ax.tick_params(pad=0.5)
-    ax.grid(True, linewidth=0.4, color="0.75")
-
-
-def draw_sky_plot(
-    ax,
-    azimuth_deg,
-    elevation_deg,
-    *,
-    min_elevation_deg: float,
-    master: int = 0,
-    track_azimuth_deg=None,
-    track_elevation_deg=None,
-    track_offset_s=None,
-):
-    """Sky plot of the cooperative set seen from the centre, on polar axes.
-
-    Inputs: ``azimuth_deg``, ``elevation_deg`` (S,) of the satellites at the epoch (azimuth
-    clockwise from north); ``min_elevation_deg`` the elevation mask, drawn as a dashed circle
-    with the sky below it shaded; ``master`` the index drawn as a star (the others numbered
-    1..S as on the map); optional tracks ``track_azimuth_deg``, ``track_elevation_deg`` (S, T)
-    at ``track_offset_s`` (T,): past dotted, future solid with an arrowhead, below the horizon
-    left out. Output: the PathCollection of the satellites.
-    """
-    setup_sky_axes(ax)
-    az, el = _same_shape("satellite", azimuth_deg, elevation_deg)
-    _check_master(master, az.size)
-    if not (isinstance(min_elevation_deg, (int, float)) and 0.0 <= min_elevation_deg < 90.0):
-        raise ValueError(f"min_elevation_deg must be in [0, 90) deg, got {min_elevation_deg!r}")
-    ring = np.linspace(0.0, 2.0 * np.pi, 361)
-    ax.fill_between(ring, 90.0 - min_elevation_deg, 90.0, color="0.88", zorder=0, linewidth=0)
-    ax.plot(ring, np.full_like(ring, 90.0 - min_elevation_deg), **MASK_STYLE)
-    if track_azimuth_deg is not None:
-        t_el, t_az, offsets = _check_tracks(track_elevation_deg, track_azimuth_deg,
-                                            track_offset_s, az.size)
-        theta, r = sky_polar(t_az, np.where(t_el >= 0.0, t_el, np.nan))
-        _draw_tracks(ax, np.unwrap(theta, axis=-1), r, offsets)
-    theta, r = sky_polar(az, el)
-    return _draw_satellites(ax, theta, r, master)
-
-
-def drop_view_figure(
-    *,
-    centre_lat_deg: float,
-    centre_lon_deg: float,
-    ut_lat_deg,
-    ut_lon_deg,
-    ut_value,
-    value_label: str,
-    sat_lat_deg,
-    sat_lon_deg,
-    track_lat_deg,
-    track_lon_deg,
-    track_offset_s,
-    sky_azimuth_deg,
-    sky_elevation_deg,
-    min_elevation_deg: float,
-    radius_m: float | None = None,
-    master: int = 0,
-    sky_track_azimuth_deg=None,
-    sky_track_elevation_deg=None,
-    coastlines: tuple[np.ndarray, np.ndarray] | None = None,
-    value_range: tuple[float, float] | None = None,
-    title: str | None = None,
-):
-    """The drop view as one figure, 3.5 in wide: the map on top, the sky plot and the legend
-    below. Arguments as ``draw_drop_map`` and ``draw_sky_plot`` (``sky_*`` are the latter's);
-    ``coastlines`` defaults to ``read_coastlines()``. Returns the Figure, laid out by
-    matplotlib's constrained layout: save it with ``save_figure`` (or ``fig.savefig``), not
-    after ``tight_layout``, which cannot take over a figure with a colour bar.
-    """
-    coastlines = read_coastlines() if coastlines is None else coastlines
-    with plt.rc_context(rc()):
-        fig = plt.figure(figsize=DROP_VIEW_FIGSIZE_IN, layout="constrained", dpi=DPI)
-        grid = fig.add_gridspec(2, 2, height_ratios=(1.2, 1.0), width_ratios=(1.15, 1.0))
-        ax_map = fig.add_subplot(grid[0, :])
-        ax_sky = fig.add_subplot(grid[1, 0], projection="polar")
-        ax_key = fig.add_subplot(grid[1, 1])
-        draw_drop_map(
-            ax_map, centre_lat_deg=centre_lat_deg, centre_lon_deg=centre_lon_deg,
-            ut_lat_deg=ut_lat_deg, ut_lon_deg=ut_lon_deg, ut_value=ut_value,
-            value_label=value_label, sat_lat_deg=sat_lat_deg, sat_lon_deg=sat_lon_deg,
-            track_lat_deg=track_lat_deg, track_lon_deg=track_lon_deg,
-            track_offset_s=track_offset_s, coastlines=coastlines, radius_m=radius_m,
-            master=master, value_range=value_range,
-        )
-        draw_sky_plot(
-            ax_sky, sky_azimuth_deg, sky_elevation_deg, min_elevation_deg=min_elevation_deg,
-            master=master, track_azimuth_deg=sky_track_azimuth_deg,
-            track_elevation_deg=sky_track_elevation_deg, track_offset_s=track_offset_s,
-        )
-        ax_key.axis("off")
-        span_min = float(np.max(np.abs(track_offset_s))) / 60.0
-        ax_key.legend(handles=legend_handles(min_elevation_deg, span_min, radius_m),
-                      loc="center", frameon=False, handlelength=2.2, borderaxespad=0.0)
-        if title:
-            fig.suptitle(title)
-    return fig
-
-
-def save_figure(fig, base: str | Path) -> list[Path]:
-    """Write ``base``.png (300 dpi) and ``base``.pdf, close the figure, return both paths."""
-    base = Path(base)
-    paths = [base.with_suffix(".png"), base.with_suffix(".pdf")]
-    for path in paths:
-        fig.savefig(path, dpi=DPI)
-    plt.close(fig)
-    return paths
-
-
-def legend_handles(min_elevation_deg: float, span_min: float, radius_m: float | None):
-    """Proxy artists explaining the drop view's symbols (for a legend)."""
-    handles = [
-        Line2D([], [], linestyle="none", marker="o", markersize=3.2, markerfacecolor="0.55",
-               markeredgecolor="black", markeredgewidth=0.25, label="UT"),
-        Line2D([], [], linestyle="none", marker="+", markersize=6, color="black",
-               label="Cap centre"),
-        Line2D([], [], linestyle="none", marker="*", markersize=8, color="black",
-               label="Master satellite"),
-        Line2D([], [], linestyle="none", marker="o", markersize=4.5, markerfacecolor="white",
-               markeredgecolor="black", label="Other satellites"),
-        Line2D([], [], label=f"Track, next {span_min:g} min", **_line(FUTURE_STYLE)),
-        Line2D([], [], label=f"Track, last {span_min:g} min", **_line(PAST_STYLE)),
-        Line2D([], [], label="Link (map)", **_line(LINK_STYLE)),
-        Line2D([], [], label=f"{min_elevation_deg:g}° mask (sky)", **_line(MASK_STYLE)),
-    ]
-    if radius_m is not None:
-        handles.insert(2, Line2D([], [], label=f"Cap, {radius_m / 1e3:g} km",
-                                 **_line(CAP_STYLE)))
-    return handles
+def _map_satellites(centre_lon_deg, sat_lat_deg, sat_lon_deg, track_lat_deg, track_lon_deg,
+                    track_offset_s):
+    """Checked satellite points and tracks with longitudes unwrapped about the centre: each
+    track continuous (no +-180 jumps) and shifted by whole turns next to its satellite."""
+    sat_lat, sat_lon = same_shape("satellite", sat_lat_deg, sat_lon_deg)
+    track_lat, track_lon, offsets = check_tracks(track_lat_deg, track_lon_deg, track_offset_s,
+                                                  sat_lat.size)
+    sat_lon = wrap_longitude_deg(sat_lon, centre_lon_deg)
+    track_lon = np.degrees(np.unwrap(np.radians(track_lon), axis=-1))
+    centre_idx = int(np.argmin(np.abs(offsets)))
+    track_lon += sat_lon[:, None] - track_lon[:, centre_idx:centre_idx + 1]
+    return sat_lat, sat_lon, track_lat, track_lon, offsets
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -429,7 +259,7 @@ def _draw_links(ax, x0, y0, x, y) -> None:
     ax.plot(xs, ys, **LINK_STYLE)
 
 
-def _draw_tracks(ax, x, y, offsets) -> None:
+def draw_tracks(ax, x, y, offsets) -> None:
     """(S, T) tracks: past dotted, future solid, an arrowhead a quarter along the future part."""
     past, future = offsets <= 0.0, offsets >= 0.0
     for part, line_style in ((past, PAST_STYLE), (future, FUTURE_STYLE)):
@@ -449,7 +279,7 @@ def _draw_tracks(ax, x, y, offsets) -> None:
                                          zorder=4))
 
 
-def _draw_satellites(ax, x, y, master: int):
+def draw_satellites(ax, x, y, master: int):
     """Satellites as open circles, the master as a star, numbered 1..S; returns the circles."""
     others = np.arange(np.size(x)) != master
     circles = ax.scatter(x[others], y[others], **SAT_STYLE)
@@ -460,7 +290,8 @@ def _draw_satellites(ax, x, y, master: int):
     return circles
 
 
-def _line(style: dict) -> dict:
+def line_kwargs(style: dict) -> dict:
+    """The Line2D keywords (colour, width, style) of a drawing style."""
     return {k: v for k, v in style.items() if k in ("color", "linewidth", "linestyle")}
 
 
@@ -489,7 +320,8 @@ def _check_extent(extent_deg) -> tuple[float, float, float, float]:
     return tuple(float(v) for v in ext)
 
 
-def _same_shape(what: str, *arrays) -> tuple[np.ndarray, ...]:
+def same_shape(what: str, *arrays) -> tuple[np.ndarray, ...]:
+    """The arrays as equal non-empty 1-D float arrays, else a ValueError naming ``what``."""
     out = tuple(np.atleast_1d(np.asarray(a, dtype=float)) for a in arrays)
     if any(a.ndim != 1 or a.shape != out[0].shape for a in out) or out[0].size == 0:
         raise ValueError(f"{what} arrays must be equal non-empty 1-D arrays, got shapes "
@@ -497,7 +329,8 @@ def _same_shape(what: str, *arrays) -> tuple[np.ndarray, ...]:
     return out
 
 
-def _check_tracks(lat, lon, offsets, n_sat: int) -> tuple[np.ndarray, ...]:
+def check_tracks(lat, lon, offsets, n_sat: int) -> tuple[np.ndarray, ...]:
+    """(S, T) track latitudes/longitudes and increasing (T,) offsets as float arrays."""
     lat = np.asarray(lat, dtype=float)
     lon = np.asarray(lon, dtype=float)
     offsets = np.asarray(offsets, dtype=float)
@@ -509,7 +342,8 @@ def _check_tracks(lat, lon, offsets, n_sat: int) -> tuple[np.ndarray, ...]:
     return lat, lon, offsets
 
 
-def _check_master(master, n_sat: int) -> None:
+def check_master(master, n_sat: int) -> None:
+    """ValueError unless ``master`` is a satellite index in [0, n_sat)."""
     if isinstance(master, bool) or not isinstance(master, (int, np.integer)) or not (
             0 <= master < n_sat):
         raise ValueError(f"master must be an index in [0, {n_sat}), got {master!r}")

@@ -106,39 +106,45 @@ def run_experiment(
         (notify or print)(note)
     done = run.done_drops()
     todo = [d for d in config.run.drop_indices if d not in done]
-    hook = _fault_hook()
     bar = _progress(config.run.drops, config.run.drops - len(todo), progress, config.run.name)
     if max_in_flight is None:
         serial = isinstance(executor, SerialExecutor)
         max_in_flight = 1 if serial else 2 * int(getattr(executor, "_max_workers", 32))
-    window = max(1, max_in_flight)
-    pending_chunks = iter(chunks(todo, config.run.chunk_drops))
-    in_flight: dict = {}
-    written = 0
     try:
-        while True:
-            for chunk in itertools.islice(pending_chunks, window - len(in_flight)):
-                in_flight[executor.submit(task, config, chunk)] = chunk
-            if not in_flight:
-                break
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in [f for f in in_flight if f in finished]:  # submission order
-                chunk = in_flight.pop(future)
-                outcomes = future.result()
-                rows = [r for o in outcomes for r in o.rows]
-                skipped = [s for o in outcomes for s in o.skipped]
-                run.write_part(chunk[0], chunk[-1], rows, skipped)
-                written += 1
-                bar.update(len(chunk))
-                if on_part is not None:
-                    on_part(written)
-                hook(written)
+        _drive(run, executor, task, chunks(todo, config.run.chunk_drops), max(1, max_in_flight),
+               bar, on_part)
     finally:
         bar.close()
     table, skipped = run.finalize()
     kind = KINDS[config.run.kind]
     extra = run.write_extra(kind.extra_tables(config)) if kind.extra_tables else {}
     return RunResult(run.path, run.table_path, run.skipped_path, table, skipped, len(todo), extra)
+
+
+def _drive(run: RunDir, executor: Executor, task: Callable, pending_chunks, window: int, bar,
+           on_part) -> None:
+    """Submit chunks (at most ``window`` in flight) and write each one's part as it finishes,
+    in submission order among those finished together."""
+    hook = _fault_hook()
+    in_flight: dict = {}
+    written = 0
+    while True:
+        for chunk in itertools.islice(pending_chunks, window - len(in_flight)):
+            in_flight[executor.submit(task, run.config, chunk)] = chunk
+        if not in_flight:
+            return
+        finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        for future in [f for f in in_flight if f in finished]:  # submission order
+            chunk = in_flight.pop(future)
+            outcomes = future.result()
+            rows = [r for o in outcomes for r in o.rows]
+            skipped = [s for o in outcomes for s in o.skipped]
+            run.write_part(chunk[0], chunk[-1], rows, skipped)
+            written += 1
+            bar.update(len(chunk))
+            if on_part is not None:
+                on_part(written)
+            hook(written)
 
 
 def _progress(total: int, initial: int, enabled: bool, name: str):

@@ -87,7 +87,8 @@ def save(fig, base: Path) -> list[Path]:
     whole); return both paths."""
     base = Path(base)
     paths = [base.with_name(base.name + ".png"), base.with_name(base.name + ".pdf")]
-    fig.tight_layout(pad=0.3)
+    if fig.get_layout_engine() is None:  # a constrained-layout figure keeps its own layout
+        fig.tight_layout(pad=0.3)
     for p in paths:
         fig.savefig(p)
     plt.close(fig)

@@ -12,14 +12,11 @@ import pytest
 from experiments.maps import (
     clip_polylines,
     draw_drop_map,
-    draw_sky_plot,
-    drop_view_figure,
     read_coastlines,
-    save_figure,
-    setup_sky_axes,
-    sky_polar,
     wrap_longitude_deg,
 )
+from experiments.skyplot import draw_sky_plot, drop_view_figure, setup_sky_axes, sky_polar
+from experiments.style import save
 
 # Display coordinates are pixels: 1e-6 px is rounding, far below any drawing error.
 ONE_MICROPIXEL = 1e-6
@@ -320,7 +317,7 @@ def test_drop_view_renders_offline_to_png_and_pdf(tmp_path, monkeypatch):
         fig.canvas.draw()
         sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
         assert sizes and max(sizes) <= 8.0
-        paths = save_figure(fig, tmp_path / "drop_view")
+        paths = save(fig, tmp_path / "drop_view")
     finally:
         cached_timescale.cache_clear()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["drop_view.pdf", "drop_view.png"]
