@@ -38,6 +38,7 @@ STUDIES = {
     "fig6": ("sweep", "Fig. 6: average sum rate vs the number of cooperative satellites"),
     "timeline": ("timeline", KINDS["timeline"].title),
     "waveform": ("waveform", KINDS["waveform"].title),
+    "show": ("show", KINDS["show"].title),
 }
 DEFAULT_OUT = Path("results")
 

@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 from scipy import stats
 
 FIGSIZE_IN = (3.5, 2.5)
@@ -43,6 +44,7 @@ X_LABELS = {
     "time_s": "Time (s)",
 }
 SUM_RATE = "Average sum rate (bit/s/Hz)"
+BAND_NOTE = f"shaded: {CONFIDENCE:.0%} interval of the mean over drops"
 
 
 def rc() -> dict:
@@ -101,12 +103,21 @@ def band(ax, x, stat, colour, linestyle, marker, label):
     ax.fill_between(x, stat["lo"], stat["hi"], color=colour, alpha=0.18, linewidth=0)
 
 
-def finish(ax, xlabel: str, ylabel: str, *, ncol: int, grid_which: str = "major") -> None:
-    """Axis labels, a light grid and the legend in a row above the axes (paper style)."""
+def finish(
+    ax, xlabel: str, ylabel: str, *, ncol: int, grid_which: str = "major", bands: bool = True
+) -> None:
+    """Axis labels, a light grid and the legend in a row above the axes (paper style); with
+    ``bands`` the legend says what the shaded bands are (``BAND_NOTE``)."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, which=grid_which, linewidth=0.3, alpha=0.6)
+    handles, labels = ax.get_legend_handles_labels()
+    if bands:
+        handles.append(band_handle())
+        labels.append(BAND_NOTE)
     ax.legend(
+        handles,
+        labels,
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
         ncol=ncol,
@@ -117,3 +128,6 @@ def finish(ax, xlabel: str, ylabel: str, *, ncol: int, grid_which: str = "major"
     )
 
 
+def band_handle() -> Patch:
+    """Legend proxy of the shaded bands (``band``)."""
+    return Patch(facecolor="0.5", alpha=0.35, linewidth=0)

@@ -124,40 +124,21 @@ def test_constellation_rejects_mismatched_and_duplicate_inputs(sample):
         Constellation((), ())
 
 
-def test_nothing_downloads_or_writes_files_at_run_time(tmp_path, monkeypatch):
-    """Timescale, shell, TLE reading, propagation, skyfield objects and a drop run offline.
-
-    Every network path skyfield has (its loader's ``download`` and ``urlopen``) and raw socket
-    connections raise, and the working directory is an empty folder where skyfield's loader would
-    look for (and save) downloaded files: the folder must stay empty.
-    """
-    import socket
-
-    import skyfield.iokit
-
+def test_nothing_downloads_or_writes_files_at_run_time(offline):
+    """Timescale, shell, TLE reading, propagation, skyfield objects and a drop run offline
+    (the ``offline`` fixture refuses every network path); the empty working directory, where
+    skyfield's loader would save downloaded files, must stay empty."""
     from constellation import data_path, read_tle, sample_drop
-    from constellation.timebase import timescale as cached_timescale
 
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    monkeypatch.setattr(skyfield.iokit, "download", refuse)
-    monkeypatch.setattr(skyfield.iokit, "urlopen", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.chdir(tmp_path)
-    cached_timescale.cache_clear()  # build the timescale again, under the guard
-    try:
-        t = utc_time("2025-01-01T00:00:00Z")
-        shell = read_tle(data_path("tle", "walker_53deg_1680_28_1_600km.tle"))
-        pos, _ = shell.propagate(epochs("2025-01-01T00:00:00Z", 60.0, 30.0))
-        assert np.all(np.isfinite(pos))
-        sat = shell.subset([0]).earth_satellites()[0]
-        assert np.all(np.isfinite(sat.at(t).frame_xyz(itrs).m))
-        drop = sample_drop(shell, t, n_users=3, n_satellites=2, rng=np.random.default_rng(1))
-        assert drop.n_satellites == 2
-    finally:
-        cached_timescale.cache_clear()
-    assert list(tmp_path.iterdir()) == []
+    t = utc_time("2025-01-01T00:00:00Z")
+    shell = read_tle(data_path("tle", "walker_53deg_1680_28_1_600km.tle"))
+    pos, _ = shell.propagate(epochs("2025-01-01T00:00:00Z", 60.0, 30.0))
+    assert np.all(np.isfinite(pos))
+    sat = shell.subset([0]).earth_satellites()[0]
+    assert np.all(np.isfinite(sat.at(t).frame_xyz(itrs).m))
+    drop = sample_drop(shell, t, n_users=3, n_satellites=2, rng=np.random.default_rng(1))
+    assert drop.n_satellites == 2
+    assert list(offline.iterdir()) == []
 
 
 @pytest.mark.parametrize(

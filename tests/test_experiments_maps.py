@@ -141,8 +141,8 @@ def test_shipped_coastlines_are_finite_lon_lat_polylines_in_range():
         ("# only a comment\n", "got 'nothing'"),
     ],
 )
-def test_coastline_reader_names_the_file_and_the_problem(tmp_path, text, match):
-    path = tmp_path / "coast.csv"
+def test_coastline_reader_names_the_file_and_the_problem(offline, text, match):
+    path = offline / "coast.csv"
     path.write_text(text)
     with pytest.raises(ValueError, match=match) as info:
         read_coastlines(path)
@@ -255,76 +255,56 @@ def test_drop_map_rejects_inconsistent_tracks():
     plt.close(fig)
 
 
-def test_drop_view_renders_offline_to_png_and_pdf(tmp_path, monkeypatch):
-    """A real drop (paper shell) drawn and saved with every network path refused.
-
-    Sockets, urllib and skyfield's downloader raise; the working directory is an empty folder:
-    only the two figure files may appear in it.
+def test_drop_view_renders_offline_to_png_and_pdf(offline):
+    """A real drop (paper shell) drawn and saved with every network path refused (the
+    ``offline`` fixture): only the two figure files may appear in the working directory.
     """
-    import socket
-    import urllib.request
-
-    import skyfield.iokit
-
     from constellation import sample_drop, utc_time
     from constellation.groundtrack import ground_tracks, sky_coordinates, subsatellite_points
     from constellation.shells import preset
-    from constellation.timebase import timescale as cached_timescale
 
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    monkeypatch.setattr(skyfield.iokit, "download", refuse)
-    monkeypatch.setattr(skyfield.iokit, "urlopen", refuse)
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.chdir(tmp_path)
-    cached_timescale.cache_clear()
-    try:
-        const = preset("paper").build()
-        t = utc_time("2025-01-01T00:00:00Z")
-        geo = sample_drop(const, t, n_users=12, n_satellites=4, rng=np.random.default_rng(3))
-        tracks = ground_tracks(const.subset(geo.sat_index), t)
-        lat, lon = subsatellite_points(geo.sat_pos_m)
-        az, el, _ = sky_coordinates(
-            geo.sat_pos_m, geo.sat_vel_mps, geo.centre_lat_rad, geo.centre_lon_rad
-        )
-        t_az, t_el, _ = sky_coordinates(
-            tracks.pos_m, tracks.vel_mps, geo.centre_lat_rad, geo.centre_lon_rad
-        )
-        fig = drop_view_figure(
-            centre_lat_deg=math.degrees(geo.centre_lat_rad),
-            centre_lon_deg=math.degrees(geo.centre_lon_rad),
-            ut_lat_deg=np.degrees(geo.ut_lat_rad),
-            ut_lon_deg=np.degrees(geo.ut_lon_rad),
-            ut_value=np.degrees(geo.elevation_rad[0]),
-            value_label="Master elevation (deg)",
-            sat_lat_deg=np.degrees(lat),
-            sat_lon_deg=np.degrees(lon),
-            track_lat_deg=np.degrees(tracks.lat_rad),
-            track_lon_deg=np.degrees(tracks.lon_rad),
-            track_offset_s=tracks.offset_s,
-            sky_azimuth_deg=np.degrees(az),
-            sky_elevation_deg=np.degrees(el),
-            min_elevation_deg=10.0,
-            radius_m=800e3,
-            sky_track_azimuth_deg=np.degrees(t_az),
-            sky_track_elevation_deg=np.degrees(t_el),
-            title="paper shell, 2025-01-01 00:00 UTC",
-        )
-        # IEEE column width and 8 pt text at most, everywhere in the figure.
-        assert fig.get_size_inches()[0] == pytest.approx(3.5)
-        fig.canvas.draw()
-        sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
-        assert sizes and max(sizes) <= 8.0
-        paths = save(fig, tmp_path / "drop_view")
-    finally:
-        cached_timescale.cache_clear()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["drop_view.pdf", "drop_view.png"]
+    const = preset("paper").build()
+    t = utc_time("2025-01-01T00:00:00Z")
+    geo = sample_drop(const, t, n_users=12, n_satellites=4, rng=np.random.default_rng(3))
+    tracks = ground_tracks(const.subset(geo.sat_index), t)
+    lat, lon = subsatellite_points(geo.sat_pos_m)
+    az, el, _ = sky_coordinates(
+        geo.sat_pos_m, geo.sat_vel_mps, geo.centre_lat_rad, geo.centre_lon_rad
+    )
+    t_az, t_el, _ = sky_coordinates(
+        tracks.pos_m, tracks.vel_mps, geo.centre_lat_rad, geo.centre_lon_rad
+    )
+    fig = drop_view_figure(
+        centre_lat_deg=math.degrees(geo.centre_lat_rad),
+        centre_lon_deg=math.degrees(geo.centre_lon_rad),
+        ut_lat_deg=np.degrees(geo.ut_lat_rad),
+        ut_lon_deg=np.degrees(geo.ut_lon_rad),
+        ut_value=np.degrees(geo.elevation_rad[0]),
+        value_label="Master elevation (deg)",
+        sat_lat_deg=np.degrees(lat),
+        sat_lon_deg=np.degrees(lon),
+        track_lat_deg=np.degrees(tracks.lat_rad),
+        track_lon_deg=np.degrees(tracks.lon_rad),
+        track_offset_s=tracks.offset_s,
+        sky_azimuth_deg=np.degrees(az),
+        sky_elevation_deg=np.degrees(el),
+        min_elevation_deg=10.0,
+        radius_m=800e3,
+        sky_track_azimuth_deg=np.degrees(t_az),
+        sky_track_elevation_deg=np.degrees(t_el),
+        title="paper shell, 2025-01-01 00:00 UTC",
+    )
+    # IEEE column width and 8 pt text at most, everywhere in the figure.
+    assert fig.get_size_inches()[0] == pytest.approx(3.5)
+    fig.canvas.draw()
+    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+    assert sizes and max(sizes) <= 8.0
+    paths = save(fig, offline / "drop_view")
+    assert sorted(p.name for p in offline.iterdir()) == ["drop_view.pdf", "drop_view.png"]
     assert [p.name for p in paths] == ["drop_view.png", "drop_view.pdf"]
-    png = (tmp_path / "drop_view.png").read_bytes()
+    png = (offline / "drop_view.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width == 1050  # 3.5 in at 300 dpi
     assert 900 < height < 1800
-    assert (tmp_path / "drop_view.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (offline / "drop_view.pdf").read_bytes()[:5] == b"%PDF-"

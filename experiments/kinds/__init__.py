@@ -14,6 +14,7 @@ from experiments.common import DropOutcome
 from experiments.kinds.base import Kind, Option
 from experiments.kinds.convergence import compute as _convergence
 from experiments.kinds.delay import compute as _delay
+from experiments.kinds.show import compute as _show
 from experiments.kinds.sweep import compute as _sweep
 from experiments.kinds.timeline import compute as _timeline
 from experiments.kinds.waveform import compute as _waveform
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 
 KINDS: dict[str, Kind] = {
     k.name: k
-    for k in (_sweep.KIND, _convergence.KIND, _delay.KIND, _timeline.KIND, _waveform.KIND)
+    for k in (
+        _sweep.KIND, _convergence.KIND, _delay.KIND, _timeline.KIND, _waveform.KIND, _show.KIND
+    )
 }
 
 __all__ = ["KINDS", "Kind", "Option", "report_of", "run_chunk"]

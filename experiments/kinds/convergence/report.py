@@ -8,12 +8,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from experiments.style import (
+    BAND_NOTE,
     FONT_PT,
     METRIC_STYLE,
     SCHEME_STYLE,
     SUM_RATE,
     X_LABELS,
     band,
+    band_handle,
     mean_ci,
     rc,
     save,
@@ -36,7 +38,9 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
         ax.set_xlabel(X_LABELS["iteration"])
         ax.set_ylabel(SUM_RATE)
         ax.grid(True, linewidth=0.3, alpha=0.6)
-        ax.legend(loc="best", frameon=False, ncol=2, fontsize=FONT_PT - 2)
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend([*handles, band_handle()], [*labels, BAND_NOTE], loc="best", frameon=False,
+                  ncol=2, fontsize=FONT_PT - 2)
         return save(fig, base)
 
 

@@ -34,6 +34,7 @@ and the stage and row timings.
 from __future__ import annotations
 
 import math
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,7 +48,7 @@ from channel.linkbudget import dbm_to_w
 from channel.lsp import LargeScaleDraw
 from channel.model import draw_large_scale, statistical_csi
 from constellation.geometry import DropGeometry
-from constellation.params import number, numbers, validate
+from constellation.params import ParameterError, choice, number, numbers, validate
 from experiments.common import (
     DropOutcome,
     FoundDrop,
@@ -58,12 +59,15 @@ from experiments.common import (
     timed,
 )
 from experiments.constellations import constellation_for
-from experiments.kinds.base import Kind
+from experiments.kinds.base import Kind, Option
 from experiments.sweeping import P_TX_DBM, RATE_KEYS, design, evaluate
 from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
+
+
+ANIMATIONS = ("none", "gif", "mp4")
 
 
 @dataclass(frozen=True)
@@ -78,9 +82,17 @@ class TimelineSection:
         distinct=True, unit="s", doc="CSI ages evaluated (empty: no age study)",
     )
     age_origin_every: int = number(6, lo=1, hi=100_000, integer=True, unit="steps")
+    animation: str = choice(
+        "none", ANIMATIONS, doc="also write an animation of the first area (mp4 needs ffmpeg)"
+    )
 
     def __post_init__(self) -> None:
         validate(self)
+        if self.animation == "mp4" and shutil.which("ffmpeg") is None:
+            raise ParameterError(
+                "TimelineSection", "animation", self.animation,
+                "'gif' (Pillow) or 'none'; 'mp4' needs ffmpeg on the PATH", "is not available",
+            )
 
     @property
     def n_steps(self) -> int:
@@ -308,4 +320,5 @@ KIND = Kind(
     sort_keys=("drop", "step", "mode", "scheme", "csi_age_s"),
     report="experiments.kinds.timeline.report",
     sections={"timeline": TimelineSection},
+    options=(Option("--animation", "timeline.animation", "none, gif or mp4", "FORMAT"),),
 )

@@ -10,46 +10,59 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from experiments.kinds.timeline.animation import animate
 from experiments.style import SCHEME_STYLE, SUM_RATE, X_LABELS, band, finish, mean_ci, rc, save
+
+MARKERS_PER_CURVE = 8  # markers along a curve: enough to tell curves apart in grey print
+
+
+def _mean_over_all_areas(sub: pd.DataFrame, n_areas: int) -> pd.DataFrame:
+    """Mean R_E per time with its band, kept only where every area has a rate (a reused set
+    loses its rate once one of its links sets below the horizon): no mean over a shrinking set
+    of areas."""
+    stat = mean_ci(sub, ["time_s"], "r_e")
+    return stat[stat["n"] == n_areas]
 
 
 def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
-    """R_E vs time, precoders recomputed each epoch vs reused from the first (time-epoch study).
+    """R_E vs time, precoders recomputed each epoch vs reused from the first (time-epoch study),
+    and below, on its own axis, the share of areas whose nearest-S set changed at each step.
 
-    Cooperative-set changes are marked by vertical lines (one area) or by ticks at the bottom
-    whose height is the share of areas that changed set at that step (several areas).
+    The reused curve ends where the first area's step-0 set loses a link below the horizon.
     """
+    rec = table[table["mode"] == "recomputed"].drop_duplicates(["drop", "step"])
+    n_areas = int(rec["drop"].nunique())
     with plt.rc_context(rc()):
-        fig, ax = plt.subplots()
+        fig, (ax, ax_set) = plt.subplots(
+            2, 1, sharex=True, figsize=(3.5, 3.0), gridspec_kw={"height_ratios": (4, 1)}
+        )
         for scheme in [s for s in SCHEME_STYLE if s in set(table["scheme"])]:
             name, colour, _, marker = SCHEME_STYLE[scheme]
             for mode, ls in (("recomputed", "-"), ("reused", "--")):
                 sub = table[(table["scheme"] == scheme) & (table["mode"] == mode)]
-                if sub.empty:
+                stat = _mean_over_all_areas(sub, n_areas)
+                if stat.empty:
                     continue
-                stat = mean_ci(sub, ["time_s"], "r_e")
-                band(
-                    ax,
-                    stat["time_s"].to_numpy(),
-                    stat,
-                    colour,
-                    ls,
-                    marker if mode == "recomputed" else None,
-                    f"{name}, {mode}",
-                )
-        rec = table[table["mode"] == "recomputed"].drop_duplicates(["drop", "step"])
+                label = f"{name}, recomputed" if mode == "recomputed" else (
+                    f"{name}, reused (until a link sets)")
+                band(ax, stat["time_s"].to_numpy(), stat, colour, ls,
+                     marker if mode == "recomputed" else None, label)
+                ax.lines[-1].set_markevery(max(1, len(stat) // MARKERS_PER_CURVE))
+        ax.set_ylim(bottom=0)
+        finish(ax, "", SUM_RATE, ncol=1)
         share = rec.groupby("time_s")["set_changed"].mean()
-        changes = share[share > 0]
-        n_areas = rec["drop"].nunique()
-        for i, (t, frac) in enumerate(changes.items()):
-            name = "set change" if n_areas == 1 else "set change (share of areas)"
-            label = name if i == 0 else None
-            if n_areas == 1:
-                ax.axvline(t, color="0.4", linestyle=":", linewidth=0.7, label=label)
-            else:
-                ax.axvline(t, ymin=0, ymax=0.08 * frac, color="0.3", linewidth=1.2, label=label)
-        finish(ax, X_LABELS["time_s"], SUM_RATE, ncol=2)
+        ax_set.bar(share.index, share.to_numpy(), width=0.6 * _step(share.index), color="0.3")
+        ax_set.set_ylim(0, 1)
+        ax_set.set_yticks([0, 1])
+        ax_set.set_ylabel("Set\nchange" if n_areas == 1 else "Share with\nset change", fontsize=7)
+        ax_set.set_xlabel(X_LABELS["time_s"])
+        ax_set.grid(True, axis="x", linewidth=0.3, alpha=0.6)
         return save(fig, base)
+
+
+def _step(times) -> float:
+    t = np.asarray(times, dtype=float)
+    return float(np.min(np.diff(t))) if t.size > 1 else 1.0
 
 
 def age_curve(table: pd.DataFrame, value: str = "r_e") -> pd.DataFrame:
@@ -177,6 +190,8 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
     paths = plot_timeline(table, base)
     if (table["mode"] == "aged").any():
         paths += plot_age(table, base.with_name(base.name + "_age"))
+    if config.timeline.animation != "none":
+        paths += animate(table, config, base)
     return paths
 
 

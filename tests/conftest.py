@@ -1,0 +1,33 @@
+"""Shared fixtures of the test suite."""
+
+from __future__ import annotations
+
+import socket
+import urllib.request
+
+import pytest
+import skyfield.iokit
+
+from constellation.timebase import timescale as cached_timescale
+
+
+@pytest.fixture
+def offline(tmp_path, monkeypatch):
+    """Every network path refused (skyfield's downloader and urlopen, urllib, raw socket
+    connections) and an empty working directory, where skyfield's loader would look for (and
+    save) downloaded files; the cached timescale is rebuilt under the guard. Yields the working
+    directory, which the test may check stays empty (or holds only what it wrote)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(skyfield.iokit, "download", refuse)
+    monkeypatch.setattr(skyfield.iokit, "urlopen", refuse)
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.chdir(tmp_path)
+    cached_timescale.cache_clear()
+    try:
+        yield tmp_path
+    finally:
+        cached_timescale.cache_clear()

@@ -1,0 +1,76 @@
+"""Kind "show" (``coopsat show``) and the timeline animation: scene rows against the drop's
+geometry, figures written with every network path refused."""
+
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from constellation.resources import data_path
+from experiments.cli import main
+from experiments.common import find_drop
+from experiments.config import load_config
+from experiments.constellations import constellation_for
+from experiments.store import read_table
+
+TINY = str(data_path("tiny.toml"))
+ANGLE_DEG = 1e-9  # the same link geometry evaluated twice: rounding only
+
+
+def test_show_rows_are_the_drops_scene_and_render_offline(offline, capsys):
+    out = offline / "show"
+    assert main(["show", "--config", TINY, "--out", str(out), "--quiet", "--drop", "1"]) == 0
+    table = read_table(out / "table.parquet")
+    config = load_config(TINY, presets=("show",), overrides={"run.first_drop": 1})
+    found = find_drop(config, 1, config.drop.n_satellites, [])
+    g = found.geometry
+    uts = table[table["element"] == "ut"].sort_values("index")
+    sats = table[table["element"] == "satellite"].sort_values("index")
+    tracks = table[table["element"] == "track"]
+    assert set(table["drop"]) == {1}
+    np.testing.assert_allclose(uts["lat_deg"], np.degrees(g.ut_lat_rad), rtol=0, atol=1e-12)
+    assert np.all(np.isfinite(uts["rate_bps_hz"])) and np.all(uts["rate_bps_hz"] > 0)
+    assert sats["sat_id"].tolist() == np.asarray(g.sat_index).tolist()
+    # +-300 s at 10 s: 61 track points per satellite, the epoch's equal to the satellite row
+    assert len(tracks) == 61 * len(sats)
+    at_epoch = tracks[tracks["offset_s"] == 0.0].sort_values("index")
+    np.testing.assert_array_equal(at_epoch["lat_deg"], sats["lat_deg"])
+    # the sky position seen from the centre: the drop's own link geometry from a UT placed
+    # at the centre gives the same elevation (independent path: constellation.links)
+    from constellation.earth import geodetic_to_itrs
+    from constellation.links import link_geometry
+
+    centre = geodetic_to_itrs(g.centre_lat_rad, g.centre_lon_rad)[None, :]
+    link = link_geometry(g.sat_pos_m, g.sat_vel_mps, centre, 2e9)
+    np.testing.assert_allclose(sats["elevation_deg"], np.degrees(link.elevation_rad[:, 0]),
+                               rtol=0, atol=ANGLE_DEG)
+    np.testing.assert_allclose(sats["azimuth_deg"], np.degrees(link.azimuth_rad[:, 0]),
+                               rtol=0, atol=ANGLE_DEG)
+    assert (out / "show.png").stat().st_size > 10_000 and (out / "show.pdf").exists()
+    assert "drop 1: centre" in capsys.readouterr().out
+
+
+def test_show_at_a_chosen_centre_and_epoch(tmp_path):
+    out = tmp_path / "s"
+    argv = ["show", "--config", TINY, "--out", str(out), "--quiet", "--lat", "48.85",
+            "--lon", "2.35", "--epoch", "2025-03-01T12:00:00Z"]
+    assert main(argv) == 0
+    table = read_table(out / "table.parquet")
+    assert table["centre_lat_deg"].iloc[0] == pytest.approx(48.85, abs=1e-12)
+    assert str(table["epoch_utc"].iloc[0]) == "2025-03-01 12:00:00+00:00"
+
+
+def test_timeline_animation_has_one_frame_per_step(tmp_path):
+    out = tmp_path / "t"
+    argv = ["timeline", "--config", TINY, "--out", str(out), "--quiet", "--animation", "gif",
+            "--set", "timeline.csi_age_s=[]"]
+    assert main(argv) == 0
+    config = load_config(TINY, presets=("timeline",))
+    with Image.open(out / "timeline.gif") as gif:
+        assert gif.n_frames == config.timeline.n_steps == 4
+    table = read_table(out / "table.parquet")
+    first = table[(table["mode"] == "recomputed") & (table["step"] == 0)]
+    const = constellation_for(config.constellation)
+    assert all(int(i) < len(const) for i in first["sat_set"].iloc[0].split(","))
+    assert math.isfinite(first["r_e"].iloc[0])
