@@ -2,7 +2,7 @@
 
 Public API::
 
-    WalkerDelta(...).build() -> Constellation
+    WalkerDelta(...).build() -> Constellation; WalkerShells(shells).build(); preset(name)
     read_tle(path_or_text) -> Constellation; write_tle(constellation, path)
     Constellation.propagate(time) -> (pos_m, vel_mps)      # ITRS, (N, T, 3) or (N, 3)
     Constellation.catalog_numbers, .notices, .element_age_s(time), .usable_mask(time)
@@ -12,6 +12,7 @@ Public API::
     DropSpec: the drop parameters and their allowed values (declared once)
     drop_geometry(constellation, time, ut_lat_rad, ut_lon_rad, *, centre_lat_rad, ...)
     link_geometry(sat_pos_m, sat_vel_mps, ut_pos_m, carrier_hz) -> LinkGeometry
+    ground_tracks(constellation, time) -> GroundTracks; sky_coordinates(pos, vel, lat, lon)
 """
 
 from .drops import (
@@ -24,9 +25,17 @@ from .drops import (
     sample_centre,
     sample_drop,
     select_satellites,
+    visible_mask,
 )
 from .earth import enu_basis, geodetic_to_itrs, itrs_to_geodetic
 from .geometry import DropGeometry
+from .groundtrack import (
+    GroundTracks,
+    ground_tracks,
+    sky_coordinates,
+    subsatellite_points,
+    track_offsets_s,
+)
 from .links import LinkGeometry, link_geometry, upa_frame
 from .orbits import (
     MAX_ALTITUDE_M,
@@ -36,6 +45,7 @@ from .orbits import (
     teme_to_itrs_matrix,
 )
 from .resources import data_path
+from .shells import WalkerShells, nominal_min_separation_m, preset, preset_names
 from .timebase import epochs, parse_utc, timescale, utc_time
 from .tle import TLEFormatError, format_tle, read_tle, tle_lines, write_tle
 from .walker import WalkerDelta
@@ -46,10 +56,12 @@ __all__ = [
     "Constellation",
     "DropGeometry",
     "DropSpec",
+    "GroundTracks",
     "LinkGeometry",
     "NotEnoughSatellitesError",
     "TLEFormatError",
     "WalkerDelta",
+    "WalkerShells",
     "data_path",
     "default_max_abs_latitude_deg",
     "drop_geometry",
@@ -58,19 +70,27 @@ __all__ = [
     "epochs",
     "format_tle",
     "geodetic_to_itrs",
+    "ground_tracks",
     "itrs_to_geodetic",
     "link_geometry",
+    "nominal_min_separation_m",
     "parse_utc",
     "physical_position_mask",
+    "preset",
+    "preset_names",
     "read_tle",
     "sample_cap",
     "sample_centre",
     "sample_drop",
     "select_satellites",
+    "sky_coordinates",
+    "subsatellite_points",
     "teme_to_itrs_matrix",
     "timescale",
     "tle_lines",
+    "track_offsets_s",
     "upa_frame",
     "utc_time",
+    "visible_mask",
     "write_tle",
 ]

@@ -324,6 +324,18 @@ def elevation_matrix_rad(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad) -> np.ndar
     return np.arcsin(np.clip(height / np.sqrt(np.maximum(dist2, 0.0)), -1.0, 1.0))
 
 
+def visible_mask(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad, min_elevation_deg: float,
+                 usable: np.ndarray | None = None) -> np.ndarray:
+    """(N,) bool: the satellites at or above ``min_elevation_deg`` at every UT (the candidates of
+    a cooperative set), among the ``usable`` ones (default ``physical_position_mask``)."""
+    usable = physical_position_mask(sat_pos_m) if usable is None else np.asarray(usable, bool)
+    if usable.shape != np.shape(sat_pos_m)[:1]:
+        raise ValueError(f"usable must have shape {np.shape(sat_pos_m)[:1]}, got {usable.shape}")
+    elevation = elevation_matrix_rad(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad)
+    with np.errstate(invalid="ignore"):
+        return np.all(elevation >= math.radians(min_elevation_deg), axis=1) & usable
+
+
 def select_satellites(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad, centre_pos_m,
                       n_satellites: int, min_elevation_deg: float, *,
                       centre_deg: tuple[float, float] = (math.nan, math.nan),
@@ -338,11 +350,7 @@ def select_satellites(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad, centre_pos_m,
     qualify.
     """
     usable = physical_position_mask(sat_pos_m) if usable is None else np.asarray(usable, bool)
-    if usable.shape != np.shape(sat_pos_m)[:1]:
-        raise ValueError(f"usable must have shape {np.shape(sat_pos_m)[:1]}, got {usable.shape}")
-    elevation = elevation_matrix_rad(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad)
-    with np.errstate(invalid="ignore"):
-        visible = np.all(elevation >= math.radians(min_elevation_deg), axis=1) & usable
+    visible = visible_mask(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad, min_elevation_deg, usable)
     candidates = np.flatnonzero(visible)
     if candidates.size < n_satellites:
         raise NotEnoughSatellitesError(n_satellites, int(candidates.size), centre_deg[0],

@@ -39,6 +39,7 @@ STUDIES = {
     "timeline": ("timeline", KINDS["timeline"].title),
     "waveform": ("waveform", KINDS["waveform"].title),
     "show": ("show", KINDS["show"].title),
+    "constellations": ("constellations", KINDS["constellations"].title),
 }
 DEFAULT_OUT = Path("results")
 

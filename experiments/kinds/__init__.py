@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from experiments.common import DropOutcome
 from experiments.kinds.base import Kind, Option
+from experiments.kinds.constellations import compute as _constellations
 from experiments.kinds.convergence import compute as _convergence
 from experiments.kinds.delay import compute as _delay
 from experiments.kinds.show import compute as _show
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
-        _sweep.KIND, _convergence.KIND, _delay.KIND, _timeline.KIND, _waveform.KIND, _show.KIND
+        _sweep.KIND, _convergence.KIND, _delay.KIND, _timeline.KIND, _waveform.KIND, _show.KIND,
+        _constellations.KIND,
     )
 }
 

@@ -1,0 +1,60 @@
+"""Kind "constellations": the same drop served by each preset at each latitude."""
+
+import math
+
+import numpy as np
+import pytest
+
+import constellation
+from constellation.resources import data_path
+from experiments.cli import main
+from experiments.common import drop_seeds, skyfield_time
+from experiments.config import load_config
+from experiments.store import read_table
+
+TINY = str(data_path("tiny.toml"))
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    out = tmp_path_factory.mktemp("const") / "c"
+    assert main(["constellations", "--config", TINY, "--out", str(out), "--quiet"]) == 0
+    config = load_config(TINY, presets=("constellations",))
+    return config, read_table(out / "table.parquet"), out
+
+
+def test_one_row_per_preset_latitude_and_scheme_and_figures(study):
+    config, table, out = study
+    assert len(table) == 2 * 2 * len(config.precoding.schemes)
+    keys = table[["constellation", "latitude_deg", "scheme"]]
+    assert not keys.duplicated().any()
+    assert (table["found"] == (table["n_visible"] >= config.drop.n_satellites)).all()
+    assert table.loc[table["found"], "r_e"].gt(0).all()
+    assert table.loc[~table["found"], "r_e"].isna().all()
+    for name in ("constellations_rate", "constellations_visibility"):
+        assert (out / f"{name}.png").stat().st_size > 10_000
+
+
+def test_visible_count_is_the_largest_cooperative_set_a_drop_can_find(study):
+    """n_visible from an independent path: the drop selection succeeds with S = n_visible and
+    raises NotEnoughSatellitesError with S = n_visible + 1 (same UTs, same epoch)."""
+    config, table, _ = study
+    seeds = drop_seeds(config.run.seed, 0)
+    lon = np.random.default_rng(seeds["epoch"]).uniform(-math.pi, math.pi)
+    when = skyfield_time(config.constellation.epoch)
+    for (name, lat), n_visible in table.groupby(["constellation", "latitude_deg"])[
+        "n_visible"
+    ].first().items():
+        const = constellation.preset(name).build()
+        ut_lat, ut_lon = constellation.sample_cap(
+            np.random.default_rng(seeds["geometry"]), math.radians(lat), lon,
+            config.drop.radius_m, config.drop.n_users)
+        kwargs = {"centre_lat_rad": math.radians(lat), "centre_lon_rad": lon,
+                  "min_elevation_deg": config.drop.min_elevation_deg}
+        if n_visible:
+            g = constellation.drop_geometry(const, when, ut_lat, ut_lon,
+                                            n_satellites=int(n_visible), **kwargs)
+            assert g.n_satellites == n_visible
+        with pytest.raises(constellation.NotEnoughSatellitesError):
+            constellation.drop_geometry(const, when, ut_lat, ut_lon,
+                                        n_satellites=int(n_visible) + 1, **kwargs)
