@@ -70,3 +70,56 @@ def check_tol(tol: object) -> float:
     if np.isnan(value):
         raise ValueError(f"tol must be a real number (chi, bit/s/Hz), got {tol!r}")
     return value
+
+
+def check_powers(powers_w: object, n_satellites: int) -> np.ndarray:
+    """Budgets of P power points: shape (P,) (one P_s for every satellite) or (P, S), P >= 1,
+    each finite and > 0; returned as (P, S) float."""
+    try:
+        power = np.asarray(powers_w, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"powers_w must be an array of numbers, got {powers_w!r}") from None
+    if power.ndim == 1:
+        power = np.repeat(power[:, None], n_satellites, axis=1)
+    if power.ndim != 2 or power.shape[0] < 1 or power.shape[1] != n_satellites:
+        raise ValueError(
+            f"powers_w must have shape (P,) or (P, S) = (P, {n_satellites}) with P >= 1, "
+            f"got {np.shape(powers_w)}"
+        )
+    bad = ~(np.isfinite(power) & (power > 0.0))
+    if np.any(bad):
+        raise ValueError(f"powers_w must be finite and > 0 W; got {float(power[bad][0])!r}")
+    return power
+
+
+def check_gains(gains: object, n_satellites: int, n_users: int) -> np.ndarray:
+    """Channel realisations g (n, S, K), n >= 1, finite; returned as complex."""
+    g = np.asarray(gains)
+    if not (np.issubdtype(g.dtype, np.number) and not np.issubdtype(g.dtype, np.bool_)):
+        raise TypeError(f"gains must be a numeric array (n, S, K), got dtype {g.dtype}")
+    if g.ndim != 3 or g.shape[1:] != (n_satellites, n_users) or g.shape[0] < 1:
+        raise ValueError(
+            f"gains must have shape (n, S, K) = (n, {n_satellites}, {n_users}) with n >= 1 "
+            f"realisations, got {g.shape}"
+        )
+    g = g.astype(complex, copy=False)
+    if not np.all(np.isfinite(g)):
+        raise ValueError("gains contains NaN or inf")
+    return g
+
+
+def check_init(init: object, csi: StatisticalCSI, n_points: int) -> np.ndarray:
+    """Initial precoders (S, N_T, K) (shared) or (P, S, N_T, K); returned as (P, S, N_T, K)."""
+    w = np.asarray(init)
+    single = (csi.n_satellites, csi.n_antennas, csi.n_users)
+    if w.shape == single:
+        w = np.broadcast_to(w, (n_points, *single))
+    elif w.shape != (n_points, *single):
+        raise ValueError(
+            f"init must have shape (S, N_T, K) = {single} or (P, S, N_T, K) = "
+            f"{(n_points, *single)}, got {w.shape}"
+        )
+    w = w.astype(complex)
+    if not np.all(np.isfinite(w)):
+        raise ValueError("init contains NaN or inf")
+    return w

@@ -1,16 +1,24 @@
-"""MS-JoMWMMSE (Algorithm 1, eq. 27, 32, 37-38) and MS-JoWMMSE (conventional MSE, eq. 23).
+"""MS-JoMWMMSE (Algorithm 1, eq. 27, 32, 37-38) and MS-JoWMMSE (conventional MSE, eq. 23): the
+steps of one pass (receivers, weights, the shared eigendecomposition, the per-user precoder
+update). ``precoding.joint`` runs them in a loop over a batch of B independent problems (power
+points of one drop, or channel realisations of the instantaneous-CSI reference): link statistics
+(B, S, K), iterates z (B, S, r, K) in the steering-subspace coordinates of
+``precoding.subspace``. The arithmetic of one member does not depend on B (the reduction order
+of the (D_s + mu_k)^{-1} y products is fixed explicitly), so a batched member is bitwise equal to
+its own run.
 
-Fast path in the steering subspace (``precoding.subspace``). For UT k, with b_i = beta_i u_i
-||a_i||^2 and mu_k = b_k sigma_k^2 / P_k,
+Fast path. For UT k, with b_i = beta_i u_i ||a_i||^2 and mu_k = b_k sigma_k^2 / P_k,
 
     Xi_k + mu_k I = blkdiag_s(D_s + mu_k I - b_k |rho_{s,k}|^2 y_{s,k} y_{s,k}^H) + b_k l_k l_k^H
 
 since Omega_k - Omega~_k = conj(m_k) m_k^T - blkdiag(|rho_{s,k}|^2 conj(v_{s,k}) v_{s,k}^T).
 D_s = B_s^H diag(b_i gamma_{s,i}) B_s is shared by all UTs: one eigendecomposition per satellite
-and iteration. Each UT then needs a rank-one downdate per satellite (always positive definite,
-because D_s contains b_k gamma_{s,k} y y^H >= b_k |rho|^2 y y^H) and one rank-one update along
-l_k = conj(m_k): Sherman-Morrison twice (Woodbury for the rank-(S+1) correction), all
-vectorised over UTs. Every block of the solution is a multiple of (D_s + mu_k I)^{-1} y_{s,k}.
+and iteration (step 9, ``eigen_step``). Each UT then needs a rank-one downdate per satellite
+(always positive definite, because D_s contains b_k gamma_{s,k} y y^H >= b_k |rho|^2 y y^H) and
+one rank-one update along l_k = conj(m_k): Sherman-Morrison twice (Woodbury for the rank-(S+1)
+correction), all vectorised over UTs. Every block of the solution is a multiple of
+(D_s + mu_k I)^{-1} y_{s,k}. The per-satellite-constrained variant (``precoding.psc``) replaces
+mu_k I by blkdiag(lambda_s I) and keeps everything else.
 
 Accuracy: the downdate 1 - b_k |rho|^2 y^H (D_s + mu_k)^{-1} y loses about log10(SNR) digits
 (SNR = P_k gamma / sigma^2 of the link), as the dense solve does through the condition number of
@@ -24,43 +32,41 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
-from channel.structure import LinkPowers, link_powers
+from channel.structure import LinkPowers, LinkStatistics, link_powers
 from precoding.subspace import SteeringSubspace
 
 
 @dataclass(frozen=True, eq=False)
-class JointOutcome:
-    """Result of the joint loop before step 14.
-
-    weights : (S, N_T, K) last iterate (satisfies ||w_k||^2 = P_k once updated).
-    n_iterations : number of precoder updates (steps 9-11) performed.
-    history : (W_0, W_1, ..., W_n), each (S, N_T, K), before step-14 scaling; empty unless asked.
-    """
-
-    weights: np.ndarray
-    n_iterations: int
-    history: tuple[np.ndarray, ...]
-
-
-@dataclass(frozen=True, eq=False)
-class _Receivers:
-    """Steps 7-8 for all UTs: (K,) arrays plus the link powers they came from."""
+class Receivers:
+    """Steps 7-8 for all UTs: (B, K) arrays plus the link powers they came from."""
 
     powers: LinkPowers
     mse: np.ndarray  # e~_k (27) or e_k (23) at the optimal receiver
     receiver_norm2: np.ndarray  # ||a_k||^2
 
+    def take(self, keep: np.ndarray) -> Receivers:
+        """The members ``keep`` (boolean or index array over the batch axis)."""
+        p = self.powers
+        powers = LinkPowers(
+            mean_response=p.mean_response[keep],
+            scatter_power=p.scatter_power[keep],
+            interference=p.interference[keep],
+            noise=p.noise,
+            own_response=p.own_response[keep],
+        )
+        return Receivers(powers, self.mse[keep], self.receiver_norm2[keep])
 
-def receivers(csi: StatisticalCSI, t: np.ndarray, *, modified: bool) -> _Receivers:
+
+def receivers(stats: LinkStatistics, t: np.ndarray, *, modified: bool) -> Receivers:
     """Steps 7-8: optimal receivers (32) / (39) and the resulting MSE.
 
     With T_k = w_k^H Omega_k w_k + sum_{i != k} w_i^H Omega~_k w_i + sigma_k^2:
       modified (27):     a_k = Q_k w_k / T_k,        e~_k = (interference + sigma^2) / T_k
       conventional (23): a_k = m_k^T w_k / T_k,      e_k  = (T_k - |m_k^T w_k|^2) / T_k
-    Input: t (S, K, K) = v_{s,k}^T w_{s,i}. Output: ``_Receivers`` with (K,) arrays.
+    Input: stats (..., S, K); t (..., S, K, K) = v_{s,k}^T w_{s,i}. Output: ``Receivers`` with
+    (..., K) arrays.
     """
-    p = link_powers(csi, t)
+    p = link_powers(stats, t)
     total = p.total_power
     if modified:
         residual = p.interference + p.noise
@@ -68,97 +74,112 @@ def receivers(csi: StatisticalCSI, t: np.ndarray, *, modified: bool) -> _Receive
     else:
         residual = p.interference + p.noise + p.scatter_power
         gain2 = np.abs(p.mean_response) ** 2
-    return _Receivers(powers=p, mse=residual / total, receiver_norm2=gain2 / total**2)
+    return Receivers(powers=p, mse=residual / total, receiver_norm2=gain2 / total**2)
 
 
-def _precoder_update(
-    csi: StatisticalCSI,
+@dataclass(frozen=True, eq=False)
+class EigenStep:
+    """Step 9, shared part: D_s = B_s^H diag(b_i gamma_{s,i}) B_s = P_s diag(lam_s) P_s^H.
+
+    bu : (B, K) beta_k u_k.  b : (B, K) b_k = beta_k u_k ||a_k||^2 (c_k of DESIGN.md).
+    omega : (B, S, K) step-10 right-hand side beta_k u_k Q_k^H a_k = blocks omega_{s,k} y_{s,k};
+        omega = conj(rho) * kappa[:, None] + omega_scatter with
+    kappa : (B, K) beta_k u_k m_k^T w_k / T_k (the part along conj(m_k)) and
+    omega_scatter : (B, S, K) beta_k u_k |c_{s,k}|^2 t[s,k,k] / T_k (0 for the MSE (23)).
+    lam : (B, S, r) eigenvalues of D_s; vec : (B, S, r, r) eigenvectors P_s.
+    y_hat : (B, S, r, K) y_{s,k} = B_s^H e_k in the eigenbasis, P_s^H y_{s,k}.
+    """
+
+    bu: np.ndarray
+    b: np.ndarray
+    omega: np.ndarray
+    kappa: np.ndarray
+    omega_scatter: np.ndarray
+    lam: np.ndarray
+    vec: np.ndarray
+    y_hat: np.ndarray
+
+
+def eigen_step(
+    stats: LinkStatistics,
     sub: SteeringSubspace,
-    rx: _Receivers,
+    rx: Receivers,
     beta: np.ndarray,
-    p_user: float,
     *,
     modified: bool,
-) -> np.ndarray:
-    """Steps 9-11 in subspace coordinates: returns z (S, r, K) with ||w_k||^2 = P_k."""
-    rho = csi.rho  # (S, K)
-    gamma = np.asarray(csi.gamma, dtype=float)
+) -> EigenStep:
+    """Weights (step 8), D_s and its eigendecomposition (step 9), right-hand side (step 10).
+
+    Inputs: stats with link arrays (B, S, K); rx for the same B members; beta (K,).
+    """
+    rho = stats.rho  # (B, S, K)
     p = rx.powers
-    total = p.total_power
+    total = p.total_power  # (B, K)
     bu = beta / rx.mse  # beta_k u_k
-    b = bu * rx.receiver_norm2  # (K,)
-    mu = b * p.noise / p_user  # (K,) regulariser of eq. (37)
-    # Step 9: shared block-diagonal part D_s = B_s^H diag(b gamma_s) B_s, one eigh per satellite.
+    b = bu * rx.receiver_norm2  # (B, K)
     coords = sub.coords  # (S, K, r)
-    d = np.matmul(np.conj(np.swapaxes(coords, 1, 2)), (b * gamma)[:, :, None] * coords)
-    lam, vec = np.linalg.eigh(d)  # (S, r), (S, r, r)
-    # y_{s,k} = B_s^H e_k in the eigenbasis: column k of (B_s P_s)^H.
-    y_hat = np.conj(np.swapaxes(np.matmul(coords, vec), 1, 2))  # (S, r, K)
+    d = np.matmul(
+        np.conj(np.swapaxes(coords, 1, 2)), (b[:, None, :] * stats.gamma)[..., None] * coords
+    )
+    lam, vec = np.linalg.eigh(d)  # (B, S, r), (B, S, r, r)
+    y_hat = np.conj(np.swapaxes(np.matmul(coords, vec), -1, -2))  # (B, S, r, K)
+    mean = p.mean_response[:, None, :]
+    if modified:
+        omega = bu[:, None, :] * (np.conj(rho) * mean + stats.c2 * p.own_response)
+    else:
+        omega = bu[:, None, :] * np.conj(rho) * mean
+    omega = omega / total[:, None, :]
+    kappa = bu * p.mean_response / total
+    if modified:
+        omega_scatter = (bu / total)[:, None, :] * stats.c2 * p.own_response
+    else:
+        omega_scatter = np.zeros(stats.c2.shape)
+    return EigenStep(
+        bu=bu,
+        b=b,
+        omega=omega,
+        kappa=kappa,
+        omega_scatter=omega_scatter,
+        lam=lam,
+        vec=vec,
+        y_hat=y_hat,
+    )
+
+
+def per_user_update(
+    stats: LinkStatistics,
+    step: EigenStep,
+    noise: np.ndarray,
+    p_user: np.ndarray,
+) -> np.ndarray:
+    """Steps 10-11 (eq. 37-38) in subspace coordinates: z (B, S, r, K) with ||w_k||^2 = P_k.
+
+    Inputs: stats (B, S, K); step from ``eigen_step``; noise (K,) sigma_k^2; p_user (B,) P_k.
+    """
+    rho = stats.rho
+    b = step.b
+    mu = b * noise / p_user[:, None]  # (B, K) regulariser of eq. (37)
     served = b > 0.0  # a_k = 0 (no mean channel under the conventional MSE): w_k = 0
     mu_safe = np.where(served, mu, 1.0)
-    f = y_hat / (lam[:, :, None] + mu_safe[None, None, :])  # (D_s + mu_k)^{-1} y_{s,k}
-    q = np.real(np.sum(np.conj(y_hat) * f, axis=1))  # (S, K) y^H (D_s + mu_k)^{-1} y
+    f = step.y_hat / (step.lam[..., None] + mu_safe[:, None, None, :])  # (D_s + mu_k)^{-1} y
+    # (B, S, K) y^H (D_s + mu_k)^{-1} y. The C-ordered product fixes the summation order over
+    # the eigen-index (sequential, as numpy does for one member), whatever the batch size.
+    q = np.real(np.sum(np.multiply(np.conj(step.y_hat), f, order="C"), axis=-2))
     # Rank-one downdate per satellite (Sherman-Morrison): delta > 0 (see module docstring).
     rho2 = np.abs(rho) ** 2
-    delta = 1.0 - b * rho2 * q
+    delta = 1.0 - b[:, None, :] * rho2 * q
     pq = q / delta
-    # Step 10 right-hand side beta_k u_k Q_k^H a_k: block s is omega_{s,k} y_{s,k}.
-    if modified:
-        c2 = np.abs(csi.c) ** 2
-        omega = bu * (np.conj(rho) * p.mean_response + c2 * p.own_response) / total
-    else:
-        omega = bu * np.conj(rho) * p.mean_response / total
+    omega = step.omega
     # Rank-one update along conj(m_k) (Sherman-Morrison).
-    sigma = np.sum(rho * omega * pq, axis=0) / (1.0 + b * np.sum(rho2 * pq, axis=0))  # (K,)
-    alpha = (omega - b * np.conj(rho) * sigma) / delta  # (S, K)
-    z_hat = alpha[:, None, :] * f  # (S, r, K) w-bar_k in the eigenbasis
+    sigma = np.sum(rho * omega * pq, axis=1) / (1.0 + b * np.sum(rho2 * pq, axis=1))  # (B, K)
+    alpha = (omega - b[:, None, :] * np.conj(rho) * sigma[:, None, :]) / delta  # (B, S, K)
+    z_hat = alpha[:, :, None, :] * f  # (B, S, r, K) w-bar_k in the eigenbasis
     # Step 11: eta_k = sqrt(P_k / ||w-bar_k||^2).
-    norm2 = np.sum(np.abs(z_hat) ** 2, axis=(0, 1))
-    if np.any(served & (norm2 == 0.0)):
-        k = int(np.flatnonzero(served & (norm2 == 0.0))[0])
+    norm2 = np.sum(np.abs(z_hat) ** 2, axis=(1, 2))  # (B, K)
+    vanished = served & (norm2 == 0.0)
+    if np.any(vanished):
+        k = int(np.flatnonzero(np.any(vanished, axis=0))[0])
         raise ValueError(f"precoder update of UT {k} vanished although its receiver did not")
-    eta = np.where(served, np.sqrt(p_user / np.where(served, norm2, 1.0)), 0.0)
-    z_hat = z_hat * eta
-    return np.matmul(vec, z_hat)
-
-
-def joint_wmmse(
-    csi: StatisticalCSI,
-    power_w: np.ndarray,
-    beta: np.ndarray,
-    init: np.ndarray,
-    *,
-    modified: bool,
-    max_iter: int,
-    tol: float,
-    record_history: bool,
-) -> JointOutcome:
-    """Algorithm 1 loop (steps 5-12) for MS-JoMWMMSE (modified=True) or MS-JoWMMSE (False).
-
-    Termination (DESIGN.md): at pass n compute e~ for the current W; stop when
-    sum_k log2(e~'_k / e~_k) <= tol (e~' from the previous pass) or after max_iter updates.
-
-    Inputs: csi; power_w (S,) W; beta (K,); init (S, N_T, K) initial precoders (only their part in
-    the steering span matters). Output: ``JointOutcome`` (step 14 is applied by the caller).
-    A UT whose receiver a_k is zero gets w_k = 0 (not served): this happens under the
-    conventional MSE when its mean channel m_k vanishes (kappa = 0 on all its links), since (23)
-    then sees no useful signal at all.
-    """
-    sub = SteeringSubspace.from_steering(np.asarray(csi.steering))
-    p_user = float(np.sum(power_w)) / csi.n_users
-    init = np.array(init, dtype=complex)  # own copy: the result never aliases the caller's array
-    z = sub.to_coords(init)
-    history = [init.copy()] if record_history else []
-    mse_prev = None
-    n = 0
-    while n < max_iter:
-        rx = receivers(csi, sub.projections(z), modified=modified)  # steps 7-8
-        if mse_prev is not None and np.sum(np.log2(mse_prev / rx.mse)) <= tol:
-            break
-        z = _precoder_update(csi, sub, rx, beta, p_user, modified=modified)  # steps 9-11
-        mse_prev = rx.mse
-        n += 1
-        if record_history:
-            history.append(sub.to_weights(z))
-    weights = sub.to_weights(z) if n > 0 else init
-    return JointOutcome(weights=weights, n_iterations=n, history=tuple(history))
+    eta = np.where(served, np.sqrt(p_user[:, None] / np.where(served, norm2, 1.0)), 0.0)
+    z_hat = z_hat * eta[:, None, None, :]
+    return np.matmul(step.vec, z_hat)

@@ -1,4 +1,6 @@
-"""The five precoding schemes behind one interface (a registry keyed by name).
+"""The precoding schemes behind one interface (a registry keyed by name).
+
+The paper's five (``SCHEMES``):
 
     "ss-mmse"      master satellite alone, MMSE on its mean channel, ||W_0||_F^2 = P_0
     "ss-wmmse"     master satellite alone, WMMSE (Christensen 2008) on its mean channel
@@ -6,7 +8,17 @@
     "ms-jowmmse"   Algorithm 1 with the conventional MSE (23)
     "ms-jomwmmse"  Algorithm 1 (modified MSE (27)), the paper's proposal
 
-The master is satellite 0; single-satellite schemes put zeros on the others.
+Beyond the paper (``EXTENDED_SCHEMES``, issue 11):
+
+    "ms-jowmmse-psc"   Algorithm 1's loop, conventional MSE, exact per-satellite budgets (41)
+    "ms-jomwmmse-psc"  Algorithm 1's loop, modified MSE, exact per-satellite budgets (41)
+    "ms-mrt"           joint matched filter on the mean channel, each satellite at P_s (52)
+    "ms-rzf"           joint regularised zero forcing on the mean channel, each at P_s (53)
+
+The instantaneous-CSI reference ("ic-wmmse", ``precoding.reference``) is not a scheme: it needs
+every channel realisation and has its own entry point. The master is satellite 0;
+single-satellite schemes put zeros on the others. ``precode_many`` runs several power points of
+one drop through the same vectorised iterations; each result equals its own ``precode`` call.
 """
 
 from __future__ import annotations
@@ -17,17 +29,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from channel.csi import StatisticalCSI
-from channel.structure import mean_channels
+from channel.structure import LinkStatistics, mean_channels
 from precoding._checks import (
     check_beta,
     check_csi,
+    check_init,
     check_iterations,
     check_power,
+    check_powers,
     check_tol,
     check_weights,
 )
-from precoding.mwmmse import joint_wmmse
-from precoding.power import matched_filter, scale_per_satellite
+from precoding.joint import joint_loop
+from precoding.linear import rzf
+from precoding.power import matched_filter, matched_filter_per_satellite, scale_per_satellite
+from precoding.subspace import SteeringSubspace
 from precoding.wmmse import mmse, wmmse
 
 
@@ -38,17 +54,23 @@ class PrecodingResult:
     scheme : registered name.
     weights : (S, N_T, K) complex; column k of weights[s] is w_{s,k}; transmitted precoders
         (after step 14 for the joint schemes; zeros on non-master satellites for "ss-*").
-    n_iterations : precoder updates performed (0 for the closed-form "ss-mmse").
+    n_iterations : precoder updates performed (0 for the closed forms "ss-mmse", "ms-mrt",
+        "ms-rzf").
     history : when record_history, the iterates (W_0 = initialiser, W_1, ..., W_n), each
-        (S, N_T, K), as the algorithm holds them, i.e. BEFORE step-14 scaling (the joint schemes'
-        iterates satisfy ||w_k||^2 = P_k of eq. 31); ``scale_per_satellite(W, power_w)`` gives
-        the transmitted precoder of each (Fig. 5). Empty for "ss-mmse" or without record_history.
+        (S, N_T, K), as the algorithm holds them, i.e. BEFORE step-14 scaling (the per-user
+        joint schemes' iterates satisfy ||w_k||^2 = P_k of eq. 31); ``scale_per_satellite(W,
+        power_w)`` gives the transmitted precoder of each (Fig. 5; a no-op for the "-psc"
+        schemes, whose iterates are feasible). Empty for the closed forms or without
+        record_history.
+    multipliers : (S,) lambda_s >= 0 in 1/W of the last per-satellite constrained update (eq.
+        42-44; "-psc" schemes after at least one update), else None.
     """
 
     scheme: str
     weights: np.ndarray
     n_iterations: int
     history: tuple[np.ndarray, ...] = ()
+    multipliers: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -56,84 +78,155 @@ class _Options:
     beta: np.ndarray
     max_iter: int
     tol: float
-    init: np.ndarray | None
+    init: np.ndarray | None  # (P, S, N_T, K)
     record_history: bool
 
 
+_Runner = Callable[[StatisticalCSI, np.ndarray, _Options], list[PrecodingResult]]
+
+
 def _embed_master(w0: np.ndarray, csi: StatisticalCSI) -> np.ndarray:
-    full = np.zeros((csi.n_satellites, csi.n_antennas, csi.n_users), dtype=complex)
-    full[0] = w0
+    full = np.zeros((*w0.shape[:-2], csi.n_satellites, csi.n_antennas, csi.n_users), complex)
+    full[..., 0, :, :] = w0
     return full
 
 
-def _ss_mmse(csi: StatisticalCSI, power_w: np.ndarray, opt: _Options) -> PrecodingResult:
+def _master_channel(csi: StatisticalCSI, n_points: int) -> np.ndarray:
+    """The master's mean channel repeated for every power point: (P, K, N_T)."""
     h = mean_channels(csi.rho[:1], np.asarray(csi.steering)[:1])
-    w0 = mmse(h, np.asarray(csi.sigma2, dtype=float), power_w[:1])[0]
-    return PrecodingResult("ss-mmse", _embed_master(w0, csi), 0, ())
+    return np.repeat(h, n_points, axis=0)
 
 
-def _ss_wmmse(csi: StatisticalCSI, power_w: np.ndarray, opt: _Options) -> PrecodingResult:
-    h = mean_channels(csi.rho[:1], np.asarray(csi.steering)[:1])
-    init = None if opt.init is None else opt.init[:1]
+def _ss_mmse(csi: StatisticalCSI, power: np.ndarray, opt: _Options) -> list[PrecodingResult]:
+    h = _master_channel(csi, power.shape[0])
+    w0 = mmse(h, np.asarray(csi.sigma2, dtype=float), power[:, 0])
+    return [PrecodingResult("ss-mmse", w, 0, ()) for w in _embed_master(w0, csi)]
+
+
+def _ss_wmmse(csi: StatisticalCSI, power: np.ndarray, opt: _Options) -> list[PrecodingResult]:
+    h = _master_channel(csi, power.shape[0])
+    init = None if opt.init is None else opt.init[:, 0]
     out = wmmse(
         h,
         np.asarray(csi.sigma2, dtype=float),
-        power_w[:1],
+        power[:, 0],
         opt.beta,
         max_iter=opt.max_iter,
         tol=opt.tol,
         init=init,
         record_history=opt.record_history,
     )
-    history = tuple(_embed_master(w[0], csi) for w in out.history)
-    return PrecodingResult(
-        "ss-wmmse", _embed_master(out.weights[0], csi), out.n_iterations, history
-    )
+    results = []
+    for p, n in enumerate(out.member_iterations):
+        history = tuple(_embed_master(w[p], csi) for w in out.history[: n + 1])
+        weights = _embed_master(out.weights[p], csi)
+        results.append(PrecodingResult("ss-wmmse", weights, int(n), history))
+    return results
 
 
-def _ms_sepwmmse(csi: StatisticalCSI, power_w: np.ndarray, opt: _Options) -> PrecodingResult:
+def _ms_sepwmmse(csi: StatisticalCSI, power: np.ndarray, opt: _Options) -> list[PrecodingResult]:
+    n_points, n_sat = power.shape
     h = mean_channels(csi.rho, np.asarray(csi.steering))
     out = wmmse(
-        h,
+        np.tile(h, (n_points, 1, 1)),
         np.asarray(csi.sigma2, dtype=float),
-        power_w,
+        power.reshape(-1),
         opt.beta,
         max_iter=opt.max_iter,
         tol=opt.tol,
-        init=opt.init,
+        init=None if opt.init is None else opt.init.reshape(-1, *opt.init.shape[2:]),
         record_history=opt.record_history,
     )
-    return PrecodingResult("ms-sepwmmse", out.weights, out.n_iterations, out.history)
+    shape = (n_points, n_sat, csi.n_antennas, csi.n_users)
+    weights = out.weights.reshape(shape)
+    counts = out.member_iterations.reshape(n_points, n_sat).max(axis=1)
+    history = [w.reshape(shape) for w in out.history]
+    return [
+        PrecodingResult("ms-sepwmmse", weights[p], int(n), tuple(w[p] for w in history[: n + 1]))
+        for p, n in enumerate(counts)
+    ]
 
 
-def _joint(name: str, modified: bool):
-    def run(csi: StatisticalCSI, power_w: np.ndarray, opt: _Options) -> PrecodingResult:
-        init = matched_filter(csi, power_w) if opt.init is None else opt.init
-        out = joint_wmmse(
-            csi,
-            power_w,
+def _joint(name: str, *, modified: bool, per_satellite: bool) -> _Runner:
+    def run(csi: StatisticalCSI, power: np.ndarray, opt: _Options) -> list[PrecodingResult]:
+        if opt.init is not None:
+            init = opt.init
+        elif per_satellite:
+            init = matched_filter_per_satellite(csi, power)
+        else:
+            init = matched_filter(csi, power)
+        sub = SteeringSubspace.from_steering(np.asarray(csi.steering))
+        out = joint_loop(
+            LinkStatistics.from_csi(csi),
+            sub,
+            power,
             opt.beta,
-            init,
+            sub.to_coords(init),
             modified=modified,
+            per_satellite=per_satellite,
             max_iter=opt.max_iter,
             tol=opt.tol,
             record_history=opt.record_history,
         )
-        weights = scale_per_satellite(out.weights, power_w)  # steps 13-14
-        return PrecodingResult(name, weights, out.n_iterations, out.history)
+        counts = out.n_iterations
+        weights = sub.to_weights(out.z)
+        idle = counts == 0  # no update: the initialiser itself (not its projection)
+        weights[idle] = init[idle]
+        if not per_satellite:
+            weights = scale_per_satellite(weights, power)  # steps 13-14
+        history = [sub.to_weights(z) for z in out.history[1:]]
+        results = []
+        for p, n in enumerate(counts):
+            hist = (init[p].copy(), *(w[p] for w in history[:n])) if opt.record_history else ()
+            lam = None if out.multipliers is None or n == 0 else out.multipliers[p]
+            results.append(PrecodingResult(name, weights[p], int(n), hist, lam))
+        return results
 
     return run
 
 
-_REGISTRY: dict[str, Callable[[StatisticalCSI, np.ndarray, _Options], PrecodingResult]] = {
+def _closed_form(name: str, design: Callable[[StatisticalCSI, np.ndarray], np.ndarray]) -> _Runner:
+    def run(csi: StatisticalCSI, power: np.ndarray, opt: _Options) -> list[PrecodingResult]:
+        return [PrecodingResult(name, w, 0, ()) for w in design(csi, power)]
+
+    return run
+
+
+_REGISTRY: dict[str, _Runner] = {
     "ss-mmse": _ss_mmse,
     "ss-wmmse": _ss_wmmse,
     "ms-sepwmmse": _ms_sepwmmse,
-    "ms-jowmmse": _joint("ms-jowmmse", modified=False),
-    "ms-jomwmmse": _joint("ms-jomwmmse", modified=True),
+    "ms-jowmmse": _joint("ms-jowmmse", modified=False, per_satellite=False),
+    "ms-jomwmmse": _joint("ms-jomwmmse", modified=True, per_satellite=False),
+    "ms-jowmmse-psc": _joint("ms-jowmmse-psc", modified=False, per_satellite=True),
+    "ms-jomwmmse-psc": _joint("ms-jomwmmse-psc", modified=True, per_satellite=True),
+    "ms-mrt": _closed_form("ms-mrt", matched_filter_per_satellite),
+    "ms-rzf": _closed_form("ms-rzf", rzf),
 }
 
-SCHEMES: tuple[str, ...] = tuple(_REGISTRY)
+SCHEMES: tuple[str, ...] = ("ss-mmse", "ss-wmmse", "ms-sepwmmse", "ms-jowmmse", "ms-jomwmmse")
+SCHEME_LABELS: dict[str, str] = {
+    "ss-mmse": "SS-MMSE: master satellite alone, MMSE on its mean channel",
+    "ss-wmmse": "SS-WMMSE: master satellite alone, WMMSE on its mean channel",
+    "ms-sepwmmse": "MS-SepWMMSE: every satellite runs SS-WMMSE with its own budget",
+    "ms-jowmmse": "MS-JoWMMSE: Algorithm 1 with the conventional MSE (23), per-user split (31)",
+    "ms-jomwmmse": "MS-JoMWMMSE: Algorithm 1 (modified MSE (27), per-user split (31)), the paper's",
+    "ms-jowmmse-psc": "MS-JoWMMSE-PSC: conventional MSE, exact per-satellite power constraints",
+    "ms-jomwmmse-psc": "MS-JoMWMMSE-PSC: modified MSE, exact per-satellite power constraints",
+    "ms-mrt": "MS-MRT: joint matched filter on the mean channel, each satellite at its budget",
+    "ms-rzf": "MS-RZF: joint regularised zero forcing on the mean channel, each satellite at its "
+    "budget",
+}
+EXTENDED_SCHEMES: tuple[str, ...] = ("ms-jowmmse-psc", "ms-jomwmmse-psc", "ms-mrt", "ms-rzf")
+ALL_SCHEMES: tuple[str, ...] = SCHEMES + EXTENDED_SCHEMES
+
+
+def _check_scheme(scheme: object) -> str:
+    if not isinstance(scheme, str) or scheme not in _REGISTRY:
+        raise ValueError(
+            f"unknown precoding scheme {scheme!r}; known schemes: {', '.join(ALL_SCHEMES)}"
+        )
+    return scheme
 
 
 def precode(
@@ -151,28 +244,57 @@ def precode(
 
     Inputs
     ------
-    scheme : one of ``SCHEMES``.
+    scheme : one of ``ALL_SCHEMES`` (the paper's ``SCHEMES`` and ``EXTENDED_SCHEMES``).
     csi : ``StatisticalCSI`` (S satellites, K UTs, N_T antennas each).
     power_w : P_s per satellite on the subcarrier, (S,) W (a scalar is broadcast), > 0.
-    beta : (K,) rate weights beta_k of (21), default all ones ("ss-mmse" ignores them).
+    beta : (K,) rate weights beta_k of (21), default all ones (the closed forms ignore them).
     max_iter : I_max, maximum precoder updates (paper: 10). tol : chi in bit/s/Hz (paper:
         0.001); stop when the pass-to-pass gain sum_k log2(e'_k / e_k) <= tol (negative: never).
-    init : (S, N_T, K) initial precoders, default the matched filter of DESIGN.md ("ss-wmmse"
-        uses init[0]; "ss-mmse" ignores it).
+    init : (S, N_T, K) initial precoders, default the matched filter of DESIGN.md, scaled per
+        UT to P_k (eq. 31 schemes) or per satellite to P_s ("-psc"); "ss-wmmse" uses init[0];
+        the closed forms ignore it.
     record_history : keep every iterate (see ``PrecodingResult.history``).
 
     Output: ``PrecodingResult``; raises ValueError on an unknown scheme or bad input.
     """
-    if scheme not in _REGISTRY:
-        raise ValueError(
-            f"unknown precoding scheme {scheme!r}; known schemes: {', '.join(SCHEMES)}"
-        )
+    scheme = _check_scheme(scheme)
     csi = check_csi(csi)
+    power = check_power(power_w, csi.n_satellites)
     opt = _Options(
         beta=check_beta(beta, csi.n_users),
         max_iter=check_iterations(max_iter),
         tol=check_tol(tol),
-        init=None if init is None else check_weights(init, csi, name="init"),
+        init=None if init is None else check_weights(init, csi, name="init")[None],
         record_history=bool(record_history),
     )
-    return _REGISTRY[scheme](csi, check_power(power_w, csi.n_satellites), opt)
+    return _REGISTRY[scheme](csi, power[None], opt)[0]
+
+
+def precode_many(
+    scheme: str,
+    csi: StatisticalCSI,
+    powers_w: np.ndarray,
+    *,
+    beta: np.ndarray | None = None,
+    max_iter: int = 10,
+    tol: float = 1e-3,
+    init: np.ndarray | None = None,
+    record_history: bool = False,
+) -> tuple[PrecodingResult, ...]:
+    """``precode`` for P power points of one drop at once (one vectorised iteration for all).
+
+    Inputs: as ``precode``, with powers_w (P, S) W (or (P,): one P_s for every satellite) and
+    init (S, N_T, K) shared or (P, S, N_T, K). Every point stops on its own termination rule.
+    Output: P ``PrecodingResult``s, each equal to ``precode(scheme, csi, powers_w[p], ...)``.
+    """
+    scheme = _check_scheme(scheme)
+    csi = check_csi(csi)
+    power = check_powers(powers_w, csi.n_satellites)
+    opt = _Options(
+        beta=check_beta(beta, csi.n_users),
+        max_iter=check_iterations(max_iter),
+        tol=check_tol(tol),
+        init=None if init is None else check_init(init, csi, power.shape[0]),
+        record_history=bool(record_history),
+    )
+    return tuple(_REGISTRY[scheme](csi, power, opt))

@@ -19,16 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from precoding.power import scale_to_budget
+
 
 def _hermitian(h: np.ndarray) -> np.ndarray:
     return np.conj(np.swapaxes(h, -1, -2))
-
-
-def _scale_to(w: np.ndarray, power_w: np.ndarray) -> np.ndarray:
-    """Scale each W_s to ||W_s||_F^2 = P_s (a zero W_s stays zero)."""
-    norm2 = np.sum(np.abs(w) ** 2, axis=(1, 2))
-    safe = np.where(norm2 > 0.0, norm2, 1.0)
-    return w * np.where(norm2 > 0.0, np.sqrt(power_w / safe), 0.0)[:, None, None]
 
 
 def mmse(h: np.ndarray, sigma2: np.ndarray, power_w: np.ndarray) -> np.ndarray:
@@ -40,16 +35,18 @@ def mmse(h: np.ndarray, sigma2: np.ndarray, power_w: np.ndarray) -> np.ndarray:
     eye = np.eye(h.shape[1])
     reg = (np.sum(sigma2) / power_w)[:, None, None] * eye
     w = np.matmul(_hermitian(h), np.linalg.solve(gram + reg, np.broadcast_to(eye, gram.shape)))
-    return _scale_to(w, power_w)
+    return scale_to_budget(w, power_w)
 
 
 @dataclass(frozen=True, eq=False)
 class WmmseOutcome:
-    """weights (B, N_T, K); n_iterations (max over the batch); history of (B, N_T, K) iterates."""
+    """weights (B, N_T, K); n_iterations (max over the batch); member_iterations (B,) updates
+    of each member; history of (B, N_T, K) iterates (a stopped member keeps its last one)."""
 
     weights: np.ndarray
     n_iterations: int
     history: tuple[np.ndarray, ...]
+    member_iterations: np.ndarray
 
 
 def _wmmse_receivers(h: np.ndarray, w: np.ndarray, sigma2: np.ndarray):
@@ -74,10 +71,11 @@ def wmmse(
     init: np.ndarray | None = None,
     record_history: bool = False,
 ) -> WmmseOutcome:
-    """Christensen WMMSE run independently on each satellite of the batch.
+    """Christensen WMMSE run independently on each member of the batch (satellites, and power
+    points of ``precode_many``).
 
     Inputs: h (B, K, N_T); sigma2 (K,) W; power_w (B,) W; beta (K,); init (B, N_T, K) or None
-    (matched filter). Each satellite stops on its own (its iterate is then frozen).
+    (matched filter). Each member stops on its own (its iterate is then frozen).
     Output: ``WmmseOutcome``; history holds (W_0, W_1, ...) of the whole batch.
     """
     n_batch, n_users, _ = h.shape
@@ -90,6 +88,7 @@ def wmmse(
         w = np.array(init, dtype=complex)
     history = [w] if record_history else []
     active = np.ones(n_batch, dtype=bool)
+    counts = np.zeros(n_batch, dtype=int)
     mse_prev = None
     n = 0
     eye = np.eye(n_users)
@@ -106,9 +105,10 @@ def wmmse(
         silent = lam == 0.0  # every receiver zero: nothing to serve on this satellite
         mat = d[:, :, None] * gram + np.where(silent, 1.0, lam)[:, None, None] * eye
         w_bar = np.matmul(_hermitian(h), np.linalg.solve(mat, (bu * a)[:, :, None] * eye))
-        w = np.where(active[:, None, None], _scale_to(w_bar, power_w), w)
+        w = np.where(active[:, None, None], scale_to_budget(w_bar, power_w), w)
+        counts += active
         mse_prev = mse
         n += 1
         if record_history:
             history.append(w)
-    return WmmseOutcome(weights=w, n_iterations=n, history=tuple(history))
+    return WmmseOutcome(weights=w, n_iterations=n, history=tuple(history), member_iterations=counts)

@@ -5,6 +5,12 @@ so that it is an independent check of the compact production path in ``precoding
 eq. (13) Rbar_k, (16)-(19) Omega_k, (17) Omega~_k, (23) e_k, (27) e~_k, (28)-(30) Q_k and Q~_k,
 (32)/(39) receivers, (37)-(38) and Algorithm 1 (with the DESIGN.md termination rule and step 14),
 Christensen et al. (2008) WMMSE and the MMSE precoder for the single-satellite baselines.
+
+Beyond the paper (issue 11): the W-step (41) with exact per-satellite budgets by dense least
+squares (42) and multipliers from ``scipy.optimize.root`` on a Fischer-Burmeister form of the
+KKT conditions (44) (``dense_joint_psc``); known channel realisations as deterministic
+statistics (``KnownChannel``: rho = g, gamma = |g|^2, c = 0) and their full-vector rates
+(``instantaneous_rates``, Remark 1); the stacked-channel MS-MRT / MS-RZF (52)-(53).
 """
 
 from __future__ import annotations
@@ -309,3 +315,169 @@ def dense_wmmse(
         it += 1
         iterates.append(w.copy())
     return iterates, w
+
+
+# ---------------------------------------------------------------- beyond the paper (issue 11)
+
+
+class KnownChannel:
+    """Duck-typed stand-in for StatisticalCSI with a known realisation g (S, K): the
+    "deterministic statistics" rho = g, gamma = |g|^2, c = 0 used by the dense functions above.
+    """
+
+    def __init__(self, csi: StatisticalCSI, g: np.ndarray):
+        self.steering = np.asarray(csi.steering)
+        self.sigma2 = np.asarray(csi.sigma2, dtype=float)
+        self.rho = np.asarray(g, dtype=complex)
+        self.gamma = np.abs(self.rho) ** 2
+        self.c = np.zeros_like(self.rho)
+
+
+def dense_matched_filter_per_satellite(csi, power_w: np.ndarray) -> np.ndarray:
+    """W_s = [conj(rho_{s,k}) conj(v_{s,k})]_k scaled to ||W_s||_F^2 = P_s, column by column."""
+    v = np.asarray(csi.steering)
+    s_count, k_count, n = v.shape
+    w = np.zeros((s_count, n, k_count), dtype=complex)
+    for s in range(s_count):
+        for k in range(k_count):
+            w[s, :, k] = np.conj(csi.rho[s, k]) * np.conj(v[s, k])
+        w[s] *= np.sqrt(power_w[s] / np.sum(np.abs(w[s]) ** 2))
+    return w
+
+
+def dense_step_problem(csi, weights: np.ndarray, *, modified: bool, beta=None):
+    """Quadratic program (41) of the W-step after receivers (32)/(39) and u_k = 1/e_k at W.
+
+    Returns (A, b, e): lists of A_k = sum_{i != k} c_i Omega~_i + c_k Omega_k (S N_T square) and
+    b_k = beta_k u_k Q_k^H a_k (modified) or beta_k u_k conj(m_k) a_k (conventional), and the
+    MSEs e~_k (27) / e_k (23) at the optimal receivers, each written out literally.
+    """
+    k_count = np.shape(csi.steering)[1]
+    beta = np.ones(k_count) if beta is None else beta
+    w = stacked(weights)
+    om = [omega(csi, k) for k in range(k_count)]
+    om_t = [omega_tilde(csi, k) for k in range(k_count)]
+    qs = [q_matrix(csi, k) if modified else mean_row(csi, k)[None, :] for k in range(k_count)]
+    e, c, a = np.empty(k_count), np.empty(k_count), []
+    for k in range(k_count):
+        quad = np.real(np.conj(w[:, k]) @ om[k] @ w[:, k]) + sum(
+            np.real(np.conj(w[:, i]) @ om_t[k] @ w[:, i]) for i in range(k_count) if i != k
+        )
+        qw = qs[k] @ w[:, k]
+        a_k = qw / (quad + csi.sigma2[k])  # (32) / (39)
+        aa = np.real(np.vdot(a_k, a_k))
+        e[k] = np.real(aa * quad - 2 * np.real(np.vdot(a_k, qw)) + aa * csi.sigma2[k] + 1)
+        a.append(a_k)
+    u = 1.0 / e
+    c = np.array([beta[k] * u[k] * np.real(np.vdot(a[k], a[k])) for k in range(k_count)])
+    big_a, big_b = [], []
+    for k in range(k_count):
+        mat = c[k] * om[k]
+        for i in range(k_count):
+            if i != k:
+                mat = mat + c[i] * om_t[i]
+        big_a.append(mat)
+        big_b.append(beta[k] * u[k] * (np.conj(qs[k]).T @ a[k]))
+    return big_a, big_b, e
+
+
+def dense_step_solution(big_a, big_b, lam: np.ndarray, n_sat: int) -> np.ndarray:
+    """Eq. (42): w_k = (A_k + blkdiag(lambda_s I))^{-1} b_k by dense least squares, (S, N_T, K).
+
+    With lambda_s = 0 the matrix is singular outside the steering span (b_k has no component
+    there): the minimum-norm solution, which is the lambda_s -> 0+ limit, is the one returned.
+    """
+    n = big_a[0].shape[0] // n_sat
+    reg = np.diag(np.repeat(lam, n))
+    w = np.column_stack(
+        [np.linalg.lstsq(a + reg, b, rcond=None)[0] for a, b in zip(big_a, big_b, strict=True)]
+    )
+    return unstacked(w, n_sat)
+
+
+def dense_multipliers(big_a, big_b, power_w: np.ndarray, scale: float) -> np.ndarray:
+    """lambda of (44) by scipy.optimize.root on the Fischer-Burmeister system
+
+        phi(lambda_s / scale, 1 - P_s(lambda) / P_s) = 0,  phi(x, y) = x + y - sqrt(x^2 + y^2),
+
+    whose roots are exactly the KKT points (x >= 0, y >= 0, x y = 0)."""
+    from scipy.optimize import root
+
+    n_sat = power_w.size
+
+    def fb(x):
+        w = dense_step_solution(big_a, big_b, x * scale, n_sat)
+        y = 1.0 - np.sum(np.abs(w) ** 2, axis=(1, 2)) / power_w
+        return x + y - np.sqrt(x**2 + y**2)
+
+    starts = [np.ones(n_sat), root(fb, np.ones(n_sat), method="lm").x, np.full(n_sat, 0.1)]
+    for x0 in starts:  # Powell's hybrid method, from a Levenberg-Marquardt start if needed
+        sol = root(fb, x0, method="hybr", options={"xtol": 1e-14, "maxfev": 5000})
+        if np.max(np.abs(fb(sol.x))) <= 1e-12 and np.all(sol.x >= -1e-12):
+            return np.maximum(sol.x, 0.0) * scale
+    raise RuntimeError(f"oracle root finder failed: {sol.message}")
+
+
+def dense_joint_psc(
+    csi,
+    power_w: np.ndarray,
+    *,
+    modified: bool,
+    n_passes: int,
+    beta=None,
+    init: np.ndarray | None = None,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """n_passes of the loop of Algorithm 1 with the exact per-satellite W-step (41)-(44).
+
+    Returns (iterates [W_0, ..., W_n], multipliers [lambda_1, ..., lambda_n]).
+    """
+    s_count, k_count, _ = np.shape(csi.steering)
+    beta = np.ones(k_count) if beta is None else beta
+    w = dense_matched_filter_per_satellite(csi, power_w) if init is None else init.copy()
+    iterates, lams = [w.copy()], []
+    for _ in range(n_passes):
+        big_a, big_b, _ = dense_step_problem(csi, w, modified=modified, beta=beta)
+        scale = np.mean([np.trace(a).real for a in big_a]) / big_a[0].shape[0]
+        lam = dense_multipliers(big_a, big_b, power_w, scale)
+        w = dense_step_solution(big_a, big_b, lam, s_count)
+        iterates.append(w.copy())
+        lams.append(lam)
+    return iterates, lams
+
+
+def instantaneous_rates(csi, g: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """R_k of one realisation g (S, K) for weights (S, N_T, K), with full channel vectors:
+    signal |sum_s g v^T w_k|^2, interference sum_{i != k} sum_s |g v^T w_i|^2 (Remark 1)."""
+    v = np.asarray(csi.steering)
+    s_count, k_count, _ = v.shape
+    out = np.empty(k_count)
+    for k in range(k_count):
+        h = [g[s, k] * v[s, k] for s in range(s_count)]  # hbar_{s,k}^T
+        sig = abs(sum(h[s] @ weights[s, :, k] for s in range(s_count))) ** 2
+        itf = sum(
+            abs(h[s] @ weights[s, :, i]) ** 2
+            for s in range(s_count)
+            for i in range(k_count)
+            if i != k
+        )
+        out[k] = np.log2(1 + sig / (itf + csi.sigma2[k]))
+    return out
+
+
+def dense_stacked_mean_channel(csi) -> np.ndarray:
+    """M (K x S N_T) with rows m_k^T (eq. 18)."""
+    return np.array([mean_row(csi, k) for k in range(np.shape(csi.steering)[1])])
+
+
+def dense_rzf(csi, power_w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """MS-RZF on the stacked mean channel: W' = M^H (M M^H + sum sigma2 / sum P I)^{-1} and its
+    per-satellite scaling to P_s; returns (W', W), each (S, N_T, K)."""
+    m = dense_stacked_mean_channel(csi)
+    k_count = m.shape[0]
+    xi = np.sum(csi.sigma2) / np.sum(power_w)
+    w = np.conj(m).T @ np.linalg.inv(m @ np.conj(m).T + xi * np.eye(k_count))
+    raw = unstacked(w, len(power_w))
+    scaled = raw.copy()
+    for s in range(len(power_w)):
+        scaled[s] *= np.sqrt(power_w[s] / np.sum(np.abs(raw[s]) ** 2))
+    return raw, scaled

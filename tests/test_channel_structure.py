@@ -8,7 +8,7 @@ import pytest
 
 from channel.csi import StatisticalCSI
 from channel.steering import upa_steering
-from channel.structure import link_powers, mean_channels, steering_projections
+from channel.structure import LinkStatistics, link_powers, mean_channels, steering_projections
 from tests.oracle_precoding import (
     mean_row,
     omega,
@@ -128,3 +128,66 @@ def test_link_powers_equal_dense_quadratic_forms(scale):
         assert p.interference[k] == pytest.approx(interference, rel=MACHINE)
         assert p.mean_response[k] == pytest.approx(mean_row(csi, k) @ ws[:, k], rel=MACHINE)
         assert p.total_power[k] == pytest.approx(signal + interference + csi.sigma2[k])
+
+
+def test_link_statistics_of_a_drop_and_of_known_realisations():
+    """from_csi holds rho, |c|^2, gamma, sigma2 of the CSI; from_gains is the deterministic
+    statistics of known realisations: rho = g, gamma = |g|^2, c = 0 (so Omega_k = conj(m) m^T)."""
+    rng = np.random.default_rng(6)
+    csi = make_csi(rng)
+    st = LinkStatistics.from_csi(csi)
+    np.testing.assert_array_equal(st.rho, csi.rho)
+    np.testing.assert_array_equal(st.c2, np.abs(csi.c) ** 2)
+    np.testing.assert_array_equal(st.gamma, csi.gamma)
+    np.testing.assert_array_equal(st.sigma2, csi.sigma2)
+    assert st.shape == (3, 4)
+    g = rng.standard_normal((5, 3, 4)) + 1j * rng.standard_normal((5, 3, 4))
+    known = LinkStatistics.from_gains(g, csi.sigma2)
+    np.testing.assert_array_equal(known.rho, g)
+    np.testing.assert_array_equal(known.gamma, np.abs(g) ** 2)
+    np.testing.assert_array_equal(known.c2, 0.0)
+    assert known.shape == (5, 3, 4)
+    np.testing.assert_array_equal(known.take(np.array([4, 1])).rho, g[[4, 1]])
+    assert known.batched(5) is known
+    rep = st.batched(2)
+    np.testing.assert_array_equal(rep.rho, np.stack([csi.rho, csi.rho]))
+    with pytest.raises(ValueError, match="batch size 5, expected 2"):
+        known.batched(2)
+
+
+def test_link_powers_of_known_gains_are_the_instantaneous_signal_and_interference():
+    """With rho = g, gamma = |g|^2, c = 0: |m_k^T w_k|^2 = |sum_s hbar_{s,k}^T w_{s,k}|^2 and the
+    interference is sum_{i != k} sum_s |hbar_{s,k}^T w_{s,i}|^2 (Remark 1), full vectors."""
+    rng = np.random.default_rng(7)
+    csi = random_csi(rng, 3, 4, 2, 2, scale="realistic")
+    g = rng.standard_normal((2, 3, 4)) + 1j * rng.standard_normal((2, 3, 4))
+    w = rng.standard_normal((3, 4, 4)) + 1j * rng.standard_normal((3, 4, 4))
+    p = link_powers(LinkStatistics.from_gains(g, csi.sigma2),
+                    steering_projections(np.asarray(csi.steering), w))
+    assert p.mean_response.shape == (2, 4)
+    np.testing.assert_array_equal(p.scatter_power, 0.0)
+    for n in range(2):
+        h = g[n][:, :, None] * csi.steering  # (S, K, N_T) hbar_{s,k}
+        for k in range(4):
+            resp = np.array([[h[s, k] @ w[s, :, i] for i in range(4)] for s in range(3)])
+            signal = abs(np.sum(resp[:, k])) ** 2
+            interference = np.sum(np.abs(np.delete(resp, k, axis=1)) ** 2)
+            assert np.abs(p.mean_response[n, k]) ** 2 == pytest.approx(signal, rel=MACHINE)
+            assert p.interference[n, k] == pytest.approx(interference, rel=MACHINE)
+
+
+def test_link_powers_broadcast_over_leading_batch_axes():
+    """(B, S, K, K) projections with (S, K) or (B, S, K) statistics give, member by member,
+    exactly the unbatched values."""
+    rng = np.random.default_rng(8)
+    csi = random_csi(rng, 3, 5, 2, 2, scale="realistic")
+    w = rng.standard_normal((4, 3, 4, 5)) + 1j * rng.standard_normal((4, 3, 4, 5))
+    t = steering_projections(np.asarray(csi.steering), w)
+    assert t.shape == (4, 3, 5, 5)
+    shared = link_powers(csi, t)
+    per = link_powers(LinkStatistics.from_csi(csi).batched(4), t)
+    for b in range(4):
+        one = link_powers(csi, t[b])
+        for name in ("mean_response", "scatter_power", "interference", "own_response"):
+            np.testing.assert_array_equal(getattr(shared, name)[b], getattr(one, name))
+            np.testing.assert_array_equal(getattr(per, name)[b], getattr(one, name))

@@ -8,10 +8,23 @@ import numpy as np
 import pytest
 
 import precoding
-from precoding import SCHEMES, PrecodingResult, evaluate_rates, precode, scale_per_satellite
+from precoding import (
+    ALL_SCHEMES,
+    EXTENDED_SCHEMES,
+    LABELS,
+    REFERENCES,
+    SCHEMES,
+    PrecodingResult,
+    evaluate_rates,
+    precode,
+    precode_many,
+    scale_per_satellite,
+)
 from tests.oracle_precoding import random_csi
 
 POWER_REL = 1e-12
+KKT_REL = 1e-10  # the "-psc" schemes meet their budgets to the multiplier tolerance
+ITERATIVE = [s for s in ALL_SCHEMES if s not in ("ss-mmse", "ms-mrt", "ms-rzf")]
 
 
 @pytest.fixture(scope="module")
@@ -19,12 +32,25 @@ def csi():
     return random_csi(np.random.default_rng(42), 3, 5, 2, 3, scale="realistic", zeta2=0.5)
 
 
-def test_registry_names_are_exactly_the_five_schemes():
+def test_registry_names():
+    """The paper's five keep their names and order; the extensions and the reference have
+    their own tuples, and every name has a one-line label."""
     assert SCHEMES == ("ss-mmse", "ss-wmmse", "ms-sepwmmse", "ms-jowmmse", "ms-jomwmmse")
-    assert set(precoding.__all__) >= {"SCHEMES", "precode", "PrecodingResult", "RateReport"}
+    assert EXTENDED_SCHEMES == ("ms-jowmmse-psc", "ms-jomwmmse-psc", "ms-mrt", "ms-rzf")
+    assert ALL_SCHEMES == SCHEMES + EXTENDED_SCHEMES
+    assert REFERENCES == ("ic-wmmse",)
+    assert tuple(LABELS) == ALL_SCHEMES + REFERENCES
+    assert all(isinstance(v, str) and v and "\n" not in v for v in LABELS.values())
+    assert "instantaneous-CSI reference" in LABELS["ic-wmmse"]
+    assert "per-satellite" in LABELS["ms-jomwmmse-psc"]
+    assert set(precoding.__all__) >= {
+        "SCHEMES", "ALL_SCHEMES", "EXTENDED_SCHEMES", "REFERENCES", "LABELS", "precode",
+        "precode_many", "instantaneous_reference", "PrecodingResult", "ReferenceResult",
+        "RateReport",
+    }
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("scheme", ALL_SCHEMES)
 def test_every_scheme_respects_per_satellite_power_and_shapes(csi, scheme):
     power = np.array([0.3, 1.0, 2.5])
     res = precode(scheme, csi, power)
@@ -33,7 +59,12 @@ def test_every_scheme_respects_per_satellite_power_and_shapes(csi, scheme):
     assert res.weights.shape == (3, 6, 5)
     assert np.iscomplexobj(res.weights)
     used = np.sum(np.abs(res.weights) ** 2, axis=(1, 2))
-    assert np.all(used <= power * (1 + POWER_REL))
+    if scheme in EXTENDED_SCHEMES:  # no step 14: every satellite at its budget here
+        np.testing.assert_allclose(used, power, rtol=KKT_REL)
+        assert (res.multipliers is not None) == scheme.endswith("-psc")
+    else:
+        assert np.all(used <= power * (1 + POWER_REL))
+        assert res.multipliers is None
     assert np.all(used > 0.0) if scheme.startswith("ms-") else np.all(used[1:] == 0.0)
     rep = evaluate_rates(csi, res.weights, n_samples=200, rng=np.random.default_rng(0))
     np.testing.assert_allclose(rep.power_used_w, used, rtol=POWER_REL)
@@ -42,7 +73,7 @@ def test_every_scheme_respects_per_satellite_power_and_shapes(csi, scheme):
         res.scheme = "other"  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("scheme", ["ss-wmmse", "ms-sepwmmse", "ms-jowmmse", "ms-jomwmmse"])
+@pytest.mark.parametrize("scheme", ITERATIVE)
 def test_history_starts_at_the_initialiser_and_ends_at_the_output(csi, scheme):
     power = np.array([0.3, 1.0, 2.5])
     res = precode(scheme, csi, power, record_history=True)
@@ -51,7 +82,7 @@ def test_history_starts_at_the_initialiser_and_ends_at_the_output(csi, scheme):
     assert precode(scheme, csi, power).history == ()
 
 
-@pytest.mark.parametrize("scheme", ["ss-wmmse", "ms-sepwmmse", "ms-jowmmse", "ms-jomwmmse"])
+@pytest.mark.parametrize("scheme", ITERATIVE)
 @pytest.mark.parametrize("max_iter", [0, 3])
 def test_results_do_not_alias_the_callers_init(csi, scheme, max_iter):
     """Changing the init array after the call changes neither the history nor the weights."""
@@ -76,12 +107,12 @@ def test_results_do_not_alias_the_callers_init(csi, scheme, max_iter):
 @pytest.mark.parametrize(("n_sat", "n_users"), [(1, 1), (2, 9), (3, 4)])
 def test_every_scheme_stays_finite_in_degenerate_regimes(regime, n_sat, n_users):
     csi = random_csi(np.random.default_rng(0), n_sat, n_users, 2, 2, scale="realistic", **regime)
-    for scheme in SCHEMES:
+    for scheme in ALL_SCHEMES:
         w = precode(scheme, csi, 1.0).weights
         rep = evaluate_rates(csi, w, n_samples=50, rng=np.random.default_rng(1))
         for rates in (rep.r_e, rep.r_ap1, rep.r_ap2):
             assert np.all(np.isfinite(rates)) and np.all(rates >= 0.0), scheme
-        assert np.all(rep.power_used_w <= 1.0 + POWER_REL), scheme
+        assert np.all(rep.power_used_w <= 1.0 + KKT_REL), scheme
 
 
 def test_scalar_power_is_broadcast(csi):
@@ -97,16 +128,61 @@ def test_step_14_scaling():
 
 
 def test_unknown_scheme_lists_the_known_ones(csi):
-    with pytest.raises(ValueError, match="unknown precoding scheme 'zf'") as info:
-        precode("zf", csi, 1.0)
-    for name in SCHEMES:
-        assert name in str(info.value)
+    for call in (precode, precode_many):
+        with pytest.raises(ValueError, match="unknown precoding scheme 'zf'") as info:
+            call("zf", csi, np.ones((1, 3)))
+        for name in ALL_SCHEMES:
+            assert name in str(info.value)
+    with pytest.raises(ValueError, match="unknown precoding scheme 3"):
+        precode(3, csi, 1.0)  # type: ignore[arg-type]
+
+
+POWER_POINTS = 10 ** (np.array([20.0, 27.0, 35.0, 42.0, 50.0]) / 10) / 1e3
+
+
+@pytest.mark.parametrize("scheme", ALL_SCHEMES)
+def test_precode_many_equals_separate_calls_bitwise(scheme):
+    """Batched power points (equal and unequal budgets, points stopping at different passes)
+    give exactly the results of one ``precode`` call each, iterates and multipliers included."""
+    csi = random_csi(np.random.default_rng(5), 3, 6, 2, 3, scale="realistic", zeta2=0.5)
+    powers = np.vstack([np.full(3, p) for p in POWER_POINTS] + [[0.3, 1.0, 3.0]])
+    for options in ({}, {"tol": 0.01}, {"record_history": True, "max_iter": 4, "tol": -np.inf}):
+        many = precode_many(scheme, csi, powers, **options)
+        assert len(many) == len(powers)
+        for p, res in enumerate(many):
+            one = precode(scheme, csi, powers[p], **options)
+            assert res.scheme == one.scheme and res.n_iterations == one.n_iterations
+            assert type(res.n_iterations) is int
+            np.testing.assert_array_equal(res.weights, one.weights)
+            assert len(res.history) == len(one.history)
+            for a, b in zip(res.history, one.history, strict=True):
+                np.testing.assert_array_equal(a, b)
+            if one.multipliers is None:
+                assert res.multipliers is None
+            else:
+                np.testing.assert_array_equal(res.multipliers, one.multipliers)
+    counts = {r.n_iterations for r in precode_many(scheme, csi, powers, tol=0.01)}
+    assert len(counts) > 1 if scheme in ITERATIVE else counts == {0}  # different stops
+
+
+def test_precode_many_accepts_scalars_per_point_and_shared_or_per_point_init(csi):
+    powers = np.array([0.5, 2.0])
+    many = precode_many("ms-jomwmmse", csi, powers)
+    for p, res in enumerate(many):
+        np.testing.assert_array_equal(res.weights, precode("ms-jomwmmse", csi, powers[p]).weights)
+    init = precode("ms-mrt", csi, 1.0).weights
+    shared = precode_many("ms-jomwmmse-psc", csi, powers, init=init)
+    stacked_init = precode_many("ms-jomwmmse-psc", csi, powers, init=np.stack([init, init]))
+    for a, b in zip(shared, stacked_init, strict=True):
+        np.testing.assert_array_equal(a.weights, b.weights)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"power_w": -1.0}, r"power_w must be finite and > 0 W; got -1\.0"),
+        ({"power_w": 0.0}, r"power_w must be finite and > 0 W; got 0\.0"),
+        ({"power_w": np.array([1.0, 0.0, 1.0])}, r"power_w must be finite and > 0 W; got 0\.0"),
         ({"power_w": np.array([1.0, np.nan, 1.0])}, "power_w must be finite"),
         ({"power_w": np.ones(2)}, r"power_w must be a scalar or have shape \(S,\) = \(3,\)"),
         ({"beta": np.ones(4)}, r"beta must have shape \(K,\) = \(5,\)"),
@@ -120,8 +196,35 @@ def test_unknown_scheme_lists_the_known_ones(csi):
 def test_bad_inputs_raise_value_error_naming_the_field(csi, kwargs, message):
     args = {"power_w": 1.0, **kwargs}
     power = args.pop("power_w")
+    for scheme in ("ms-jomwmmse", "ms-jomwmmse-psc"):
+        with pytest.raises(ValueError, match=message):
+            precode(scheme, csi, power, **args)
+
+
+@pytest.mark.parametrize(
+    ("powers", "kwargs", "message"),
+    [
+        (np.zeros((2, 3)), {}, r"powers_w must be finite and > 0 W; got 0\.0"),
+        (np.array([[1.0, -2.0, 1.0]]), {}, r"powers_w must be finite and > 0 W; got -2\.0"),
+        (np.array([1.0, np.nan]), {}, r"powers_w must be finite and > 0 W; got nan"),
+        (np.ones((2, 4)), {}, r"powers_w must have shape \(P,\) or \(P, S\) = \(P, 3\)"),
+        (np.ones((0, 3)), {}, r"with P >= 1, got \(0, 3\)"),
+        (np.ones((2, 3, 1)), {}, r"powers_w must have shape"),
+        (np.ones((2, 3)), {"init": np.ones((3, 3, 6, 5))},
+         r"init must have shape \(S, N_T, K\) = \(3, 6, 5\) or \(P, S, N_T, K\) = \(2, 3, 6, 5\)"),
+        (np.ones((2, 3)), {"init": np.full((3, 6, 5), np.nan)}, "init contains NaN or inf"),
+        (np.ones((2, 3)), {"beta": np.ones(4)}, r"beta must have shape \(K,\) = \(5,\)"),
+        (np.ones((2, 3)), {"max_iter": -2}, "max_iter must be an integer >= 0, got -2"),
+    ],
+)
+def test_precode_many_bad_inputs_name_the_field(csi, powers, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        precode("ms-jomwmmse", csi, power, **args)
+        precode_many("ms-jowmmse-psc", csi, powers, **kwargs)
+
+
+def test_precode_many_rejects_non_numeric_powers(csi):
+    with pytest.raises(TypeError, match="powers_w must be an array of numbers"):
+        precode_many("ms-mrt", csi, [["a", "b", "c"]])
 
 
 def test_csi_of_the_wrong_type_is_rejected():

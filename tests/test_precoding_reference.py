@@ -1,0 +1,154 @@
+"""The instantaneous-CSI reference "ic-wmmse" (precoding.reference): dense per-realisation
+WMMSE oracle, the pure-LoS limit, per-realisation independence, the bound on statistical
+designs over drops of the paper's channel model, result fields and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from channel import ChannelConfig, statistical_csi
+from channel.sampler import sample_link_gains
+from constellation import WalkerDelta, sample_drop, utc_time
+from precoding import (
+    ALL_SCHEMES,
+    REFERENCES,
+    ReferenceResult,
+    evaluate_rates,
+    instantaneous_reference,
+    precode,
+)
+from tests.oracle_precoding import (
+    KnownChannel,
+    dense_joint_psc,
+    instantaneous_rates,
+    random_csi,
+)
+
+ITERATE_REL = 1e-9  # fast batched path vs dense per-realisation WMMSE
+RATE_REL = 1e-10  # rates from the same precoders, compact vs full-vector evaluation
+POWER_REL = 1e-10  # per-satellite budgets hold to the multiplier tolerance
+
+
+def test_registry_entry():
+    assert REFERENCES == ("ic-wmmse",)
+    assert not set(REFERENCES) & set(ALL_SCHEMES)  # a reference, not a scheme
+    with pytest.raises(ValueError, match="unknown precoding scheme 'ic-wmmse'"):
+        precode("ic-wmmse", random_csi(np.random.default_rng(0), 1, 2, 2, 2), 1.0)
+
+
+@pytest.mark.parametrize(("n_sat", "n_users", "nv", "nh"), [(2, 3, 2, 2), (3, 5, 2, 2)])
+def test_every_realisation_equals_a_dense_instantaneous_wmmse(n_sat, n_users, nv, nh):
+    """Each realisation g: the dense WMMSE with known channel (rho = g, gamma = |g|^2, c = 0),
+    per-satellite constraints by root finding, gives the same precoders; the rates equal the
+    full-vector SINR of Remark 1 (signal coherent over satellites, interference in power)."""
+    rng = np.random.default_rng(11)
+    csi = random_csi(rng, n_sat, n_users, nv, nh, scale="realistic", zeta2=0.5)
+    power = np.linspace(0.5, 1.5, n_sat)
+    gains = sample_link_gains(csi, 3, np.random.default_rng(12))
+    ref = instantaneous_reference(csi, power, gains, max_iter=3, tol=-np.inf, keep_weights=True)
+    assert ref.weights.shape == (3, n_sat, nv * nh, n_users)
+    np.testing.assert_array_equal(ref.n_iterations, 3)
+    rates = []
+    for n, g in enumerate(gains):
+        iterates, lams = dense_joint_psc(KnownChannel(csi, g), power, modified=False, n_passes=3)
+        w = iterates[-1]
+        assert np.linalg.norm(ref.weights[n] - w) <= ITERATE_REL * np.linalg.norm(w)
+        np.testing.assert_allclose(ref.multipliers[n], lams[-1], rtol=0,
+                                   atol=ITERATE_REL * np.max(lams[-1]))
+        rates.append(instantaneous_rates(csi, g, ref.weights[n]))
+    rates = np.array(rates)
+    np.testing.assert_allclose(ref.rate, rates.mean(axis=0), rtol=RATE_REL)
+    np.testing.assert_allclose(ref.sum_rates, rates.sum(axis=1), rtol=RATE_REL)
+    np.testing.assert_allclose(ref.power_used_w, np.sum(np.abs(ref.weights) ** 2, axis=(2, 3)),
+                               rtol=RATE_REL)
+    assert np.all(ref.power_used_w <= power * (1 + POWER_REL))
+
+
+@pytest.mark.parametrize("n_users", [4, 8], ids=["K<N_T", "K>N_T"])
+def test_pure_los_without_phase_error_equals_the_statistical_design(n_users):
+    """kappa -> inf, zeta2 = 0: every realisation is the mean channel, so ic-wmmse is
+    ms-jowmmse-psc on the drop and its rate is that design's R_E (no fading left)."""
+    csi = random_csi(np.random.default_rng(21), 3, n_users, 2, 3, scale="realistic",
+                     kappa=np.inf, zeta2=0.0)
+    gains = sample_link_gains(csi, 2, np.random.default_rng(1))
+    np.testing.assert_allclose(gains, np.broadcast_to(csi.rho, gains.shape), rtol=1e-15)
+    stat = precode("ms-jowmmse-psc", csi, 1.0, tol=-np.inf)
+    ref = instantaneous_reference(csi, 1.0, gains, tol=-np.inf, keep_weights=True)
+    for w in ref.weights:
+        assert np.linalg.norm(w - stat.weights) <= ITERATE_REL * np.linalg.norm(stat.weights)
+    r_e = evaluate_rates(csi, stat.weights, n_samples=4, rng=np.random.default_rng(0)).r_e
+    np.testing.assert_allclose(ref.rate, r_e, rtol=ITERATE_REL)
+
+
+def test_realisations_do_not_interact_in_the_batch():
+    """A realisation run alone gives the same precoder, rate and iteration count as in the
+    batch, although the members stop at different passes."""
+    csi = random_csi(np.random.default_rng(3), 2, 5, 2, 2, scale="realistic", zeta2=0.5)
+    gains = sample_link_gains(csi, 5, np.random.default_rng(4))
+    batch = instantaneous_reference(csi, 1.0, gains, tol=0.05, keep_weights=True)
+    assert len(set(batch.n_iterations.tolist())) > 1  # members really stop at different passes
+    for n in range(5):
+        alone = instantaneous_reference(csi, 1.0, gains[n : n + 1], tol=0.05, keep_weights=True)
+        assert alone.n_iterations[0] == batch.n_iterations[n]
+        np.testing.assert_allclose(alone.weights[0], batch.weights[n], rtol=1e-12, atol=0)
+        assert alone.sum_rates[0] == pytest.approx(batch.sum_rates[n], rel=1e-12)
+
+
+def test_bounds_the_statistical_designs_on_drops_of_the_paper_model():
+    """Walker shell, QuaDRiGa NTN urban LoS, zeta2 = 0.5, 35 dBm (S = 3, K = 12, 6 x 6 UPA for
+    speed): on every drop the reference beats the best statistical design's R_E evaluated on
+    the same draws (common random numbers), by more than its standard error."""
+    shell = WalkerDelta().build()
+    epoch = utc_time("2025-01-01T00:00:00Z")
+    p_w = 10 ** (35 / 10) / 1e3
+    for drop in range(3):
+        rng = np.random.default_rng(np.random.SeedSequence(5, spawn_key=(drop,)))
+        geo = sample_drop(shell, epoch, n_users=12, n_satellites=3, rng=rng)
+        csi = statistical_csi(geo, ChannelConfig(nv=6, nh=6, zeta2=0.5), rng)
+        gains = sample_link_gains(csi, 16, np.random.default_rng(drop))
+        ref = instantaneous_reference(csi, p_w, gains)
+        best = max(
+            evaluate_rates(csi, precode(s, csi, p_w).weights, n_samples=16,
+                           rng=np.random.default_rng(drop)).sum_r_e
+            for s in ("ms-jomwmmse", "ms-jomwmmse-psc", "ms-jowmmse-psc", "ms-sepwmmse")
+        )
+        assert ref.sum_rate > best + 3 * ref.sum_rate_stderr
+
+
+def test_result_fields():
+    csi = random_csi(np.random.default_rng(7), 2, 4, 2, 2, scale="realistic")
+    gains = sample_link_gains(csi, 6, np.random.default_rng(8))
+    ref = instantaneous_reference(csi, np.array([1.0, 0.1]), gains)
+    assert isinstance(ref, ReferenceResult) and ref.name == "ic-wmmse"
+    assert ref.rate.shape == (4,) and ref.sum_rates.shape == (6,)
+    assert ref.power_used_w.shape == (6, 2) and ref.multipliers.shape == (6, 2)
+    assert ref.weights is None  # only on request
+    assert ref.sum_rate == pytest.approx(np.sum(ref.rate), rel=1e-12)
+    assert ref.sum_rate_stderr == pytest.approx(np.std(ref.sum_rates, ddof=1) / np.sqrt(6))
+    one = instantaneous_reference(csi, 1.0, gains[:1])
+    assert np.isnan(one.sum_rate_stderr)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"gains": np.ones((3, 2, 5))}, ValueError,
+         r"gains must have shape \(n, S, K\) = \(n, 2, 4\)"),
+        ({"gains": np.ones((0, 2, 4))}, ValueError, r"n >= 1 realisations, got \(0, 2, 4\)"),
+        ({"gains": np.ones((2, 4))}, ValueError, "gains must have shape"),
+        ({"gains": np.full((1, 2, 4), np.nan)}, ValueError, "gains contains NaN or inf"),
+        ({"gains": np.array([[["a"] * 4] * 2])}, TypeError, "gains must be a numeric array"),
+        ({"power_w": 0.0}, ValueError, r"power_w must be finite and > 0 W; got 0\.0"),
+        ({"power_w": -1.0}, ValueError, "power_w must be finite and > 0 W"),
+        ({"power_w": np.array([1.0, np.nan])}, ValueError, "power_w must be finite"),
+        ({"max_iter": -1}, ValueError, "max_iter must be an integer >= 0"),
+        ({"tol": "x"}, ValueError, "tol must be a real number"),
+        ({"csi": np.ones(3)}, TypeError, "StatisticalCSI"),
+    ],
+)
+def test_bad_inputs_name_the_field(kwargs, error, message):
+    csi = random_csi(np.random.default_rng(7), 2, 4, 2, 2)
+    args = {"csi": csi, "power_w": 1.0, "gains": np.ones((2, 2, 4), dtype=complex), **kwargs}
+    with pytest.raises(error, match=message):
+        instantaneous_reference(args.pop("csi"), args.pop("power_w"), args.pop("gains"), **args)
