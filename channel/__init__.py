@@ -27,7 +27,7 @@ from channel.model import (
     statistical_csi,
 )
 from channel.phase import PHASE_MODELS, gaussian_phibar, physical_phase_variance
-from channel.sampler import sample_channels, sample_link_gains
+from channel.sampler import StandardDraws, draw_standard, sample_channels, sample_link_gains
 from channel.steering import ula_vector, upa_steering
 from channel.structure import LinkPowers, link_powers, mean_channels, steering_projections
 
@@ -38,10 +38,12 @@ __all__ = [
     "LargeScaleDraw",
     "LinkBudget",
     "LinkPowers",
+    "StandardDraws",
     "StatisticalCSI",
     "clutter_loss_db",
     "draw_large_scale",
     "draw_link_parameters",
+    "draw_standard",
     "fspl_db",
     "gaussian_phibar",
     "k_factor_db",

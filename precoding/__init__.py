@@ -6,6 +6,8 @@ precode_many(scheme, csi, powers_w (P, S), **same options) -> tuple of P Precodi
 instantaneous_reference(csi, power_w, gains (n, S, K), *, beta, max_iter, tol, keep_weights)
     -> ReferenceResult: the instantaneous-CSI WMMSE reference "ic-wmmse" (not a scheme)
 evaluate_rates(csi, weights, *, n_samples, rng) -> RateReport   (R_E, R_AP1, R_AP2, power)
+evaluate_many(csi, weights (P, S, N_T, K), draws) -> RateReports: P precoders on shared draws
+    (channel.draw_standard once per drop), with the standard error of R_E
 evaluate_history(csi, history, power_w, *, n_samples, rng) -> per-iterate RateReports (Fig. 5)
 rate_ap1 / rate_ap2 (csi, weights), rate_mc(csi, weights, n_samples, rng): (K,) bit/s/Hz
 matched_filter(csi, power_w): the Algorithm 1 initialiser; scale_per_satellite: step 14
@@ -17,15 +19,19 @@ constraints "-psc", joint MRT / RZF), ``ALL_SCHEMES``; ``REFERENCES`` = ("ic-wmm
 Modules: ``mwmmse`` (steps of Algorithm 1), ``psc`` (the per-satellite constrained precoder
 step, design notes eq. 41-51), ``joint`` (the batched alternating loop), ``linear`` (MS-RZF,
 eq. 53), ``power`` (initialisers, MS-MRT eq. 52, scalings), ``reference`` (eq. 54-55),
-``wmmse`` (single-satellite baselines), ``subspace``, ``rates``, ``schemes`` (registry).
+``wmmse`` (single-satellite baselines), ``subspace``, ``rates`` (R_E, R_AP1, R_AP2) with its
+Monte Carlo estimators in ``montecarlo``, ``schemes`` (registry).
 """
 
 from types import MappingProxyType
 
+from precoding.montecarlo import ESTIMATORS
 from precoding.power import matched_filter, scale_per_satellite
 from precoding.rates import (
     RateReport,
+    RateReports,
     evaluate_history,
+    evaluate_many,
     evaluate_rates,
     rate_ap1,
     rate_ap2,
@@ -51,14 +57,17 @@ LABELS = MappingProxyType({**SCHEME_LABELS, **REFERENCE_LABELS})
 
 __all__ = [
     "ALL_SCHEMES",
+    "ESTIMATORS",
     "EXTENDED_SCHEMES",
     "LABELS",
     "REFERENCES",
     "SCHEMES",
     "PrecodingResult",
     "RateReport",
+    "RateReports",
     "ReferenceResult",
     "evaluate_history",
+    "evaluate_many",
     "evaluate_rates",
     "instantaneous_reference",
     "matched_filter",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from channel.csi import StatisticalCSI
-from channel.sampler import sample_channels, sample_link_gains
+from channel.sampler import StandardDraws, draw_standard, sample_channels, sample_link_gains
 from channel.steering import ula_vector, upa_steering
 from tests.oracle_precoding import mean_row, omega
 
@@ -16,6 +16,24 @@ N_SAMPLES = 100_000
 MC_SIGMAS = 4.5  # |sample mean - expectation| <= 4.5 standard errors (complex; P(miss) ~ 2e-9)
 ROUND_OFF = 1e-13
 SUMMATION = 1e-10  # relative round-off of a naive mean over 1e5 strided samples (~ n eps)
+
+
+def todays_sample_link_gains(csi, n_samples, rng):
+    """The sampler as it was before StandardDraws (commit b1d05df), verbatim: the reference for
+    "today's numbers are reproduced bit for bit"."""
+    gamma = np.asarray(csi.gamma, dtype=float)
+    los = csi.los_fraction
+    shape = (n_samples, *gamma.shape)
+    scatter = np.sqrt(0.5 * gamma * (1.0 - los)) * (
+        rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    )
+    a = np.sqrt(gamma * los) * np.exp(1j * np.pi / 4) + scatter
+    varphi = rng.standard_normal(shape) * np.sqrt(np.asarray(csi.zeta2, dtype=float))
+    return a * np.exp(1j * varphi)
+
+
+def _first_satellites(csi, s):
+    return StatisticalCSI(csi.gamma[:s], csi.kappa[:s], csi.zeta2[:s], csi.steering[:s], csi.sigma2)
 
 
 def _csi(rng, s=3, k=2, nv=2, nh=2):
@@ -81,6 +99,80 @@ def test_sampler_rejects_bad_sample_counts_and_non_generator_rng():
     for bad_rng in (None, 42, np.random.RandomState(0)):
         with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
             sample_link_gains(csi, 10, bad_rng)
+
+
+def test_sample_link_gains_reproduces_todays_draws_and_generator_state_bit_for_bit():
+    csi = _csi(np.random.default_rng(25))
+    for n in (1, 7, 1000):
+        new_rng, old_rng = np.random.default_rng(n), np.random.default_rng(n)
+        np.testing.assert_array_equal(
+            sample_link_gains(csi, n, new_rng), todays_sample_link_gains(csi, n, old_rng)
+        )
+        assert new_rng.bit_generator.state == old_rng.bit_generator.state  # same normals consumed
+
+
+def test_draws_for_the_largest_set_give_every_smaller_set_a_fresh_generators_gains():
+    """One draw per drop serves the whole sweep: the gains of the first S' <= S satellites (also
+    with another zeta2) equal, bit for bit, today's sampler on a fresh generator, same seed."""
+    rng = np.random.default_rng(26)
+    s_max, k = 3, 2
+    base = _csi(rng, s_max, k)
+    draws = draw_standard(500, s_max * k, np.random.default_rng(77))
+    assert (draws.n_samples, draws.n_links) == (500, s_max * k)
+    for s in range(1, s_max + 1):
+        for zeta2 in (None, 1.7):
+            csi = _first_satellites(base, s)
+            if zeta2 is not None:
+                csi = StatisticalCSI(
+                    csi.gamma, csi.kappa, np.full((s, k), zeta2), csi.steering, csi.sigma2
+                )
+            expected = todays_sample_link_gains(csi, 500, np.random.default_rng(77))
+            np.testing.assert_array_equal(draws.gains(csi), expected)
+    # a hand-built stream is read as x, y, u blocks of (n, S, K): u = 0 means no phase error
+    csi = _csi(rng, 1, 1)
+    x, y = np.array([0.3, -1.2]), np.array([0.5, 2.0])
+    hand = StandardDraws(np.concatenate([x, y, np.zeros(2)]), n_samples=2)
+    los = np.sqrt(csi.gamma * csi.los_fraction)[0, 0] * np.exp(1j * np.pi / 4)
+    scatter = np.sqrt(0.5 * csi.gamma * (1 - csi.los_fraction))[0, 0] * (x + 1j * y)
+    np.testing.assert_allclose(hand.gains(csi)[:, 0, 0], los + scatter, rtol=ROUND_OFF)
+
+
+def test_standard_draws_are_read_only():
+    draws = draw_standard(4, 2, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="read-only"):
+        draws.normals[0] = 1.0
+    mine = np.zeros(24)
+    StandardDraws(mine, n_samples=4)
+    mine[0] = 1.0  # the caller's array stays writeable: StandardDraws keeps its own copy
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: draw_standard(0, 4, np.random.default_rng(0)), ValueError, "n_samples"),
+        (lambda: draw_standard(2.5, 4, np.random.default_rng(0)), ValueError, "n_samples"),
+        (lambda: draw_standard(True, 4, np.random.default_rng(0)), ValueError, "n_samples"),
+        (lambda: draw_standard("10", 4, np.random.default_rng(0)), ValueError, "n_samples"),
+        (lambda: draw_standard(10, 0, np.random.default_rng(0)), ValueError, "n_links"),
+        (lambda: draw_standard(10, 2.0, np.random.default_rng(0)), ValueError, "n_links"),
+        (lambda: draw_standard(10, 4, None), TypeError, r"rng must be a numpy\.random\.Generator"),
+        (lambda: draw_standard(10, 4, np.random.RandomState(0)), TypeError, "Generator"),
+        (lambda: StandardDraws(np.zeros((3, 4)), 2), ValueError, r"StandardDraws\.normals.*1-D"),
+        (lambda: StandardDraws(np.zeros(10), 2), ValueError, r"3 n_samples n_links"),
+        (lambda: StandardDraws(np.array([0.0, np.nan, 0.0]), 1), ValueError, "NaN"),
+        (lambda: StandardDraws(np.zeros(6), 0), ValueError, "n_samples"),
+        (
+            lambda: draw_standard(5, 5, np.random.default_rng(0)).gains(
+                _csi(np.random.default_rng(0))
+            ),
+            ValueError,
+            r"S K = 6 links but the draws hold n_links = 5",
+        ),
+    ],
+)
+def test_standard_draws_reject_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
 
 
 # --- steering vectors (eq. 2-3) ----------------------------------------------------------------

@@ -22,6 +22,8 @@ from precoding.mwmmse import receivers
 from tests.oracle_precoding import (
     mse_conventional,
     mse_modified,
+    omega,
+    omega_tilde,
     random_csi,
     rbar,
     receiver_conventional,
@@ -83,6 +85,50 @@ def test_rate_mc_equals_direct_evaluation_on_explicit_full_channel_vectors():
     np.testing.assert_allclose(fast, direct, rtol=MACHINE_REL)
 
 
+def test_standard_errors_and_control_variate_equal_a_direct_full_vector_computation():
+    """Same draws: per-sample R_k from explicit hbar vectors, the control c_k from the dense
+    Omega_k / Omega~_k means, the control-variate estimate as the mean of R_k - b c_k with b the
+    least-squares slope fitted on the other half of the samples, standard errors std / sqrt(n)."""
+    rng = np.random.default_rng(33)
+    csi = random_csi(rng, 3, 4, 2, 2, scale="realistic", kappa=20.0, zeta2=0.4)
+    w = _random_weights(rng, csi, 2.0)
+    n, ws = 500, stacked(w)
+    h = sample_channels(csi, n, np.random.default_rng(98)).transpose(0, 2, 1, 3)  # (n, K, S, N_T)
+    resp = np.einsum("nkst,sti->nksi", h, w)  # hbar_{s,k}^T w_{s,i}
+    r = np.empty((n, 4))
+    cv = np.empty((n, 4))
+    for k in range(4):
+        signal = np.abs(resp[:, k, :, k].sum(axis=1)) ** 2
+        interference = sum(np.abs(resp[:, k, :, i]) ** 2 for i in range(4) if i != k).sum(axis=1)
+        r[:, k] = np.log2(1 + signal / (interference + csi.sigma2[k]))
+        mean_s = np.real(np.conj(ws[:, k]) @ omega(csi, k) @ ws[:, k])
+        om_t = omega_tilde(csi, k)
+        mean_i = sum(np.real(np.conj(ws[:, i]) @ om_t @ ws[:, i]) for i in range(4) if i != k)
+        total = mean_s + mean_i + csi.sigma2[k]
+        cv[:, k] = (signal - mean_s) / total - mean_s * (interference - mean_i) / (
+            (mean_i + csi.sigma2[k]) * total
+        )
+    plain = evaluate_rates(csi, w, n_samples=n, rng=np.random.default_rng(98))
+    np.testing.assert_allclose(plain.r_e_stderr, r.std(axis=0, ddof=1) / np.sqrt(n), rtol=1e-10)
+    expected_sum_se = r.sum(axis=1).std(ddof=1) / np.sqrt(n)
+    assert plain.sum_r_e_stderr == pytest.approx(expected_sum_se, rel=1e-10)
+    ctrl = evaluate_rates(
+        csi, w, n_samples=n, rng=np.random.default_rng(98), estimator="control-variate"
+    )
+    # cross-fitting: each half corrected with the least-squares slope of the other half
+    half = [slice(0, n // 2), slice(n // 2, n)]
+    resid = np.empty((n, 4))
+    for k in range(4):
+        for mine, other in (half, half[::-1]):
+            fit = np.linalg.lstsq(np.c_[np.ones(n // 2), cv[other, k]], r[other, k], rcond=None)
+            resid[mine, k] = r[mine, k] - fit[0][1] * cv[mine, k]
+    np.testing.assert_allclose(ctrl.r_e, resid.mean(axis=0), rtol=1e-10)
+    np.testing.assert_allclose(ctrl.r_e_stderr, resid.std(axis=0, ddof=1) / np.sqrt(n), rtol=1e-9)
+    expected_sum_se = resid.sum(axis=1).std(ddof=1) / np.sqrt(n)
+    assert ctrl.sum_r_e_stderr == pytest.approx(expected_sum_se, rel=1e-9)
+    assert ctrl.sum_r_e_stderr < plain.sum_r_e_stderr / 2  # the control variate pays here
+
+
 def test_rate_mc_single_link_matches_rician_integral():
     """S = K = 1: |g|^2 = gamma / (2 (kappa + 1)) X with X ~ noncentral chi2(2, 2 kappa), so
     E{R} = E{log2(1 + snr X)} by quadrature; the Monte Carlo mean is within 5 standard errors."""
@@ -130,7 +176,8 @@ def test_evaluate_rates_bundles_the_three_rates_and_power_used():
     assert rep.sum_r_e == pytest.approx(np.sum(rep.r_e))
     assert rep.sum_r_ap1 == pytest.approx(np.sum(rep.r_ap1))
     assert rep.sum_r_ap2 == pytest.approx(np.sum(rep.r_ap2))
-    assert rep.r_e.shape == rep.r_ap1.shape == rep.r_ap2.shape == (3,)
+    assert rep.r_e.shape == rep.r_ap1.shape == rep.r_ap2.shape == rep.r_e_stderr.shape == (3,)
+    assert 0 < rep.sum_r_e_stderr < rep.sum_r_e
 
 
 def test_rates_reject_bad_inputs():
