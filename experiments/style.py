@@ -29,6 +29,11 @@ SCHEME_STYLE = {
     "ms-sepwmmse": ("MS-SepWMMSE", "tab:purple", "--", "s"),
     "ms-jowmmse": ("MS-JoWMMSE", "tab:blue", "-", "o"),
     "ms-jomwmmse": ("MS-JoMWMMSE", "tab:red", "-", "D"),
+    "ms-jowmmse-psc": ("MS-JoWMMSE-PSC", "tab:cyan", "--", "o"),
+    "ms-jomwmmse-psc": ("MS-JoMWMMSE-PSC", "tab:orange", "--", "D"),
+    "ms-mrt": ("MS-MRT", "tab:brown", ":", "x"),
+    "ms-rzf": ("MS-RZF", "tab:olive", "-.", "P"),
+    "ic-wmmse": ("IC-WMMSE (inst.-CSI ref.)", "black", "-", "*"),
 }
 METRIC_STYLE = {
     "r_e": ("$R_E$", "-"),
@@ -42,9 +47,11 @@ X_LABELS = {
     "n_satellites": "Number of cooperative satellites $S$",
     "iteration": "Iteration",
     "time_s": "Time (s)",
+    "array_size": "Array size $N_v = N_h$ per satellite",
+    "power_offset_db": "Budget of the other satellites below $P_{TX}$ (dB)",
 }
 SUM_RATE = "Average sum rate (bit/s/Hz)"
-BAND_NOTE = f"shaded: {CONFIDENCE:.0%} interval of the mean over drops"
+BAND_NOTE = f"shaded: {CONFIDENCE:.0%} interval over drops"
 
 
 def rc() -> dict:

@@ -1,15 +1,20 @@
 """Precoders designed and evaluated per drop: the ``[precoding]`` and ``[sweep]`` sections, sweep
-points, the CSI of a sweep point, and timed precoding / rate evaluation shared by the kinds.
+points, the CSI of a sweep point, batched design and evaluation shared by the kinds.
 
-The Monte Carlo generator is rebuilt from the drop's "mc" seed for every (sweep point, scheme),
-so all schemes are evaluated on the same channel samples (common random numbers), which makes
-their differences less noisy.
+Common random numbers: the Monte Carlo normals of a drop are drawn once from its "mc" seed
+(``channel.draw_standard``, for the largest cooperative set of the run) and every scheme, sweep
+point and time step of the drop is evaluated on them (``precoding.evaluate_many``); its results
+equal, bit for bit, those of a generator rebuilt from the same seed for every evaluation. The
+instantaneous-CSI reference ("ic-wmmse") designs on the first ``precoding.ic_realisations`` of
+those same realisations. The power points of one CSI are designed through one vectorised
+iteration (``precoding.precode_many``), equal bit for bit to separate calls.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -17,38 +22,74 @@ import numpy as np
 
 from channel.csi import StatisticalCSI
 from channel.linkbudget import dbm_to_w, w_to_dbm
-from channel.model import statistical_csi
-from constellation.params import choices, number, numbers, validate
+from channel.model import draw_large_scale, statistical_csi
+from channel.sampler import StandardDraws, draw_standard
+from constellation.params import ParameterError, choices, number, numbers, validate
 from experiments.common import FoundDrop, find_drop, timed
-from precoding import SCHEMES, evaluate_rates, precode, scale_per_satellite
+from precoding import (
+    ALL_SCHEMES,
+    REFERENCES,
+    SCHEMES,
+    evaluate_many,
+    instantaneous_reference,
+    precode,
+    precode_many,
+    scale_per_satellite,
+)
 
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
 
-RATE_KEYS = ("r_e", "r_ap1", "r_ap2", "power_used_max_w", "power_used_max_dbm")
+RATE_KEYS = (
+    "r_e", "r_e_stderr", "r_ap1", "r_ap2", "power_used_max_w", "power_used_max_dbm",
+    "power_used_share",
+)
 P_TX_DBM = {"lo": -30.0, "hi": 80.0, "unit": "dBm"}
 """Allowed per-satellite transmit power on the subcarrier, for every key that sets one."""
+DESIGNS = ALL_SCHEMES + REFERENCES
 
 
 @dataclass(frozen=True)
 class PrecodingSection:
-    """``[precoding]``: schemes, Algorithm 1 parameters (I_max, chi) and the Monte Carlo size."""
+    """``[precoding]``: schemes (``precoding.ALL_SCHEMES`` and the reference "ic-wmmse"),
+    Algorithm 1 parameters (I_max, chi), the Monte Carlo size and the reference's realisations."""
 
-    schemes: tuple[str, ...] = choices(list(SCHEMES), SCHEMES, doc="schemes to run")
+    schemes: tuple[str, ...] = choices(list(SCHEMES), DESIGNS, doc="schemes to run")
     max_iter: int = number(10, lo=1, hi=1000, integer=True, doc="I_max")
     tol: float = number(1e-3, lo=0, hi=1, unit="bit/s/Hz", doc="chi")
     mc_samples: int = number(1000, lo=1, hi=1_000_000, integer=True, doc="R_E samples")
+    ic_realisations: int = number(
+        64, lo=1, hi=1_000_000, integer=True,
+        doc="realisations of the ic-wmmse reference (the first of the R_E draws)",
+    )
 
     def __post_init__(self) -> None:
         validate(self)
+        if self.ic_realisations > self.mc_samples:
+            raise ParameterError(
+                "PrecodingSection", "ic_realisations", self.ic_realisations,
+                f"1 <= ic_realisations <= mc_samples = {self.mc_samples} (the reference "
+                "designs on the first of the R_E realisations)", "is out of range",
+            )
+
+    def check(self, config: ExperimentConfig) -> None:
+        """Cross-section check: the reference is a sweep-only design (it has no precoder)."""
+        refs = [s for s in self.schemes if s in REFERENCES]
+        if refs and config.run.kind != "sweep":
+            raise ParameterError(
+                "PrecodingSection", "schemes", list(self.schemes),
+                f"precoders only ({', '.join(map(repr, ALL_SCHEMES))}); the reference "
+                f"{refs[0]!r} runs in run.kind = 'sweep' only", "is not allowed here",
+            )
 
 
 @dataclass(frozen=True)
 class SweepSection:
     """``[sweep]``: the swept inputs; the rows are their Cartesian product.
 
-    An empty ``zeta2`` / ``kappa_db`` / ``n_satellites`` list means "the single value of the
-    channel / drop section".
+    An empty ``zeta2`` / ``kappa_db`` / ``n_satellites`` / ``array_size`` list means "the single
+    value of the channel / drop section"; ``power_offset_db`` lowers every satellite but the
+    master (P_s = p_tx_dbm - offset for s > 0; empty: 0 dB).
     """
 
     p_tx_dbm: tuple[float, ...] = numbers(
@@ -57,18 +98,31 @@ class SweepSection:
     zeta2: tuple[float, ...] = numbers([], lo=0, hi=100, unit="rad^2")
     kappa_db: tuple[float, ...] = numbers([], lo=-50, hi=100, unit="dB")
     n_satellites: tuple[int, ...] = numbers([], lo=1, hi=100, integer=True)
+    array_size: tuple[int, ...] = numbers(
+        [], lo=1, hi=256, integer=True, doc="Nv = Nh of the satellites' square arrays"
+    )
+    power_offset_db: tuple[float, ...] = numbers(
+        [], lo=0, hi=60, unit="dB", doc="budget of the non-master satellites below P_TX"
+    )
 
     def __post_init__(self) -> None:
         validate(self)
 
 
+AXES = ("kappa_db", "zeta2", "n_satellites", "array_size", "power_offset_db", "p_tx_dbm")
+"""Sweep axes in table order: the point index runs fastest over the last (power)."""
+
+
 def sweep_values(config: ExperimentConfig) -> dict[str, tuple]:
     """The effective sweep lists (empty lists replaced by the single configured value)."""
+    s = config.sweep
     return {
-        "kappa_db": config.sweep.kappa_db or (config.channel.kappa_db,),
-        "zeta2": config.sweep.zeta2 or (config.channel.zeta2,),
-        "n_satellites": config.sweep.n_satellites or (config.drop.n_satellites,),
-        "p_tx_dbm": config.sweep.p_tx_dbm,
+        "kappa_db": s.kappa_db or (config.channel.kappa_db,),
+        "zeta2": s.zeta2 or (config.channel.zeta2,),
+        "n_satellites": s.n_satellites or (config.drop.n_satellites,),
+        "array_size": s.array_size or (None,),
+        "power_offset_db": s.power_offset_db or (0.0,),
+        "p_tx_dbm": s.p_tx_dbm,
     }
 
 
@@ -81,17 +135,18 @@ def sweep_points(config: ExperimentConfig) -> list[dict]:
     """The Cartesian product of the swept inputs, in table order (point index = position)."""
     values = sweep_values(config)
     zeta2_fixed = bool(config.sweep.zeta2) or config.channel.phase_model == "gaussian"
-    return [
-        {
-            "kappa_db": kappa_db,
-            "zeta2": zeta2 if zeta2_fixed else None,
-            "n_satellites": s,
-            "p_tx_dbm": p,
-        }
-        for kappa_db, zeta2, s, p in itertools.product(
-            values["kappa_db"], values["zeta2"], values["n_satellites"], values["p_tx_dbm"]
-        )
-    ]
+    points = [dict(zip(AXES, combo, strict=True))
+              for combo in itertools.product(*(values[a] for a in AXES))]
+    for pt in points:
+        pt["zeta2"] = pt["zeta2"] if zeta2_fixed else None
+    return points
+
+
+def point_groups(config: ExperimentConfig) -> list[list[tuple[int, dict]]]:
+    """The sweep points as (index, point) lists, one per CSI: consecutive points that differ
+    only in their budgets (p_tx_dbm, power_offset_db) share the drop's CSI at that point."""
+    key = lambda item: tuple(item[1][a] for a in AXES[:4])  # noqa: E731
+    return [list(g) for _, g in itertools.groupby(enumerate(sweep_points(config)), key=key)]
 
 
 def csi_at(
@@ -114,29 +169,11 @@ def csi_at(
     return replace(base, gamma=gamma, kappa=kappa, zeta2=z2, steering=np.asarray(base.steering)[:s])
 
 
-@dataclass(frozen=True, eq=False)
-class PointDesign:
-    """One scheme designed at one sweep point: the point's input columns, its CSI and per-
-    satellite power (W), the ``precoding.PrecodingResult`` and the design wall time (s)."""
-
-    inputs: dict
-    scheme: str
-    csi: StatisticalCSI
-    power_w: float
-    result: object
-    time_s: float
-
-
-def point_designs(config: ExperimentConfig, base: StatisticalCSI, *, history: bool = False):
-    """Every scheme at every sweep point of a drop whose CSI is ``base``: yields
-    :class:`PointDesign` in table order (points, then schemes)."""
-    for point, pt in enumerate(sweep_points(config)):
-        csi = csi_at(base, pt["n_satellites"], pt["zeta2"], pt["kappa_db"])
-        p_w = dbm_to_w(pt["p_tx_dbm"])
-        inputs = point_inputs(point, pt, csi)
-        for scheme in config.precoding.schemes:
-            result, seconds = design(scheme, csi, p_w, config, history=history)
-            yield PointDesign(inputs, scheme, csi, p_w, result, seconds)
+def point_power_w(pt: dict, n_satellites: int) -> np.ndarray:
+    """(S,) budgets of a sweep point: the master at p_tx_dbm, the others power_offset_db lower."""
+    power = np.full(n_satellites, dbm_to_w(pt["p_tx_dbm"] - pt["power_offset_db"]))
+    power[0] = dbm_to_w(pt["p_tx_dbm"])
+    return power
 
 
 def point_inputs(point: int, pt: dict, csi: StatisticalCSI) -> dict:
@@ -144,57 +181,42 @@ def point_inputs(point: int, pt: dict, csi: StatisticalCSI) -> dict:
     return {
         "point": point,
         "n_satellites": pt["n_satellites"],
+        "n_antennas": csi.n_antennas,
         "p_tx_dbm": pt["p_tx_dbm"],
+        "power_offset_db": pt["power_offset_db"],
         "zeta2": float(np.mean(csi.zeta2)),
         "kappa_db": math.nan if pt["kappa_db"] is None else pt["kappa_db"],
     }
 
 
-def design(scheme: str, csi: StatisticalCSI, p_w: float, config: ExperimentConfig, *,
-           history: bool = False):
-    """(PrecodingResult, wall time s) of ``scheme`` with P_s = p_w on every satellite."""
-    return timed(
-        precode,
-        scheme,
-        csi,
-        np.full(csi.n_satellites, p_w),
-        max_iter=config.precoding.max_iter,
-        tol=config.precoding.tol,
-        record_history=history,
-    )
+@dataclass(frozen=True, eq=False)
+class DropState:
+    """What every sweep point of a drop shares: the drop, its held large-scale draws, the CSI
+    of the configured array and the Monte Carlo normals (for the largest cooperative set)."""
+
+    found: FoundDrop
+    base: StatisticalCSI
+    draws: StandardDraws
+    time_channel_s: float
+
+    def csi(self, config: ExperimentConfig, pt: dict) -> StatisticalCSI:
+        """The CSI of a sweep point (its array size recomputes the steering and array gain
+        with the drop's held large-scale draws)."""
+        base = self.base
+        size = pt["array_size"]
+        if size is not None and not config.channel.nv == config.channel.nh == size:
+            channel = replace(config.channel, nv=size, nh=size)
+            held = draw_large_scale(self.found.geometry, config.channel,
+                                    np.random.default_rng(self.found.seeds["channel"]))
+            base = statistical_csi(self.found.geometry, channel, large_scale=held)
+        return csi_at(base, pt["n_satellites"], pt["zeta2"], pt["kappa_db"])
 
 
-def evaluate(csi: StatisticalCSI, weights, config: ExperimentConfig, mc_seed) -> tuple[dict, float]:
-    """(rate columns of ``RATE_KEYS``, wall time s) of precoders ``weights`` (S, N_T, K)."""
-    report, seconds = timed(
-        evaluate_rates,
-        csi,
-        weights,
-        n_samples=config.precoding.mc_samples,
-        rng=np.random.default_rng(mc_seed),
-    )
-    p_max = float(np.max(report.power_used_w))
-    out = {
-        "r_e": float(report.sum_r_e),
-        "r_ap1": float(report.sum_r_ap1),
-        "r_ap2": float(report.sum_r_ap2),
-        "power_used_max_w": p_max,
-        "power_used_max_dbm": w_to_dbm(p_max),
-    }
-    return out, seconds
-
-
-def iterates(result, power_w: np.ndarray) -> list[np.ndarray]:
-    """Transmitted precoders W (S, N_T, K) of every iterate of a ``record_history=True`` result,
-    the initialiser first.
-
-    The history holds the iterates before the per-satellite scaling of step 14; each is scaled
-    with ``scale_per_satellite(W, power_w)`` (``power_w`` (S,), W) as it would be transmitted.
-    A scheme without history (closed form) contributes its final precoder as iteration 0.
-    """
-    if not result.history:
-        return [np.asarray(result.weights)]
-    return [scale_per_satellite(np.asarray(w), power_w) for w in result.history]
+def drop_draws(config: ExperimentConfig, found: FoundDrop, n_satellites: int) -> StandardDraws:
+    """The drop's Monte Carlo normals for up to ``n_satellites`` satellites (mc seed)."""
+    n_links = n_satellites * found.geometry.n_users
+    rng = np.random.default_rng(found.seeds["mc"])
+    return draw_standard(config.precoding.mc_samples, n_links, rng)
 
 
 def drop_with_csi(
@@ -210,6 +232,87 @@ def drop_with_csi(
     return found, base, seconds
 
 
+def drop_state(config: ExperimentConfig, index: int, skipped: list[dict]) -> DropState | None:
+    """The drop (with the largest swept S), its CSI and its draws, or None if it was skipped."""
+    found_csi = drop_with_csi(config, index, skipped)
+    if found_csi is None:
+        return None
+    found, base, seconds = found_csi
+    return DropState(found, base, drop_draws(config, found, max_satellites(config)), seconds)
+
+
 def stage_times(found: FoundDrop, time_channel_s: float) -> dict:
     """The per-drop timing columns (``experiments.tables.STAGE_TIMES``)."""
     return {"time_geometry_s": found.time_geometry_s, "time_channel_s": time_channel_s}
+
+
+def design(scheme: str, csi: StatisticalCSI, power_w, config: ExperimentConfig, *,
+           history: bool = False):
+    """(PrecodingResult, wall time s) of ``scheme`` with budgets ``power_w`` ((S,) or scalar)."""
+    return timed(
+        precode, scheme, csi, np.broadcast_to(power_w, (csi.n_satellites,)),
+        max_iter=config.precoding.max_iter, tol=config.precoding.tol, record_history=history,
+    )
+
+
+def design_many(scheme: str, csi: StatisticalCSI, powers_w: np.ndarray,
+                config: ExperimentConfig) -> tuple[tuple, float]:
+    """(P PrecodingResults, wall time s per point) of ``scheme`` at budgets (P, S)."""
+    results, seconds = timed(
+        precode_many, scheme, csi, powers_w, max_iter=config.precoding.max_iter,
+        tol=config.precoding.tol,
+    )
+    return results, seconds / len(results)
+
+
+def rate_columns(r_e, r_e_stderr, r_ap1, r_ap2, used_w: np.ndarray, budget_w) -> dict:
+    """The ``RATE_KEYS`` columns of one design: sums in bit/s/Hz, power used (S,) W."""
+    p_max = float(np.max(used_w))
+    return {
+        "r_e": float(r_e),
+        "r_e_stderr": float(r_e_stderr),
+        "r_ap1": float(r_ap1),
+        "r_ap2": float(r_ap2),
+        "power_used_max_w": p_max,
+        "power_used_max_dbm": w_to_dbm(p_max),
+        "power_used_share": float(np.sum(used_w) / np.sum(budget_w)),
+    }
+
+
+def evaluate_batch(csi: StatisticalCSI, weights: list, budgets: list, draws: StandardDraws):
+    """Rate columns of precoders ``weights`` (each (S, N_T, K)) with budgets (each (S,) W) on
+    the drop's shared draws, and the evaluation wall time per precoder (s)."""
+    t0 = time.perf_counter()
+    reports = evaluate_many(csi, np.stack(weights), draws)
+    seconds = (time.perf_counter() - t0) / len(weights)
+    columns = [
+        rate_columns(reports.sum_r_e[p], reports.sum_r_e_stderr[p], reports.sum_r_ap1[p],
+                     reports.sum_r_ap2[p], reports.power_used_w[p], budgets[p])
+        for p in range(len(weights))
+    ]
+    return columns, seconds
+
+
+def reference_row(csi: StatisticalCSI, power_w: np.ndarray, config: ExperimentConfig,
+                  draws: StandardDraws) -> tuple[dict, int, float]:
+    """(rate columns, iterations, wall time s) of the instantaneous-CSI reference on the first
+    ``precoding.ic_realisations`` realisations of the drop's draws (R_AP1, R_AP2: NaN)."""
+    gains = draws.gains(csi)[: config.precoding.ic_realisations]
+    ref, seconds = timed(instantaneous_reference, csi, power_w, gains,
+                         max_iter=config.precoding.max_iter, tol=config.precoding.tol)
+    columns = rate_columns(ref.sum_rate, ref.sum_rate_stderr, math.nan, math.nan,
+                           np.mean(ref.power_used_w, axis=0), power_w)
+    return columns, int(np.max(ref.n_iterations)), seconds
+
+
+def iterates(result, power_w: np.ndarray) -> list[np.ndarray]:
+    """Transmitted precoders W (S, N_T, K) of every iterate of a ``record_history=True`` result,
+    the initialiser first.
+
+    The history holds the iterates before the per-satellite scaling of step 14; each is scaled
+    with ``scale_per_satellite(W, power_w)`` (``power_w`` (S,), W) as it would be transmitted.
+    A scheme without history (closed form) contributes its final precoder as iteration 0.
+    """
+    if not result.history:
+        return [np.asarray(result.weights)]
+    return [scale_per_satellite(np.asarray(w), power_w) for w in result.history]

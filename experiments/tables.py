@@ -21,10 +21,15 @@ Rate columns (``RATES``, every kind that designs and evaluates precoders)
     p_tx_dbm (float64)      per-satellite transmit power of the master (dBm)
     zeta2 (float64)         mean phase-error variance of the links (rad^2)
     kappa_db (float64)      fixed K-factor (dB); NaN = the scenario's K-factor model
-    scheme (str)            the precoding scheme (``precoding.SCHEMES``)
+    scheme (str)            the precoding scheme (``precoding.ALL_SCHEMES``) or the reference
+                            "ic-wmmse" (``precoding.REFERENCES``)
     r_e, r_ap1, r_ap2 (float64)  sum rates, bit/s/Hz: Monte Carlo R_E, eq. (13), conventional MSE
+    r_e_stderr (float64)    Monte Carlo standard error of r_e (std of the per-sample sum rate
+                            over sqrt(n), bit/s/Hz); the drop's own draws, not the across-drop
+                            spread of the figures' bands
     n_iterations (int64)    iterations run by the scheme (0 for closed forms)
     power_used_max_w, power_used_max_dbm (float64)  max over satellites of the power used
+    power_used_share (float64)  power used by all satellites over the sum of their budgets
 Timing columns (``STAGE_TIMES`` per drop or step, ``ROW_TIMES`` per row): wall time of the
 geometry, channel, precoding and evaluation stages, in s; measurements, not reproducible content.
 
@@ -51,20 +56,19 @@ COMMON: Columns = (
     ("n_satellites", "int64"),
     ("n_excluded", "int64"),
 )
-RATE_VALUES: Columns = (
-    ("r_e", "float64"),
-    ("r_ap1", "float64"),
-    ("r_ap2", "float64"),
-)
 RATES: Columns = (
     ("p_tx_dbm", "float64"),
     ("zeta2", "float64"),
     ("kappa_db", "float64"),
     ("scheme", "str"),
-    *RATE_VALUES,
+    ("r_e", "float64"),
+    ("r_e_stderr", "float64"),
+    ("r_ap1", "float64"),
+    ("r_ap2", "float64"),
     ("n_iterations", "int64"),
     ("power_used_max_w", "float64"),
     ("power_used_max_dbm", "float64"),
+    ("power_used_share", "float64"),
 )
 STAGE_TIMES: Columns = (("time_geometry_s", "float64"), ("time_channel_s", "float64"))
 ROW_TIMES: Columns = (("time_precoding_s", "float64"), ("time_evaluation_s", "float64"))

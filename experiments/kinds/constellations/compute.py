@@ -28,11 +28,12 @@ import numpy as np
 import constellation
 from channel.linkbudget import dbm_to_w
 from channel.model import statistical_csi
+from channel.sampler import draw_standard
 from constellation.params import choices, number, numbers, validate
 from experiments.common import DropOutcome, drop_epoch, drop_seeds, skyfield_time
 from experiments.constellations import constellation_for
 from experiments.kinds.base import Kind
-from experiments.sweeping import P_TX_DBM, RATE_KEYS, design, evaluate
+from experiments.sweeping import P_TX_DBM, RATE_KEYS, design, evaluate_batch
 from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 
 if TYPE_CHECKING:
@@ -99,29 +100,33 @@ def _served(config, const, seeds, epoch, lat_rad: float, lon_rad: float):
     return geometry, n_visible, time.perf_counter() - t0
 
 
-def _rows(config, base: dict, geometry, seeds) -> list[dict]:
+def _rows(config, base: dict, geometry, seeds, draws) -> list[dict]:
     """Rows of every scheme for one (preset, latitude); NaN rates when no set was found."""
+    schemes = config.precoding.schemes
     if geometry is None:
         return [{**base, "scheme": s, "n_iterations": 0, **dict.fromkeys(RATE_KEYS, math.nan),
                  "time_channel_s": 0.0, "time_precoding_s": 0.0, "time_evaluation_s": 0.0}
-                for s in config.precoding.schemes]
+                for s in schemes]
     t0 = time.perf_counter()
     csi = statistical_csi(geometry, config.channel, np.random.default_rng(seeds["channel"]))
     t_ch = time.perf_counter() - t0
-    rows = []
-    for scheme in config.precoding.schemes:
-        result, t_pre = design(scheme, csi, dbm_to_w(config.constellations.p_tx_dbm), config)
-        rates, t_eval = evaluate(csi, result.weights, config, seeds["mc"])
-        rows.append({**base, "scheme": scheme, **rates,
-                     "n_iterations": int(result.n_iterations), "time_channel_s": t_ch,
-                     "time_precoding_s": t_pre, "time_evaluation_s": t_eval})
-    return rows
+    budget = np.full(csi.n_satellites, dbm_to_w(config.constellations.p_tx_dbm))
+    designs = [design(scheme, csi, budget, config) for scheme in schemes]
+    columns, t_eval = evaluate_batch(
+        csi, [r.weights for r, _ in designs], [budget] * len(designs), draws
+    )
+    return [{**base, "scheme": scheme, **rates, "n_iterations": int(result.n_iterations),
+             "time_channel_s": t_ch, "time_precoding_s": t_pre, "time_evaluation_s": t_eval}
+            for scheme, (result, t_pre), rates in zip(schemes, designs, columns, strict=True)]
 
 
 def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     """Rows of drop ``index`` for every preset and latitude."""
     seeds, epoch, lon = _area(config, index)
     section = config.constellations
+    n_links = config.drop.n_satellites * config.drop.n_users
+    draws = draw_standard(config.precoding.mc_samples, n_links,
+                          np.random.default_rng(seeds["mc"]))
     rows: list[dict] = []
     for name in section.presets:
         const = constellation_for(replace(config.constellation, source="preset", preset=name))
@@ -141,7 +146,7 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
                 else config.channel.kappa_db,
                 "time_geometry_s": t_geo,
             }
-            rows += _rows(config, base, geometry, seeds)
+            rows += _rows(config, base, geometry, seeds, draws)
     return DropOutcome(index, rows, [])
 
 

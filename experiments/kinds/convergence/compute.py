@@ -9,48 +9,52 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from experiments.common import DropOutcome, common_row
 from experiments.kinds.base import Kind
-from experiments.sweeping import drop_with_csi, evaluate, iterates, point_designs, stage_times
+from experiments.sweeping import (
+    design,
+    drop_state,
+    evaluate_batch,
+    iterates,
+    point_groups,
+    point_inputs,
+    point_power_w,
+    stage_times,
+)
 from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
 
 COLUMNS = (
-    *COMMON, ("point", "int64"), *RATES, ("iteration", "int64"), *STAGE_TIMES, *ROW_TIMES
+    *COMMON, ("point", "int64"), ("n_antennas", "int64"), ("power_offset_db", "float64"), *RATES,
+    ("iteration", "int64"), *STAGE_TIMES, *ROW_TIMES,
 )
 
 
 def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     """Rows of drop ``index``: rates of every iterate of every scheme at every sweep point."""
     skipped: list[dict] = []
-    found_csi = drop_with_csi(config, index, skipped)
-    if found_csi is None:
+    state = drop_state(config, index, skipped)
+    if state is None:
         return DropOutcome(index, [], skipped)
-    found, base, t_channel = found_csi
-    common = common_row(config, found)
-    stages = stage_times(found, t_channel)
+    base = {**common_row(config, state.found), **stage_times(state.found, state.time_channel_s)}
     rows = []
-    for d in point_designs(config, base, history=True):
-        power = np.full(d.csi.n_satellites, d.power_w)
-        for iteration, weights in enumerate(iterates(d.result, power)):
-            rates, t_eval = evaluate(d.csi, weights, config, found.seeds["mc"])
-            rows.append(
-                {
-                    **common,
-                    **d.inputs,
-                    "scheme": d.scheme,
-                    **rates,
-                    "n_iterations": int(d.result.n_iterations),
-                    "iteration": iteration,
-                    **stages,
-                    "time_precoding_s": d.time_s,
-                    "time_evaluation_s": t_eval,
-                }
-            )
+    for group in point_groups(config):
+        csi = state.csi(config, group[0][1])
+        for point, pt in group:
+            power = point_power_w(pt, csi.n_satellites)
+            inputs = point_inputs(point, pt, csi)
+            for scheme in config.precoding.schemes:
+                result, t_pre = design(scheme, csi, power, config, history=True)
+                steps = iterates(result, power)
+                columns, t_eval = evaluate_batch(csi, steps, [power] * len(steps), state.draws)
+                rows += [
+                    {**base, **inputs, "scheme": scheme, **rates,
+                     "n_iterations": int(result.n_iterations), "iteration": iteration,
+                     "time_precoding_s": t_pre, "time_evaluation_s": t_eval}
+                    for iteration, rates in enumerate(columns)
+                ]
     return DropOutcome(index, rows, skipped)
 
 

@@ -35,7 +35,7 @@ from experiments.kinds.base import Kind, Option
 from experiments.scene import Scene, scene_of
 from experiments.sweeping import P_TX_DBM, design, drop_with_csi, stage_times
 from experiments.tables import COMMON, STAGE_TIMES
-from precoding import SCHEMES, evaluate_rates
+from precoding import ALL_SCHEMES, evaluate_rates
 
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 class ShowSection:
     """``[show]``: the scheme whose per-UT rates colour the map, and the tracks drawn."""
 
-    scheme: str = choice("ms-jomwmmse", SCHEMES, doc="scheme whose R_k colour the UTs")
+    scheme: str = choice("ms-jomwmmse", ALL_SCHEMES, doc="scheme whose R_k colour the UTs")
     p_tx_dbm: float = number(35.0, **P_TX_DBM)
     track_half_span_s: float = number(
         300.0, lo=0, hi=86_400, lo_open=True, unit="s", doc="ground tracks over +- this"

@@ -1,50 +1,81 @@
 """Rows of kind "sweep": one per (drop, sweep point, scheme).
 
 Columns: ``experiments.tables.COMMON`` and ``RATES`` plus
-    point (int64)   sweep-point index (Cartesian product of kappa_db, zeta2, S, p_tx_dbm in
-                    this order, ``experiments.sweeping.sweep_points``)
-and the stage and row timings.
+    point (int64)            sweep-point index (Cartesian product of ``experiments.sweeping.AXES``
+                             in that order)
+    n_antennas (int64)       N_T of each satellite's array (``sweep.array_size`` squared)
+    power_offset_db (float64)  budget of the non-master satellites below p_tx_dbm
+and the stage and row timings. Rows of the reference "ic-wmmse" carry its mean instantaneous-CSI
+rate as r_e (its standard error over the realisations as r_e_stderr) and NaN R_AP1, R_AP2.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from experiments.common import DropOutcome, common_row
 from experiments.kinds.base import Kind
-from experiments.sweeping import drop_with_csi, evaluate, point_designs, stage_times
+from experiments.sweeping import (
+    DropState,
+    design_many,
+    drop_state,
+    evaluate_batch,
+    point_groups,
+    point_inputs,
+    point_power_w,
+    reference_row,
+    stage_times,
+)
 from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
+from precoding import REFERENCES
 
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
 
-COLUMNS = (*COMMON, ("point", "int64"), *RATES, *STAGE_TIMES, *ROW_TIMES)
+SWEEP_INPUTS = (("point", "int64"), ("n_antennas", "int64"), ("power_offset_db", "float64"))
+COLUMNS = (*COMMON, *SWEEP_INPUTS, *RATES, *STAGE_TIMES, *ROW_TIMES)
+
+
+def group_rows(config: ExperimentConfig, state: DropState, group: list, base: dict) -> list:
+    """Rows of the points of one CSI: every scheme designed at all their budgets in one batch,
+    every design evaluated on the drop's shared draws in one batch, the reference per point."""
+    csi = state.csi(config, group[0][1])
+    budgets = np.stack([point_power_w(pt, csi.n_satellites) for _, pt in group])  # (P, S)
+    inputs = [point_inputs(point, pt, csi) for point, pt in group]
+    designs = []  # (point position in the group, scheme, result, design time per point)
+    for scheme in [s for s in config.precoding.schemes if s not in REFERENCES]:
+        results, t_pre = design_many(scheme, csi, budgets, config)
+        designs += [(j, scheme, r, t_pre) for j, r in enumerate(results)]
+    rows = []
+    if designs:
+        columns, t_eval = evaluate_batch(
+            csi, [d[2].weights for d in designs], [budgets[d[0]] for d in designs], state.draws
+        )
+        for (j, scheme, result, t_pre), rates in zip(designs, columns, strict=True):
+            rows.append({**base, **inputs[j], "scheme": scheme, **rates,
+                         "n_iterations": int(result.n_iterations), "time_precoding_s": t_pre,
+                         "time_evaluation_s": t_eval})
+    for scheme in [s for s in config.precoding.schemes if s in REFERENCES]:
+        for j in range(len(group)):
+            rates, n_iter, seconds = reference_row(csi, budgets[j], config, state.draws)
+            rows.append({**base, **inputs[j], "scheme": scheme, **rates,
+                         "n_iterations": n_iter, "time_precoding_s": seconds,
+                         "time_evaluation_s": 0.0})
+    return rows
 
 
 def drop(config: ExperimentConfig, index: int) -> DropOutcome:
-    """Rows of drop ``index``: every scheme at every sweep point, R_E on the drop's MC seed."""
+    """Rows of drop ``index``: every scheme at every sweep point, on the drop's shared draws."""
     skipped: list[dict] = []
-    found_csi = drop_with_csi(config, index, skipped)
-    if found_csi is None:
+    state = drop_state(config, index, skipped)
+    if state is None:
         return DropOutcome(index, [], skipped)
-    found, base, t_channel = found_csi
-    common = common_row(config, found)
-    stages = stage_times(found, t_channel)
+    base = {**common_row(config, state.found), **stage_times(state.found, state.time_channel_s)}
     rows = []
-    for d in point_designs(config, base):
-        rates, t_eval = evaluate(d.csi, d.result.weights, config, found.seeds["mc"])
-        rows.append(
-            {
-                **common,
-                **d.inputs,
-                "scheme": d.scheme,
-                **rates,
-                "n_iterations": int(d.result.n_iterations),
-                **stages,
-                "time_precoding_s": d.time_s,
-                "time_evaluation_s": t_eval,
-            }
-        )
+    for group in point_groups(config):
+        rows += group_rows(config, state, group, base)
     return DropOutcome(index, rows, skipped)
 
 

@@ -47,6 +47,7 @@ from channel.csi import StatisticalCSI
 from channel.linkbudget import dbm_to_w
 from channel.lsp import LargeScaleDraw
 from channel.model import draw_large_scale, statistical_csi
+from channel.sampler import StandardDraws
 from constellation.geometry import DropGeometry
 from constellation.params import ParameterError, choice, number, numbers, validate
 from experiments.common import (
@@ -60,7 +61,7 @@ from experiments.common import (
 )
 from experiments.constellations import constellation_for
 from experiments.kinds.base import Kind, Option
-from experiments.sweeping import P_TX_DBM, RATE_KEYS, design, evaluate
+from experiments.sweeping import P_TX_DBM, RATE_KEYS, design, drop_draws, evaluate_batch
 from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ class Area:
 
     config: ExperimentConfig
     found: FoundDrop
+    mc_draws: StandardDraws
 
     @property
     def first(self) -> DropGeometry:
@@ -181,17 +183,18 @@ def _geometry_columns(area: Area, g: DropGeometry, sat_index, changed: bool) -> 
 
 def _rate_rows(area: Area, base: dict, csi: StatisticalCSI | None, designs: dict) -> list[dict]:
     """Rows of precoders ``designs`` ({scheme: result}) evaluated on ``csi`` (NaN if None)."""
-    rows = []
-    for scheme, result in designs.items():
-        row = {**base, "scheme": scheme, "n_iterations": int(result.n_iterations)}
-        if csi is not None:
-            rates, t_eval = evaluate(csi, result.weights, area.config, area.found.seeds["mc"])
-            row.update(rates, zeta2=float(np.mean(csi.zeta2)), time_evaluation_s=t_eval)
-        else:
-            row.update(dict.fromkeys(RATE_KEYS, math.nan), zeta2=math.nan)
-            row["time_evaluation_s"] = 0.0
-        rows.append(row)
-    return rows
+    if csi is None:
+        nan = dict.fromkeys(RATE_KEYS, math.nan)
+        return [{**base, "scheme": scheme, "n_iterations": int(result.n_iterations), **nan,
+                 "zeta2": math.nan, "time_evaluation_s": 0.0}
+                for scheme, result in designs.items()]
+    budget = np.full(csi.n_satellites, dbm_to_w(area.config.timeline.p_tx_dbm))
+    columns, t_eval = evaluate_batch(
+        csi, [r.weights for r in designs.values()], [budget] * len(designs), area.mc_draws
+    )
+    return [{**base, "scheme": scheme, "n_iterations": int(result.n_iterations), **rates,
+             "zeta2": float(np.mean(csi.zeta2)), "time_evaluation_s": t_eval}
+            for (scheme, result), rates in zip(designs.items(), columns, strict=True)]
 
 
 def recomputed_rows(area: Area, common: dict, g: DropGeometry, changed: bool, t_geo: float):
@@ -274,7 +277,7 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     found = find_drop(config, index, config.drop.n_satellites, skipped)
     if found is None:
         return DropOutcome(index, [], skipped)
-    area = Area(config, found)
+    area = Area(config, found, drop_draws(config, found, config.drop.n_satellites))
     tl = config.timeline
     held0 = area.draws(area.first)
     step0: dict = {}

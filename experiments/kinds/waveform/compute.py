@@ -50,7 +50,7 @@ from experiments.common import DropOutcome, common_row, timed
 from experiments.kinds.base import Kind, Option
 from experiments.sweeping import P_TX_DBM, csi_at, design, drop_with_csi, stage_times
 from experiments.tables import COMMON, ROW_TIMES, STAGE_TIMES
-from precoding import SCHEMES, rate_ap1, rate_mc
+from precoding import ALL_SCHEMES, rate_ap1, rate_mc
 
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
@@ -64,7 +64,7 @@ LINK_STREAM = 1 << 20  # spawn key of the link-level sweeps' seed (apart from ev
 class WaveformSection:
     """``[waveform]``: the simulated scheme, power and OFDM frame (numerology 1 by default)."""
 
-    scheme: str = choice("ms-jomwmmse", SCHEMES, doc="precoding scheme simulated")
+    scheme: str = choice("ms-jomwmmse", ALL_SCHEMES, doc="precoding scheme simulated")
     p_tx_dbm: float = number(35.0, **P_TX_DBM)
     n_blocks: int = number(64, lo=1, hi=1_000_000, integer=True, doc="channel blocks")
     n_symbols: int = number(
