@@ -48,9 +48,9 @@ RUN_TABLES = {
 IGNORED = {"run_id"}
 
 
-def _run_cli(src: Path, study: str, out: Path, drops: int | None) -> float:
+def run_cli(src: Path, study: str, out: Path, drops: int | None, extra=()) -> float:
     """Run ``coopsat STUDY`` with the code in ``src``; returns the wall time in s."""
-    argv = [study, "--out", str(out)]
+    argv = [study, "--out", str(out), *extra]
     if study != "waveform":
         argv += ["--quiet"]
         if drops is not None:
@@ -62,7 +62,7 @@ def _run_cli(src: Path, study: str, out: Path, drops: int | None) -> float:
     return time.perf_counter() - t0
 
 
-def _extract(ref: str, dest: Path) -> None:
+def extract(ref: str, dest: Path) -> None:
     """The tree of commit ``ref`` under ``dest`` (git archive: no worktree bookkeeping)."""
     dest.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(
@@ -71,6 +71,17 @@ def _extract(ref: str, dest: Path) -> None:
         capture_output=True,
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+
+
+def reference_tree(ref: str, cache: Path) -> tuple[str, Path]:
+    """(full sha, cache folder) of commit ``ref``, its tree extracted under folder/src."""
+    sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", ref], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    root = cache / sha
+    if not (root / "src" / "pyproject.toml").exists():
+        extract(sha, root / "src")
+    return sha, root
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -143,12 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(studies) - set(STUDIES))
     if unknown:
         parser.error(f"unknown studies {unknown}; allowed: {', '.join(STUDIES)}")
-    sha = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", args.ref], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    ref_root = args.cache / sha
-    if not (ref_root / "src" / "pyproject.toml").exists():
-        _extract(sha, ref_root / "src")
+    sha, ref_root = reference_tree(args.ref, args.cache)
     tag = "default" if args.drops is None else f"drops{args.drops}"
     failed = False
     with tempfile.TemporaryDirectory(prefix="coopsat-compare-") as tmp:
@@ -157,14 +163,14 @@ def main(argv: list[str] | None = None) -> int:
             marker = ref_out / ".complete"
             if not marker.exists():
                 shutil.rmtree(ref_out, ignore_errors=True)
-                t_ref = _run_cli(ref_root / "src", study, ref_out, args.drops)
+                t_ref = run_cli(ref_root / "src", study, ref_out, args.drops)
                 marker.write_text(f"{t_ref:.1f}\n")
             t_ref = float(marker.read_text())
             if args.reference_only:
                 print(f"{study:9s} reference {sha[:7]} cached ({t_ref:.1f} s)")
                 continue
             new_out = Path(tmp) / study
-            t_new = _run_cli(REPO, study, new_out, args.drops)
+            t_new = run_cli(REPO, study, new_out, args.drops)
             problems, notes = compare_study(study, ref_out, new_out)
             status = "IDENTICAL" if not problems else "DIFFERENT"
             failed |= bool(problems)

@@ -1,10 +1,17 @@
-"""Benchmark: a full Fig. 3 reproduction (paper size, 7 powers x 5 schemes) on a process pool.
+"""Benchmark: paper figures at full size, this tree against the commit issue 12 started from.
 
-Prints drops per second, the wall time against the 5-minute target, the share of the measured
-compute time per stage (geometry, channel, precoding, evaluation, from the table's timing
-columns) and the parallel efficiency (stage time summed over workers / (wall x workers)).
+Side by side in one run, for each figure: the wall time of ``coopsat FIG`` on a process pool of
+``--workers`` processes with the reference commit's code (extracted with ``git archive``, as
+``benchmarks.compare_tables`` does) and with this tree, the speed-up, and the compute time per
+stage (geometry, channel, precoding, evaluation; summed over workers, from the tables' timing
+columns), then the parallel efficiency of this tree at 1 and 2 workers (T_1 / (2 T_2)). Every
+figure's values are also compared (the reference must give the same table up to the documented
+last-digit differences; see ``benchmarks.compare_tables``).
 
-    python benchmarks/experiments.py [--drops 100] [--workers 2] [--out /tmp/coopsat-bench]
+    python -m benchmarks.experiments                      # fig3, fig4, fig6 at 100 drops
+    python -m benchmarks.experiments --figures fig3 --drops 40 --no-efficiency
+
+Prints, never asserts: machines are noisy; the ratios come from the same run.
 """
 
 from __future__ import annotations
@@ -12,59 +19,62 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-# Run as a script, this file's directory comes first on sys.path and its name would shadow the
-# experiments package: put the repository root there instead.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import pandas as pd
 
-from experiments.config import load_config  # noqa: E402
-from experiments.executors import local_pool  # noqa: E402
-from experiments.runner import run_experiment  # noqa: E402
+from benchmarks.compare_tables import REPO, reference_tree, run_cli
 
-TARGET_S = 300.0
+START = "7f093dd84f6b91e731aaaebc7c79043c36e57570"  # the commit issue 12 started from
+TARGET_S = 10.0
 
 
-def main() -> None:
+def stage_seconds(table: pd.DataFrame) -> dict[str, float]:
+    """Compute time per stage summed over the run (s): per-drop stages counted once per drop."""
+    per_drop = table.drop_duplicates("drop")
+    return {
+        "geometry": float(per_drop["time_geometry_s"].sum()),
+        "channel": float(per_drop["time_channel_s"].sum()),
+        "precoding": float(table["time_precoding_s"].sum()),
+        "evaluation": float(table["time_evaluation_s"].sum()),
+    }
+
+
+def _run(src: Path, figure: str, out: Path, drops: int, workers: int) -> tuple[float, dict]:
+    wall = run_cli(src, figure, out, drops, extra=("--workers", str(workers)))
+    return wall, stage_seconds(pd.read_parquet(out / "table.parquet"))
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--figures", default="fig3,fig4,fig6")
     parser.add_argument("--drops", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args()
-    config = load_config(None, presets=("fig3",), overrides={"run.drops": args.drops})
-    out = args.out or Path(tempfile.mkdtemp(prefix="coopsat-bench-"))
-
-    t0 = time.perf_counter()
-    with local_pool(args.workers) as pool:
-        t_start = time.perf_counter() - t0
-        result = run_experiment(config, out, executor=pool)
-    wall = time.perf_counter() - t0
-    table = result.table
-
-    per_drop = table.drop_duplicates("drop")
-    stages = {
-        "geometry": per_drop["time_geometry_s"].sum(),
-        "channel": per_drop["time_channel_s"].sum(),
-        "precoding": table["time_precoding_s"].sum(),
-        "evaluation": table["time_evaluation_s"].sum(),
-    }
-    busy = sum(stages.values())
-    n_drops = table["drop"].nunique()
-    print(f"Fig. 3 at paper size: {n_drops} drops x {table['point'].nunique()} powers x "
-          f"{table['scheme'].nunique()} schemes = {len(table)} rows, {args.workers} workers")
-    print(f"wall time            {wall:8.1f} s  (pool start-up {t_start:.1f} s)")
-    print(f"target               {TARGET_S:8.1f} s  -> wall / target = {wall / TARGET_S:.3f}")
-    print(f"drops per second     {n_drops / wall:8.2f}")
-    print(f"stage time (summed over workers) {busy:.1f} s; share per stage:")
-    for name, seconds in stages.items():
-        print(f"  {name:<11} {seconds:8.2f} s  {100 * seconds / busy:5.1f} %")
-    eff = busy / (wall * args.workers)
-    print(f"parallel efficiency  {eff:8.2f}  (stage time / (wall x workers))")
-    print(f"skipped attempts     {len(result.skipped)}")
-    print(f"table: {result.table_path}")
+    parser.add_argument("--ref", default=START)
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "coopsat-compare")
+    parser.add_argument("--no-efficiency", action="store_true")
+    args = parser.parse_args(argv)
+    sha, root = reference_tree(args.ref, args.cache)
+    print(f"{args.drops} drops, {args.workers} workers; reference {sha[:7]} vs this tree "
+          f"(target: <= {TARGET_S:g} s per figure)")
+    print(f"{'figure':7s} {'reference':>10s} {'this tree':>10s} {'speed-up':>9s}   "
+          "stage seconds, reference -> this tree (geometry, channel, precoding, evaluation)")
+    with tempfile.TemporaryDirectory(prefix="coopsat-bench-") as tmp:
+        for figure in args.figures.split(","):
+            t_ref, s_ref = _run(root / "src", figure, Path(tmp) / f"ref-{figure}", args.drops,
+                                args.workers)
+            t_new, s_new = _run(REPO, figure, Path(tmp) / f"new-{figure}", args.drops,
+                                args.workers)
+            stages = ", ".join(f"{s_ref[k]:.1f} -> {s_new[k]:.1f}" for k in s_ref)
+            print(f"{figure:7s} {t_ref:9.1f}s {t_new:9.1f}s {t_ref / t_new:8.2f}x   {stages}")
+        if not args.no_efficiency:
+            figure = args.figures.split(",")[0]
+            t1, _ = _run(REPO, figure, Path(tmp) / "w1", args.drops, 1)
+            t2, _ = _run(REPO, figure, Path(tmp) / "w2", args.drops, 2)
+            print(f"parallel efficiency ({figure}, this tree): T1 = {t1:.1f} s, T2 = {t2:.1f} s, "
+                  f"T1 / (2 T2) = {t1 / (2 * t2):.2f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -72,9 +72,10 @@ def _bounds_text(name: str, lo, hi, lo_open: bool, hi_open: bool, unit: str) -> 
     return "".join(parts) + (f" {unit}" if unit else "")
 
 
-def _in_bounds(lo, hi, lo_open: bool, hi_open: bool) -> Callable[[float], bool]:
+def _in_bounds(lo, hi, lo_open: bool, hi_open: bool, finite: bool = True
+               ) -> Callable[[float], bool]:
     def ok(v: float) -> bool:
-        if not math.isfinite(v):
+        if math.isnan(v) or (finite and not math.isfinite(v)):
             return False
         if lo is not None and (v <= lo if lo_open else v < lo):
             return False
@@ -92,19 +93,25 @@ def number(
     hi_open: bool = False,
     integer: bool = False,
     optional: bool = False,
+    finite: bool = True,
     unit: str = "",
     doc: str = "",
 ) -> Any:
-    """A finite number in [lo, hi] (open ends as flagged); ``integer`` for an int field;
+    """A number in [lo, hi] (open ends as flagged), finite unless ``finite`` is False (then an
+    infinity within the bounds is allowed, NaN never); ``integer`` for an int field;
     ``optional``: None is allowed (meaning stated in ``doc``)."""
 
     def allowed(name: str) -> str:
-        text = _bounds_text(name, lo, hi, lo_open, hi_open, unit)
+        if lo is None and hi is None:
+            text = "any number" + ("" if finite else ", +-inf included") + (
+                f" ({unit})" if unit else "")
+        else:
+            text = _bounds_text(name, lo, hi, lo_open, hi_open, unit)
         text = f"an integer {text}" if integer else text
         return f"none or {text}" if optional else text
 
     kind = "int" if integer else "float"
-    spec = Spec(kind, _in_bounds(lo, hi, lo_open, hi_open), allowed, optional, doc)
+    spec = Spec(kind, _in_bounds(lo, hi, lo_open, hi_open, finite), allowed, optional, doc)
     return _declare(default, spec)
 
 

@@ -30,6 +30,7 @@ from precoding import (
     ALL_SCHEMES,
     REFERENCES,
     SCHEMES,
+    SolverOptions,
     evaluate_many,
     instantaneous_reference,
     precode,
@@ -50,13 +51,12 @@ DESIGNS = ALL_SCHEMES + REFERENCES
 
 
 @dataclass(frozen=True)
-class PrecodingSection:
-    """``[precoding]``: schemes (``precoding.ALL_SCHEMES`` and the reference "ic-wmmse"),
-    Algorithm 1 parameters (I_max, chi), the Monte Carlo size and the reference's realisations."""
+class PrecodingSection(SolverOptions):
+    """``[precoding]``: the solver options I_max and chi (``precoding.SolverOptions``, declared
+    there), the schemes (``precoding.ALL_SCHEMES`` and the reference "ic-wmmse"), the Monte
+    Carlo size and the reference's realisations."""
 
     schemes: tuple[str, ...] = choices(list(SCHEMES), DESIGNS, doc="schemes to run")
-    max_iter: int = number(10, lo=1, hi=1000, integer=True, doc="I_max")
-    tol: float = number(1e-3, lo=0, hi=1, unit="bit/s/Hz", doc="chi")
     mc_samples: int = number(1000, lo=1, hi=1_000_000, integer=True, doc="R_E samples")
     ic_realisations: int = number(
         64, lo=1, hi=1_000_000, integer=True,
@@ -64,7 +64,7 @@ class PrecodingSection:
     )
 
     def __post_init__(self) -> None:
-        validate(self)
+        super().__post_init__()
         if self.ic_realisations > self.mc_samples:
             raise ParameterError(
                 "PrecodingSection", "ic_realisations", self.ic_realisations,

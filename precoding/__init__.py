@@ -26,6 +26,7 @@ Monte Carlo estimators in ``montecarlo``, ``schemes`` (registry).
 from types import MappingProxyType
 
 from precoding.montecarlo import ESTIMATORS
+from precoding.options import SolverOptions
 from precoding.power import matched_filter, scale_per_satellite
 from precoding.rates import (
     RateReport,
@@ -66,6 +67,7 @@ __all__ = [
     "RateReport",
     "RateReports",
     "ReferenceResult",
+    "SolverOptions",
     "evaluate_history",
     "evaluate_many",
     "evaluate_rates",

@@ -54,24 +54,6 @@ def check_weights(weights: object, csi: StatisticalCSI, name: str = "weights") -
     return w
 
 
-def check_iterations(max_iter: object) -> int:
-    """Maximum number of precoder updates I_max: an integer >= 0."""
-    if not isinstance(max_iter, int | np.integer) or isinstance(max_iter, bool) or max_iter < 0:
-        raise ValueError(f"max_iter must be an integer >= 0, got {max_iter!r}")
-    return int(max_iter)
-
-
-def check_tol(tol: object) -> float:
-    """Termination threshold chi in bit/s/Hz: real, not NaN (negative: never stop early)."""
-    try:
-        value = float(tol)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        value = float("nan")
-    if np.isnan(value):
-        raise ValueError(f"tol must be a real number (chi, bit/s/Hz), got {tol!r}")
-    return value
-
-
 def check_powers(powers_w: object, n_satellites: int) -> np.ndarray:
     """Budgets of P power points: shape (P,) (one P_s for every satellite) or (P, S), P >= 1,
     each finite and > 0; returned as (P, S) float."""

@@ -34,11 +34,10 @@ from precoding._checks import (
     check_beta,
     check_csi,
     check_gains,
-    check_iterations,
     check_power,
-    check_tol,
 )
 from precoding.joint import joint_loop
+from precoding.options import SolverOptions
 from precoding.power import matched_coefficients
 from precoding.subspace import SteeringSubspace
 
@@ -107,8 +106,8 @@ def instantaneous_reference(
     power = check_power(power_w, csi.n_satellites)
     g = check_gains(gains, csi.n_satellites, csi.n_users)
     beta = check_beta(beta, csi.n_users)
-    max_iter = check_iterations(max_iter)
-    tol = check_tol(tol)
+    solver = SolverOptions(max_iter=max_iter, tol=tol)
+    max_iter, tol = solver.max_iter, solver.tol
     n = g.shape[0]
     stats = LinkStatistics.from_gains(g, np.asarray(csi.sigma2, dtype=float))
     sub = SteeringSubspace.from_steering(np.asarray(csi.steering))

@@ -34,14 +34,13 @@ from precoding._checks import (
     check_beta,
     check_csi,
     check_init,
-    check_iterations,
     check_power,
     check_powers,
-    check_tol,
     check_weights,
 )
 from precoding.joint import joint_loop
 from precoding.linear import rzf
+from precoding.options import SolverOptions
 from precoding.power import matched_filter, matched_filter_per_satellite, scale_per_satellite
 from precoding.subspace import SteeringSubspace
 from precoding.wmmse import mmse, wmmse
@@ -260,10 +259,11 @@ def precode(
     scheme = _check_scheme(scheme)
     csi = check_csi(csi)
     power = check_power(power_w, csi.n_satellites)
+    solver = SolverOptions(max_iter=max_iter, tol=tol)
     opt = _Options(
         beta=check_beta(beta, csi.n_users),
-        max_iter=check_iterations(max_iter),
-        tol=check_tol(tol),
+        max_iter=solver.max_iter,
+        tol=solver.tol,
         init=None if init is None else check_weights(init, csi, name="init")[None],
         record_history=bool(record_history),
     )
@@ -290,10 +290,11 @@ def precode_many(
     scheme = _check_scheme(scheme)
     csi = check_csi(csi)
     power = check_powers(powers_w, csi.n_satellites)
+    solver = SolverOptions(max_iter=max_iter, tol=tol)
     opt = _Options(
         beta=check_beta(beta, csi.n_users),
-        max_iter=check_iterations(max_iter),
-        tol=check_tol(tol),
+        max_iter=solver.max_iter,
+        tol=solver.tol,
         init=None if init is None else check_init(init, csi, power.shape[0]),
         record_history=bool(record_history),
     )

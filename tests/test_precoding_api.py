@@ -187,9 +187,9 @@ def test_precode_many_accepts_scalars_per_point_and_shared_or_per_point_init(csi
         ({"power_w": np.ones(2)}, r"power_w must be a scalar or have shape \(S,\) = \(3,\)"),
         ({"beta": np.ones(4)}, r"beta must have shape \(K,\) = \(5,\)"),
         ({"beta": -np.ones(5)}, "beta must be finite and > 0"),
-        ({"max_iter": -1}, "max_iter must be an integer >= 0, got -1"),
-        ({"max_iter": 2.5}, "max_iter must be an integer"),
-        ({"tol": float("nan")}, "tol must be a real number"),
+        ({"max_iter": -1}, r"max_iter = -1 is out of range; allowed: an integer 0 <= max_iter"),
+        ({"max_iter": 2.5}, r"max_iter = 2.5 has the wrong type"),
+        ({"tol": float("nan")}, r"tol = nan is out of range; allowed: any number, \+-inf included"),
         ({"init": np.ones((3, 6, 4))}, r"init must have shape \(S, N_T, K\) = \(3, 6, 5\)"),
     ],
 )
@@ -214,7 +214,7 @@ def test_bad_inputs_raise_value_error_naming_the_field(csi, kwargs, message):
          r"init must have shape \(S, N_T, K\) = \(3, 6, 5\) or \(P, S, N_T, K\) = \(2, 3, 6, 5\)"),
         (np.ones((2, 3)), {"init": np.full((3, 6, 5), np.nan)}, "init contains NaN or inf"),
         (np.ones((2, 3)), {"beta": np.ones(4)}, r"beta must have shape \(K,\) = \(5,\)"),
-        (np.ones((2, 3)), {"max_iter": -2}, "max_iter must be an integer >= 0, got -2"),
+        (np.ones((2, 3)), {"max_iter": -2}, "max_iter = -2 is out of range"),
     ],
 )
 def test_precode_many_bad_inputs_name_the_field(csi, powers, kwargs, message):

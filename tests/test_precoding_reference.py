@@ -142,8 +142,8 @@ def test_result_fields():
         ({"power_w": 0.0}, ValueError, r"power_w must be finite and > 0 W; got 0\.0"),
         ({"power_w": -1.0}, ValueError, "power_w must be finite and > 0 W"),
         ({"power_w": np.array([1.0, np.nan])}, ValueError, "power_w must be finite"),
-        ({"max_iter": -1}, ValueError, "max_iter must be an integer >= 0"),
-        ({"tol": "x"}, ValueError, "tol must be a real number"),
+        ({"max_iter": -1}, ValueError, "max_iter = -1 is out of range"),
+        ({"tol": "x"}, ValueError, "tol = 'x' has the wrong type"),
         ({"csi": np.ones(3)}, TypeError, "StatisticalCSI"),
     ],
 )

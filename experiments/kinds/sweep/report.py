@@ -83,7 +83,7 @@ def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
     order = [s for s in SCHEME_STYLE if s in set(table["scheme"])]
     means = table.groupby(["scheme", column])["r_e"].mean().unstack(column).reindex(order)
     lines = ["mean sum rate R_E (bit/s/Hz):", means.round(2).to_string()]
-    if x == "power_offset_db" or (table["power_used_share"] < 0.999).any():
+    if x == "power_offset_db":
         used = table.groupby(["scheme", column])["power_used_share"].mean().unstack(column)
         lines += ["share of the satellites' budgets used:", used.reindex(order).round(3)
                   .to_string()]
