@@ -2,16 +2,19 @@
 
 The only layer that touches files, configs, worker processes and matplotlib. Layout::
 
-    config        TOML sections mapped onto the declared dataclasses -> ExperimentConfig
+    config        TOML sections mapped onto the dataclasses that declare them -> ExperimentConfig
     kinds/        one sub-package per experiment kind (sweep, convergence, delay, timeline,
-                  waveform): compute (drop function, columns, config section) and report
-                  (figures, summary); ``kinds.KINDS`` is the registry the CLI and driver read
-    common        seeds, finding a drop, skipped records, the columns every row carries
-    sweeping      [precoding] and [sweep], sweep points, timed precoding and rate evaluation
-    constellations  [constellation]: Walker shell or TLE file, built once per process
+                  waveform, show, constellations): ``compute`` (drop function, columns, config
+                  section) and ``report`` (figures, summary); ``kinds.KINDS`` is the registry
+                  the CLI and the driver read
+    common        [drop], seeds, finding a drop, skipped records, the columns every row carries
+    sweeping      [precoding] and [sweep], sweep points, shared draws, batched design/evaluation
+    constellations  [constellation]: Walker shell, preset, shell tables or TLE file
+    scene         a drop's geometry as the drop view draws it (show, timeline animation)
+    maps, skyplot the drop-view drawings (coastlines, cap map, sky plot) from arrays
+    style         the figure style every kind uses; tables: shared column groups
     runner        run_experiment(config, out_dir, *, executor, resume=False, ...) -> RunResult
     executors     make_executor(workers=1, scheduler=None): serial | process pool | Dask
-    store         RunDir (run.json, checkpoint parts, final tables), read_table, read_metadata
-    tables        shared column groups; style: the figure style every kind uses
-    cli           main(argv=None) -> exit code, the ``coopsat`` console script
+    store         RunDir (run.json, checksummed checkpoint parts, final tables), read_table
+    errors        ConfigError (exit code 2); cli: main(argv=None), the ``coopsat`` script
 """
