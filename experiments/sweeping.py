@@ -25,7 +25,7 @@ from channel.linkbudget import dbm_to_w, w_to_dbm
 from channel.model import draw_large_scale, statistical_csi
 from channel.sampler import StandardDraws, draw_standard
 from constellation.params import ParameterError, choices, number, numbers, validate
-from experiments.common import FoundDrop, find_drop, timed
+from experiments.common import DropOutcome, FoundDrop, common_row, find_drop, timed
 from precoding import (
     ALL_SCHEMES,
     REFERENCES,
@@ -239,6 +239,21 @@ def drop_state(config: ExperimentConfig, index: int, skipped: list[dict]) -> Dro
         return None
     found, base, seconds = found_csi
     return DropState(found, base, drop_draws(config, found, max_satellites(config)), seconds)
+
+
+def sweep_drop(config: ExperimentConfig, index: int, group_rows) -> DropOutcome:
+    """The outcome of drop ``index`` of a sweep-like kind: ``group_rows(config, state, group,
+    base)`` gives the rows of one group of sweep points sharing a CSI (``point_groups``); base
+    holds the columns every row of the drop carries."""
+    skipped: list[dict] = []
+    state = drop_state(config, index, skipped)
+    if state is None:
+        return DropOutcome(index, [], skipped)
+    base = {**common_row(config, state.found), **stage_times(state.found, state.time_channel_s)}
+    rows = []
+    for group in point_groups(config):
+        rows += group_rows(config, state, group, base)
+    return DropOutcome(index, rows, skipped)
 
 
 def stage_times(found: FoundDrop, time_channel_s: float) -> dict:

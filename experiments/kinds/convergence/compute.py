@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from experiments.common import DropOutcome, common_row
+from experiments.common import DropOutcome
 from experiments.kinds.base import Kind
 from experiments.sweeping import (
+    DropState,
     design,
-    drop_state,
     evaluate_batch,
     iterates,
-    point_groups,
     point_inputs,
     point_power_w,
-    stage_times,
+    sweep_drop,
 )
 from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 
@@ -32,30 +31,30 @@ COLUMNS = (
 )
 
 
+def group_rows(config: ExperimentConfig, state: DropState, group: list, base: dict) -> list:
+    """Rows of the points of one CSI: rates of every iterate of every scheme, evaluated on the
+    drop's shared draws."""
+    csi = state.csi(config, group[0][1])
+    rows = []
+    for point, pt in group:
+        power = point_power_w(pt, csi.n_satellites)
+        inputs = point_inputs(point, pt, csi)
+        for scheme in config.precoding.schemes:
+            result, t_pre = design(scheme, csi, power, config, history=True)
+            steps = iterates(result, power)
+            columns, t_eval = evaluate_batch(csi, steps, [power] * len(steps), state.draws)
+            rows += [
+                {**base, **inputs, "scheme": scheme, **rates,
+                 "n_iterations": int(result.n_iterations), "iteration": iteration,
+                 "time_precoding_s": t_pre, "time_evaluation_s": t_eval}
+                for iteration, rates in enumerate(columns)
+            ]
+    return rows
+
+
 def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     """Rows of drop ``index``: rates of every iterate of every scheme at every sweep point."""
-    skipped: list[dict] = []
-    state = drop_state(config, index, skipped)
-    if state is None:
-        return DropOutcome(index, [], skipped)
-    base = {**common_row(config, state.found), **stage_times(state.found, state.time_channel_s)}
-    rows = []
-    for group in point_groups(config):
-        csi = state.csi(config, group[0][1])
-        for point, pt in group:
-            power = point_power_w(pt, csi.n_satellites)
-            inputs = point_inputs(point, pt, csi)
-            for scheme in config.precoding.schemes:
-                result, t_pre = design(scheme, csi, power, config, history=True)
-                steps = iterates(result, power)
-                columns, t_eval = evaluate_batch(csi, steps, [power] * len(steps), state.draws)
-                rows += [
-                    {**base, **inputs, "scheme": scheme, **rates,
-                     "n_iterations": int(result.n_iterations), "iteration": iteration,
-                     "time_precoding_s": t_pre, "time_evaluation_s": t_eval}
-                    for iteration, rates in enumerate(columns)
-                ]
-    return DropOutcome(index, rows, skipped)
+    return sweep_drop(config, index, group_rows)
 
 
 KIND = Kind(

@@ -15,18 +15,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from experiments.common import DropOutcome, common_row
+from experiments.common import DropOutcome
 from experiments.kinds.base import Kind
 from experiments.sweeping import (
     DropState,
     design_many,
-    drop_state,
     evaluate_batch,
-    point_groups,
     point_inputs,
     point_power_w,
     reference_row,
-    stage_times,
+    sweep_drop,
 )
 from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 from precoding import REFERENCES
@@ -68,15 +66,7 @@ def group_rows(config: ExperimentConfig, state: DropState, group: list, base: di
 
 def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     """Rows of drop ``index``: every scheme at every sweep point, on the drop's shared draws."""
-    skipped: list[dict] = []
-    state = drop_state(config, index, skipped)
-    if state is None:
-        return DropOutcome(index, [], skipped)
-    base = {**common_row(config, state.found), **stage_times(state.found, state.time_channel_s)}
-    rows = []
-    for group in point_groups(config):
-        rows += group_rows(config, state, group, base)
-    return DropOutcome(index, rows, skipped)
+    return sweep_drop(config, index, group_rows)
 
 
 KIND = Kind(
