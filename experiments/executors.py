@@ -25,6 +25,8 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
+from threadpoolctl import threadpool_limits
+
 from experiments.errors import ConfigError
 
 BLAS_THREAD_VARS = (
@@ -38,12 +40,15 @@ BLAS_THREAD_VARS = (
 
 
 class SerialExecutor(Executor):
-    """Runs each submitted call immediately in the calling process."""
+    """Runs each submitted call immediately in the calling process, with one BLAS thread as a
+    pool worker has (the small matrices of a drop only lose time to thread hand-offs)."""
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         future: Future = Future()
         try:
-            future.set_result(fn(*args, **kwargs))
+            with threadpool_limits(limits=1):
+                result = fn(*args, **kwargs)
+            future.set_result(result)
         except BaseException as exc:  # delivered through the future, like a pool would
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
