@@ -16,7 +16,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.patches import Patch
 from scipy import stats
 
 FIGSIZE_IN = (3.5, 2.5)
@@ -51,7 +50,7 @@ X_LABELS = {
     "power_offset_db": "Budget of the other satellites below $P_{TX}$ (dB)",
 }
 SUM_RATE = "Average sum rate (bit/s/Hz)"
-BAND_NOTE = f"shaded: {CONFIDENCE:.0%} interval over drops"
+BAND_NOTE = f"shaded bands: {CONFIDENCE:.0%} interval of the mean over drops"
 
 
 def rc() -> dict:
@@ -113,18 +112,12 @@ def band(ax, x, stat, colour, linestyle, marker, label):
 def finish(
     ax, xlabel: str, ylabel: str, *, ncol: int, grid_which: str = "major", bands: bool = True
 ) -> None:
-    """Axis labels, a light grid and the legend in a row above the axes (paper style); with
-    ``bands`` the legend says what the shaded bands are (``BAND_NOTE``)."""
+    """Axis labels, a light grid and the legend in rows above the axes (paper style); with
+    ``bands`` the legend's title says what the shaded bands are (``BAND_NOTE``)."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, which=grid_which, linewidth=0.3, alpha=0.6)
-    handles, labels = ax.get_legend_handles_labels()
-    if bands:
-        handles.append(band_handle())
-        labels.append(BAND_NOTE)
     ax.legend(
-        handles,
-        labels,
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
         ncol=ncol,
@@ -132,9 +125,6 @@ def finish(
         fontsize=FONT_PT - 2,
         columnspacing=1.0,
         handlelength=2.5,
+        title=BAND_NOTE if bands else None,
+        title_fontsize=FONT_PT - 2,
     )
-
-
-def band_handle() -> Patch:
-    """Legend proxy of the shaded bands (``band``)."""
-    return Patch(facecolor="0.5", alpha=0.35, linewidth=0)

@@ -13,7 +13,6 @@ from experiments.style import (
     FONT_PT,
     SCHEME_STYLE,
     SUM_RATE,
-    band_handle,
     mean_ci,
     rc,
     save,
@@ -73,10 +72,9 @@ def plot_visibility(table: pd.DataFrame, base: Path) -> list[Path]:
                             color=colour, alpha=0.15, linewidth=0)
             ax_fail.plot(lat, 1.0 - g["found"].mean(), color=colour, marker=marker,
                          linestyle=ls)
-        handles, labels = ax.get_legend_handles_labels()
-        ax.legend([*handles, band_handle()], [*labels, "shaded: 10-90 % of drops"],
-                  loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False,
-                  fontsize=FONT_PT - 2, columnspacing=0.8, handlelength=2.0)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False,
+                  fontsize=FONT_PT - 2, columnspacing=0.8, handlelength=2.0,
+                  title="shaded bands: 10-90 % of the drops", title_fontsize=FONT_PT - 2)
         ax.set_ylabel("Visible satellites")
         ax.set_ylim(bottom=0)
         ax.grid(True, linewidth=0.3, alpha=0.6)

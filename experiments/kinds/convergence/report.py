@@ -15,7 +15,6 @@ from experiments.style import (
     SUM_RATE,
     X_LABELS,
     band,
-    band_handle,
     mean_ci,
     rc,
     save,
@@ -38,9 +37,8 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
         ax.set_xlabel(X_LABELS["iteration"])
         ax.set_ylabel(SUM_RATE)
         ax.grid(True, linewidth=0.3, alpha=0.6)
-        handles, labels = ax.get_legend_handles_labels()
-        ax.legend([*handles, band_handle()], [*labels, BAND_NOTE], loc="best", frameon=False,
-                  ncol=2, fontsize=FONT_PT - 2)
+        ax.legend(loc="best", frameon=False, ncol=2, fontsize=FONT_PT - 2, title=BAND_NOTE,
+                  title_fontsize=FONT_PT - 2)
         return save(fig, base)
 
 

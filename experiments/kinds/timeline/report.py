@@ -34,7 +34,7 @@ def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
     n_areas = int(rec["drop"].nunique())
     with plt.rc_context(rc()):
         fig, (ax, ax_set) = plt.subplots(
-            2, 1, sharex=True, figsize=(3.5, 3.0), gridspec_kw={"height_ratios": (4, 1)}
+            2, 1, sharex=True, figsize=(3.5, 3.4), gridspec_kw={"height_ratios": (4, 1)}
         )
         for scheme in [s for s in SCHEME_STYLE if s in set(table["scheme"])]:
             name, colour, _, marker = SCHEME_STYLE[scheme]
@@ -44,7 +44,7 @@ def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
                 if stat.empty:
                     continue
                 label = f"{name}, recomputed" if mode == "recomputed" else (
-                    f"{name}, reused (until a link sets)")
+                    f"{name}, step-0 set reused (until a satellite sets)")
                 band(ax, stat["time_s"].to_numpy(), stat, colour, ls,
                      marker if mode == "recomputed" else None, label)
                 ax.lines[-1].set_markevery(max(1, len(stat) // MARKERS_PER_CURVE))
@@ -54,9 +54,10 @@ def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
         ax_set.bar(share.index, share.to_numpy(), width=0.6 * _step(share.index), color="0.3")
         ax_set.set_ylim(0, 1)
         ax_set.set_yticks([0, 1])
-        ax_set.set_ylabel("Set\nchange" if n_areas == 1 else "Share with\nset change", fontsize=7)
+        ax_set.set_ylabel("Set\nchanges" if n_areas == 1 else "Areas with\nset change", fontsize=6)
         ax_set.set_xlabel(X_LABELS["time_s"])
         ax_set.grid(True, axis="x", linewidth=0.3, alpha=0.6)
+        fig.align_ylabels([ax, ax_set])
         return save(fig, base)
 
 
