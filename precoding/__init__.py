@@ -11,6 +11,7 @@ evaluate_many(csi, weights (P, S, N_T, K), draws) -> RateReports: P precoders on
 evaluate_history(csi, history, power_w, *, n_samples, rng) -> per-iterate RateReports (Fig. 5)
 rate_ap1 / rate_ap2 (csi, weights), rate_mc(csi, weights, n_samples, rng): (K,) bit/s/Hz
 matched_filter(csi, power_w): the Algorithm 1 initialiser; scale_per_satellite: step 14
+SolverError: raised where an iterative solve cannot meet its accuracy check (degenerate input)
 
 Registry: ``SCHEMES`` (the paper's five), ``EXTENDED_SCHEMES`` (exact per-satellite power
 constraints "-psc", joint MRT / RZF), ``ALL_SCHEMES``; ``REFERENCES`` = ("ic-wmmse",);
@@ -26,7 +27,7 @@ Monte Carlo estimators in ``montecarlo``, ``schemes`` (registry).
 from types import MappingProxyType
 
 from precoding.montecarlo import ESTIMATORS
-from precoding.options import SolverOptions
+from precoding.options import SolverError, SolverOptions
 from precoding.power import matched_filter, scale_per_satellite
 from precoding.rates import (
     RateReport,
@@ -67,6 +68,7 @@ __all__ = [
     "RateReport",
     "RateReports",
     "ReferenceResult",
+    "SolverError",
     "SolverOptions",
     "evaluate_history",
     "evaluate_many",

@@ -11,6 +11,7 @@ import numpy as np
 
 from channel.structure import LinkStatistics
 from precoding.mwmmse import EigenStep
+from precoding.options import SolverError
 
 KKT_TOL = 1e-11  # target relative KKT residual of (44) (the issue asks < 1e-10)
 KKT_FAIL = 1e-10  # residual above which the solve is reported as failed (issue 11)
@@ -220,7 +221,7 @@ def solve_multipliers(prob: DualProblem, lam0: np.ndarray) -> DualPoint:
     progress would be slow.
 
     Inputs: prob; lam0 (b, S) starting multipliers. Output: the ``DualPoint`` at the
-    multipliers found. Raises RuntimeError if a member's KKT residual stays above ``KKT_FAIL``:
+    multipliers found. Raises ``SolverError`` if a member's KKT residual stays above ``KKT_FAIL``:
     never seen on the paper's channel model (750 randomised drops, both "-psc" schemes and the
     reference on each: S = 1..8, K = 4..48, 4x4..12x12 arrays, 10..60 dBm, budgets 0..30 dB
     apart, pure LoS included), but it happens in degenerate corner cases, where a multiplier
@@ -246,7 +247,7 @@ def solve_multipliers(prob: DualProblem, lam0: np.ndarray) -> DualPoint:
         stalled[stuck] = True
     if np.any(at.residual > KKT_FAIL):
         worst = int(np.argmax(at.residual))
-        raise RuntimeError(
+        raise SolverError(
             f"per-satellite multipliers did not converge: KKT residual {at.residual[worst]:.2e} "
             f"(batch member {worst}, lambda = {at.lam[worst]}); a degenerate subproblem, see "
             "precoding.dual.solve_multipliers"

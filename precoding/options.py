@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from constellation.params import number, validate
 
 
+class SolverError(RuntimeError):
+    """An iterative solver could not meet its own accuracy check on this input (for example the
+    per-satellite multiplier search of ``precoding.dual`` on a degenerate subproblem)."""
+
+
 @dataclass(frozen=True)
 class SolverOptions:
     """I_max and chi of Algorithm 1 and the WMMSE loops (the paper's 10 and 0.001)."""
@@ -20,3 +25,8 @@ class SolverOptions:
 
     def __post_init__(self) -> None:
         validate(self)
+
+    @classmethod
+    def of(cls, **values) -> SolverOptions:
+        """The options with the given values, the declared defaults for those that are None."""
+        return cls(**{k: v for k, v in values.items() if v is not None})

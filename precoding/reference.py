@@ -89,8 +89,8 @@ def instantaneous_reference(
     gains: np.ndarray,
     *,
     beta: np.ndarray | None = None,
-    max_iter: int = 10,
-    tol: float = 1e-3,
+    max_iter: int | None = None,
+    tol: float | None = None,
     keep_weights: bool = False,
 ) -> ReferenceResult:
     """The instantaneous-CSI WMMSE reference (54)-(55) of one drop and power point.
@@ -106,7 +106,7 @@ def instantaneous_reference(
     power = check_power(power_w, csi.n_satellites)
     g = check_gains(gains, csi.n_satellites, csi.n_users)
     beta = check_beta(beta, csi.n_users)
-    solver = SolverOptions(max_iter=max_iter, tol=tol)
+    solver = SolverOptions.of(max_iter=max_iter, tol=tol)
     max_iter, tol = solver.max_iter, solver.tol
     n = g.shape[0]
     stats = LinkStatistics.from_gains(g, np.asarray(csi.sigma2, dtype=float))

@@ -234,8 +234,8 @@ def precode(
     power_w: float | np.ndarray,
     *,
     beta: np.ndarray | None = None,
-    max_iter: int = 10,
-    tol: float = 1e-3,
+    max_iter: int | None = None,
+    tol: float | None = None,
     init: np.ndarray | None = None,
     record_history: bool = False,
 ) -> PrecodingResult:
@@ -247,8 +247,9 @@ def precode(
     csi : ``StatisticalCSI`` (S satellites, K UTs, N_T antennas each).
     power_w : P_s per satellite on the subcarrier, (S,) W (a scalar is broadcast), > 0.
     beta : (K,) rate weights beta_k of (21), default all ones (the closed forms ignore them).
-    max_iter : I_max, maximum precoder updates (paper: 10). tol : chi in bit/s/Hz (paper:
-        0.001); stop when the pass-to-pass gain sum_k log2(e'_k / e_k) <= tol (negative: never).
+    max_iter : I_max, maximum precoder updates; tol : chi in bit/s/Hz, stop when the
+        pass-to-pass gain sum_k log2(e'_k / e_k) <= tol (-inf: never). None: the defaults and
+        allowed values of ``SolverOptions`` (the paper's 10 and 0.001).
     init : (S, N_T, K) initial precoders, default the matched filter of DESIGN.md, scaled per
         UT to P_k (eq. 31 schemes) or per satellite to P_s ("-psc"); "ss-wmmse" uses init[0];
         the closed forms ignore it.
@@ -259,7 +260,7 @@ def precode(
     scheme = _check_scheme(scheme)
     csi = check_csi(csi)
     power = check_power(power_w, csi.n_satellites)
-    solver = SolverOptions(max_iter=max_iter, tol=tol)
+    solver = SolverOptions.of(max_iter=max_iter, tol=tol)
     opt = _Options(
         beta=check_beta(beta, csi.n_users),
         max_iter=solver.max_iter,
@@ -276,8 +277,8 @@ def precode_many(
     powers_w: np.ndarray,
     *,
     beta: np.ndarray | None = None,
-    max_iter: int = 10,
-    tol: float = 1e-3,
+    max_iter: int | None = None,
+    tol: float | None = None,
     init: np.ndarray | None = None,
     record_history: bool = False,
 ) -> tuple[PrecodingResult, ...]:
@@ -290,7 +291,7 @@ def precode_many(
     scheme = _check_scheme(scheme)
     csi = check_csi(csi)
     power = check_powers(powers_w, csi.n_satellites)
-    solver = SolverOptions(max_iter=max_iter, tol=tol)
+    solver = SolverOptions.of(max_iter=max_iter, tol=tol)
     opt = _Options(
         beta=check_beta(beta, csi.n_users),
         max_iter=solver.max_iter,

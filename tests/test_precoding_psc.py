@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from channel.structure import LinkStatistics
-from precoding import precode, rate_ap1, rate_ap2
+from precoding import SolverError, precode, rate_ap1, rate_ap2
 from precoding.dual import DualProblem
 from precoding.mwmmse import eigen_step, receivers
 from precoding.subspace import SteeringSubspace
@@ -256,3 +256,19 @@ def test_single_satellite_reaches_ss_wmmse_on_drops_of_the_paper_model():
     assert mean["jo0"] / mean["ss0"] < 0.98
     assert mean["psc"] / mean["ss"] > 0.995
     assert mean["jo"] / mean["ss"] < 0.98
+
+
+def test_a_multiplier_search_that_cannot_finish_raises_solver_error(monkeypatch):
+    """With no Newton step allowed the KKT residual stays at its starting value: the solve
+    reports ``SolverError`` (which the experiment layer records as a skipped scheme) rather than
+    returning an infeasible precoder."""
+    import precoding.dual as dual
+
+    csi = random_csi(np.random.default_rng(4), 3, 6, 2, 3, scale="realistic", zeta2=0.5)
+    power = np.array([0.5, 1.0, 2.0])
+    prob = _dual_problem(csi, power)
+    start = prob.evaluate(np.full((1, 3), np.max(prob.d)))
+    assert start.residual[0] > dual.KKT_FAIL  # the test is not trivially satisfied
+    monkeypatch.setattr(dual, "MAX_NEWTON", 0)
+    with pytest.raises(SolverError, match="per-satellite multipliers did not converge"):
+        dual.solve_multipliers(prob, start.lam)
