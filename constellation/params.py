@@ -197,6 +197,20 @@ def like(cls: type, name: str, default: Any = dataclasses.MISSING, *, doc: str =
     return _declare(f.default if default is dataclasses.MISSING else default, spec)
 
 
+def list_like(cls: type, name: str, default: list, *, nonempty: bool = False,
+              doc: str = "") -> Any:
+    """A list (stored as a tuple) of values each declared as field ``name`` of ``cls`` (a swept
+    input takes the allowed values of the parameter it sweeps)."""
+    f = next((f for f in dataclasses.fields(cls) if f.name == name), None)
+    spec = None if f is None else spec_of(f)
+    if spec is None or spec.kind not in ("float", "int"):
+        raise AssertionError(f"{cls.__name__}.{name} is not a declared number")
+    each = spec.allowed(name).removeprefix("none or ")
+    text = f"a {'non-empty ' if nonempty else ''}list, each {each}"
+    return _declare(default, Spec(spec.kind + "s", spec.ok, lambda n: text, doc=doc,
+                                  whole=lambda vs: bool(vs) or not nonempty))
+
+
 def spec_of(f: dataclasses.Field) -> Spec | None:
     """The specification of a dataclass field, None if it is not declared with this module."""
     return f.metadata.get(_SPEC)

@@ -25,11 +25,16 @@ import constellation
 from constellation.geometry import DropGeometry
 from constellation.params import number
 from experiments.constellations import constellation_for
+from precoding import SolverError
 
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
 
 STAGES = ("epoch", "geometry", "channel", "mc")
+
+#: The failures a drop's numerics may report on a degenerate input; they are recorded as skipped
+#: (with the message) instead of ending a run. Anything else is a bug and propagates.
+NUMERICAL_FAILURES: tuple[type[Exception], ...] = (SolverError, np.linalg.LinAlgError)
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,32 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from channel.config import ChannelConfig
 from channel.csi import StatisticalCSI
 from channel.linkbudget import dbm_to_w, w_to_dbm
 from channel.model import draw_large_scale, statistical_csi
 from channel.sampler import StandardDraws, draw_standard
-from constellation.params import ParameterError, choices, number, numbers, validate
-from experiments.common import DropOutcome, FoundDrop, common_row, find_drop, timed
+from constellation.drops import DropSpec
+from constellation.params import (
+    ParameterError,
+    choice,
+    choices,
+    list_like,
+    number,
+    numbers,
+    validate,
+)
+from experiments.common import (
+    DropOutcome,
+    FoundDrop,
+    common_row,
+    find_drop,
+    skipped_record,
+    timed,
+)
 from precoding import (
     ALL_SCHEMES,
+    ESTIMATORS,
     REFERENCES,
     SCHEMES,
     SolverOptions,
@@ -58,6 +76,10 @@ class PrecodingSection(SolverOptions):
 
     schemes: tuple[str, ...] = choices(list(SCHEMES), DESIGNS, doc="schemes to run")
     mc_samples: int = number(1000, lo=1, hi=1_000_000, integer=True, doc="R_E samples")
+    estimator: str = choice(
+        "mean", ESTIMATORS,
+        doc="R_E estimator: the sample mean, or the cross-fitted control variate (lower error)",
+    )
     ic_realisations: int = number(
         64, lo=1, hi=1_000_000, integer=True,
         doc="realisations of the ic-wmmse reference (the first of the R_E draws)",
@@ -65,6 +87,12 @@ class PrecodingSection(SolverOptions):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.estimator == "control-variate" and self.mc_samples < 4:
+            raise ParameterError(
+                "PrecodingSection", "mc_samples", self.mc_samples,
+                "mc_samples >= 4 with estimator = 'control-variate' (two halves of >= 2)",
+                "is too small",
+            )
         if self.ic_realisations > self.mc_samples:
             raise ParameterError(
                 "PrecodingSection", "ic_realisations", self.ic_realisations,
@@ -95,11 +123,11 @@ class SweepSection:
     p_tx_dbm: tuple[float, ...] = numbers(
         [20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0], nonempty=True, **P_TX_DBM
     )
-    zeta2: tuple[float, ...] = numbers([], lo=0, hi=100, unit="rad^2")
-    kappa_db: tuple[float, ...] = numbers([], lo=-50, hi=100, unit="dB")
-    n_satellites: tuple[int, ...] = numbers([], lo=1, hi=100, integer=True)
-    array_size: tuple[int, ...] = numbers(
-        [], lo=1, hi=256, integer=True, doc="Nv = Nh of the satellites' square arrays"
+    zeta2: tuple[float, ...] = list_like(ChannelConfig, "zeta2", [])
+    kappa_db: tuple[float, ...] = list_like(ChannelConfig, "kappa_db", [])
+    n_satellites: tuple[int, ...] = list_like(DropSpec, "n_satellites", [])
+    array_size: tuple[int, ...] = list_like(
+        ChannelConfig, "nv", [], doc="Nv = Nh of the satellites' square arrays"
     )
     power_offset_db: tuple[float, ...] = numbers(
         [], lo=0, hi=60, unit="dB", doc="budget of the non-master satellites below P_TX"
@@ -243,8 +271,8 @@ def drop_state(config: ExperimentConfig, index: int, skipped: list[dict]) -> Dro
 
 def sweep_drop(config: ExperimentConfig, index: int, group_rows) -> DropOutcome:
     """The outcome of drop ``index`` of a sweep-like kind: ``group_rows(config, state, group,
-    base)`` gives the rows of one group of sweep points sharing a CSI (``point_groups``); base
-    holds the columns every row of the drop carries."""
+    base, skipped)`` gives the rows of one group of sweep points sharing a CSI
+    (``point_groups``); base holds the columns every row of the drop carries."""
     skipped: list[dict] = []
     state = drop_state(config, index, skipped)
     if state is None:
@@ -252,8 +280,23 @@ def sweep_drop(config: ExperimentConfig, index: int, group_rows) -> DropOutcome:
     base = {**common_row(config, state.found), **stage_times(state.found, state.time_channel_s)}
     rows = []
     for group in point_groups(config):
-        rows += group_rows(config, state, group, base)
+        rows += group_rows(config, state, group, base, skipped)
     return DropOutcome(index, rows, skipped)
+
+
+def failed_rows(config: ExperimentConfig, state: DropState, base: dict, inputs: list,
+                scheme: str, error: Exception, skipped: list[dict]) -> list[dict]:
+    """Rows with NaN rates for a scheme whose design failed at the sweep points ``inputs`` (the
+    multiplier search of a "-psc" scheme or the reference in a degenerate subproblem,
+    ``precoding.dual``), and one skipped record saying which and why: the rest of the drop is
+    kept."""
+    found = state.found
+    points = ", ".join(str(i["point"]) for i in inputs)
+    skipped.append(skipped_record(config, found.index, found.attempt, found.epoch,
+                                  f"{scheme} at sweep points {points}: {error}"))
+    nan = dict.fromkeys(RATE_KEYS, math.nan)
+    return [{**base, **i, "scheme": scheme, **nan, "n_iterations": 0, "time_precoding_s": 0.0,
+             "time_evaluation_s": 0.0} for i in inputs]
 
 
 def stage_times(found: FoundDrop, time_channel_s: float) -> dict:
@@ -294,11 +337,12 @@ def rate_columns(r_e, r_e_stderr, r_ap1, r_ap2, used_w: np.ndarray, budget_w) ->
     }
 
 
-def evaluate_batch(csi: StatisticalCSI, weights: list, budgets: list, draws: StandardDraws):
+def evaluate_batch(csi: StatisticalCSI, weights: list, budgets: list, draws: StandardDraws,
+                   config: ExperimentConfig):
     """Rate columns of precoders ``weights`` (each (S, N_T, K)) with budgets (each (S,) W) on
-    the drop's shared draws, and the evaluation wall time per precoder (s)."""
+    the drop's shared draws (``precoding.estimator``), and the evaluation time per precoder."""
     t0 = time.perf_counter()
-    reports = evaluate_many(csi, np.stack(weights), draws)
+    reports = evaluate_many(csi, np.stack(weights), draws, estimator=config.precoding.estimator)
     seconds = (time.perf_counter() - t0) / len(weights)
     columns = [
         rate_columns(reports.sum_r_e[p], reports.sum_r_e_stderr[p], reports.sum_r_ap1[p],

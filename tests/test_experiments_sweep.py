@@ -17,8 +17,14 @@ from experiments.cli import main
 from experiments.common import find_drop
 from experiments.config import load_config
 from experiments.store import read_table
-from experiments.sweeping import csi_at, max_satellites
-from precoding import evaluate_rates, instantaneous_reference, precode
+from experiments.sweeping import csi_at, drop_draws, max_satellites
+from precoding import (
+    SolverError,
+    evaluate_many,
+    evaluate_rates,
+    instantaneous_reference,
+    precode,
+)
 
 TINY = str(data_path("tiny.toml"))
 ALL = ('["ss-mmse", "ms-jowmmse", "ms-jomwmmse", "ms-jowmmse-psc", "ms-jomwmmse-psc", '
@@ -115,3 +121,75 @@ def test_array_size_sweep_recomputes_the_steering_with_held_large_scale_draws(tm
                              rng=np.random.default_rng(found.seeds["mc"]))
         row = table[table["n_antennas"] == size * size].iloc[0]
         assert row["r_ap1"] == rep.sum_r_ap1 and math.isfinite(row["r_e"])
+
+
+def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeypatch):
+    """A "-psc" design that raises (precoding.dual's non-convergence) gives NaN rows for that
+    scheme and a skipped record naming it; the other schemes' rows are computed as usual."""
+    import experiments.sweeping as sweeping
+
+    real = sweeping.precode_many
+
+    def failing(scheme, *args, **kwargs):
+        if scheme == "ms-jomwmmse-psc":
+            raise SolverError("per-satellite multipliers did not converge (test)")
+        return real(scheme, *args, **kwargs)
+
+    monkeypatch.setattr(sweeping, "precode_many", failing)
+    out = tmp_path / "f"
+    argv = ["fig3", "--config", TINY, "--out", str(out), "--quiet", "--drops", "1", "--set",
+            'precoding.schemes=["ms-jomwmmse", "ms-jomwmmse-psc"]']
+    assert main(argv) == 0
+    table = read_table(out / "table.parquet")
+    skipped = read_table(out / "skipped.parquet")
+    assert table.loc[table["scheme"] == "ms-jomwmmse-psc", "r_e"].isna().all()
+    assert table.loc[table["scheme"] == "ms-jomwmmse", "r_e"].gt(0).all()
+    assert skipped["reason"].str.contains("ms-jomwmmse-psc at sweep points 0, 1").any()
+
+
+def test_a_drop_that_raises_is_recorded_as_skipped(tmp_path, monkeypatch):
+    from experiments import kinds
+
+    def explode(config, index):
+        raise np.linalg.LinAlgError("singular matrix (test)")
+
+    monkeypatch.setitem(kinds.KINDS, "sweep", replace(kinds.KINDS["sweep"], drop=explode))
+    config = load_config(TINY, presets=("fig3",), overrides={"run.drops": 1})
+    (outcome,) = kinds.run_chunk(config, (0,))
+    assert outcome.rows == [] and "drop failed: LinAlgError: singular matrix" in \
+        outcome.skipped[0]["reason"]
+
+
+@pytest.mark.parametrize("error", [RuntimeError, KeyError, ZeroDivisionError])
+def test_a_drop_that_raises_anything_else_ends_the_run(monkeypatch, error):
+    """Only numerical failures are recorded as skipped: a bug (or the runner's injected fault, a
+    RuntimeError) propagates."""
+    from experiments import kinds
+
+    def explode(config, index):
+        raise error("a bug (test)")
+
+    monkeypatch.setitem(kinds.KINDS, "sweep", replace(kinds.KINDS["sweep"], drop=explode))
+    config = load_config(TINY, presets=("fig3",), overrides={"run.drops": 1})
+    with pytest.raises(error):
+        kinds.run_chunk(config, (0,))
+
+
+def test_the_control_variate_estimator_reaches_the_table(tmp_path):
+    """precoding.estimator is passed to the evaluation: the row equals evaluate_many with that
+    estimator on the drop's draws, and its standard error is below the sample mean's."""
+    sets = ('precoding.schemes=["ms-jomwmmse"]', "sweep.p_tx_dbm=[35.0]")
+    plain = _run(tmp_path, "mean", *sets)
+    cv = _run(tmp_path, "cv", *sets, "precoding.estimator=control-variate")
+    config = load_config(TINY, presets=("fig3",), overrides={"run.drops": 1})
+    found, csi = _drop(config)
+    power = np.full(csi.n_satellites, dbm_to_w(35.0))
+    w = precode("ms-jomwmmse", csi, power, max_iter=config.precoding.max_iter,
+                tol=config.precoding.tol).weights
+    draws = drop_draws(config, found, csi.n_satellites)
+    expected = evaluate_many(csi, w[None], draws, estimator="control-variate")
+    assert cv["r_e"].iloc[0] == pytest.approx(expected.sum_r_e[0], rel=1e-12)
+    assert cv["r_e_stderr"].iloc[0] == pytest.approx(expected.sum_r_e_stderr[0], rel=1e-12)
+    assert cv["r_e_stderr"].iloc[0] < 0.5 * plain["r_e_stderr"].iloc[0]
+    assert cv["r_e"].iloc[0] != plain["r_e"].iloc[0]
+    assert abs(cv["r_e"].iloc[0] - plain["r_e"].iloc[0]) < 4 * plain["r_e_stderr"].iloc[0]

@@ -10,7 +10,7 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from experiments.common import DropOutcome
+from experiments.common import NUMERICAL_FAILURES, DropOutcome, skipped_record
 from experiments.kinds.base import Kind, Option
 from experiments.kinds.constellations import compute as _constellations
 from experiments.kinds.convergence import compute as _convergence
@@ -41,6 +41,20 @@ def report_of(kind: Kind) -> ModuleType:
 
 
 def run_chunk(config: ExperimentConfig, drops: tuple[int, ...]) -> list[DropOutcome]:
-    """Worker task: the outcomes of ``drops`` (module-level so process pools and Dask pickle it)."""
+    """Worker task: the outcomes of ``drops`` (module-level so process pools and Dask pickle it).
+
+    A drop whose computation reports a numerical failure (``common.NUMERICAL_FAILURES``: a
+    multiplier search that does not converge, a singular matrix) is recorded as skipped with the
+    reason instead of ending the run; any other exception propagates.
+    """
     fn = KINDS[config.run.kind].drop
-    return [fn(config, d) for d in drops]
+    return [_guarded(fn, config, d) for d in drops]
+
+
+def _guarded(fn, config: ExperimentConfig, drop: int) -> DropOutcome:
+    try:
+        return fn(config, drop)
+    except NUMERICAL_FAILURES as exc:
+        reason = f"drop failed: {type(exc).__name__}: {exc}"
+        return DropOutcome(drop, [], [skipped_record(config, drop, -1, config.constellation.epoch,
+                                                     reason)])

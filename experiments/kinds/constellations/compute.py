@@ -113,7 +113,7 @@ def _rows(config, base: dict, geometry, seeds, draws) -> list[dict]:
     budget = np.full(csi.n_satellites, dbm_to_w(config.constellations.p_tx_dbm))
     designs = [design(scheme, csi, budget, config) for scheme in schemes]
     columns, t_eval = evaluate_batch(
-        csi, [r.weights for r, _ in designs], [budget] * len(designs), draws
+        csi, [r.weights for r, _ in designs], [budget] * len(designs), draws, config
     )
     return [{**base, "scheme": scheme, **rates, "n_iterations": int(result.n_iterations),
              "time_channel_s": t_ch, "time_precoding_s": t_pre, "time_evaluation_s": t_eval}

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from experiments.common import DropOutcome
+from experiments.common import NUMERICAL_FAILURES, DropOutcome
 from experiments.kinds.base import Kind
 from experiments.sweeping import (
     DropState,
     design,
     evaluate_batch,
+    failed_rows,
     iterates,
     point_inputs,
     point_power_w,
@@ -31,7 +32,8 @@ COLUMNS = (
 )
 
 
-def group_rows(config: ExperimentConfig, state: DropState, group: list, base: dict) -> list:
+def group_rows(config: ExperimentConfig, state: DropState, group: list, base: dict,
+               skipped: list[dict]) -> list:
     """Rows of the points of one CSI: rates of every iterate of every scheme, evaluated on the
     drop's shared draws."""
     csi = state.csi(config, group[0][1])
@@ -40,9 +42,14 @@ def group_rows(config: ExperimentConfig, state: DropState, group: list, base: di
         power = point_power_w(pt, csi.n_satellites)
         inputs = point_inputs(point, pt, csi)
         for scheme in config.precoding.schemes:
-            result, t_pre = design(scheme, csi, power, config, history=True)
+            try:
+                result, t_pre = design(scheme, csi, power, config, history=True)
+            except NUMERICAL_FAILURES as exc:  # a degenerate multiplier search (precoding.dual)
+                rows += failed_rows(config, state, base, [inputs], scheme, exc, skipped)
+                continue
             steps = iterates(result, power)
-            columns, t_eval = evaluate_batch(csi, steps, [power] * len(steps), state.draws)
+            columns, t_eval = evaluate_batch(csi, steps, [power] * len(steps), state.draws,
+                                             config)
             rows += [
                 {**base, **inputs, "scheme": scheme, **rates,
                  "n_iterations": int(result.n_iterations), "iteration": iteration,

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from experiments.common import DropOutcome
+from experiments.common import NUMERICAL_FAILURES, DropOutcome
 from experiments.kinds.base import Kind
 from experiments.sweeping import (
     DropState,
     design_many,
     evaluate_batch,
+    failed_rows,
     point_inputs,
     point_power_w,
     reference_row,
@@ -36,20 +37,25 @@ SWEEP_INPUTS = (("point", "int64"), ("n_antennas", "int64"), ("power_offset_db",
 COLUMNS = (*COMMON, *SWEEP_INPUTS, *RATES, *STAGE_TIMES, *ROW_TIMES)
 
 
-def group_rows(config: ExperimentConfig, state: DropState, group: list, base: dict) -> list:
+def group_rows(config: ExperimentConfig, state: DropState, group: list, base: dict,
+               skipped: list[dict]) -> list:
     """Rows of the points of one CSI: every scheme designed at all their budgets in one batch,
     every design evaluated on the drop's shared draws in one batch, the reference per point."""
     csi = state.csi(config, group[0][1])
     budgets = np.stack([point_power_w(pt, csi.n_satellites) for _, pt in group])  # (P, S)
     inputs = [point_inputs(point, pt, csi) for point, pt in group]
-    designs = []  # (point position in the group, scheme, result, design time per point)
+    designs, rows = [], []  # designs: (point position in the group, scheme, result, time)
     for scheme in [s for s in config.precoding.schemes if s not in REFERENCES]:
-        results, t_pre = design_many(scheme, csi, budgets, config)
+        try:
+            results, t_pre = design_many(scheme, csi, budgets, config)
+        except NUMERICAL_FAILURES as exc:  # a degenerate subproblem: keep the rest of the drop
+            rows += failed_rows(config, state, base, inputs, scheme, exc, skipped)
+            continue
         designs += [(j, scheme, r, t_pre) for j, r in enumerate(results)]
-    rows = []
     if designs:
+        weights = [d[2].weights for d in designs]
         columns, t_eval = evaluate_batch(
-            csi, [d[2].weights for d in designs], [budgets[d[0]] for d in designs], state.draws
+            csi, weights, [budgets[d[0]] for d in designs], state.draws, config
         )
         for (j, scheme, result, t_pre), rates in zip(designs, columns, strict=True):
             rows.append({**base, **inputs[j], "scheme": scheme, **rates,
@@ -57,7 +63,11 @@ def group_rows(config: ExperimentConfig, state: DropState, group: list, base: di
                          "time_evaluation_s": t_eval})
     for scheme in [s for s in config.precoding.schemes if s in REFERENCES]:
         for j in range(len(group)):
-            rates, n_iter, seconds = reference_row(csi, budgets[j], config, state.draws)
+            try:
+                rates, n_iter, seconds = reference_row(csi, budgets[j], config, state.draws)
+            except NUMERICAL_FAILURES as exc:
+                rows += failed_rows(config, state, base, [inputs[j]], scheme, exc, skipped)
+                continue
             rows.append({**base, **inputs[j], "scheme": scheme, **rates,
                          "n_iterations": n_iter, "time_precoding_s": seconds,
                          "time_evaluation_s": 0.0})

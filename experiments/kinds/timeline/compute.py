@@ -190,7 +190,8 @@ def _rate_rows(area: Area, base: dict, csi: StatisticalCSI | None, designs: dict
                 for scheme, result in designs.items()]
     budget = np.full(csi.n_satellites, dbm_to_w(area.config.timeline.p_tx_dbm))
     columns, t_eval = evaluate_batch(
-        csi, [r.weights for r in designs.values()], [budget] * len(designs), area.mc_draws
+        csi, [r.weights for r in designs.values()], [budget] * len(designs), area.mc_draws,
+        area.config,
     )
     return [{**base, "scheme": scheme, "n_iterations": int(result.n_iterations), **rates,
              "zeta2": float(np.mean(csi.zeta2)), "time_evaluation_s": t_eval}
