@@ -11,8 +11,10 @@ Every study subcommand applies the preset of its name from the config (``data/pa
 default); the experiment kinds (``experiments.kinds.KINDS``) supply the computation, the
 figures, the printed summary and their own options, each a shortcut for one config key.
 
-Exit codes: 0 done, 2 bad command line, config, input file or run directory (nothing written),
-130 interrupted (the finished chunks are kept: rerun with ``--resume``).
+Exit codes: 0 done; 1 the run finished without a result row (every drop skipped: the reasons
+are in its skipped.parquet) or the disk failed; 2 bad command line, config, input file or run
+directory (nothing written); 130 interrupted (the finished chunks are kept: rerun with
+``--resume``).
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def _scheduler(text: str) -> str:
     try:
         return check_scheduler_address(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc).replace(f"--scheduler {text!r} ", "")) from None
+        raise argparse.ArgumentTypeError(str(exc).replace("--scheduler ", "", 1)) from None
 
 
 def _workers(requested: int | None, n_drops: int) -> tuple[int, str]:
@@ -144,7 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_run_options(run, config_option=False)
     for name, (kind, text) in STUDIES.items():
-        p = sub.add_parser(name, help=text, description=f"Reproduce {text}.")
+        p = sub.add_parser(
+            name, help=text, description=f"{text} (the config's [presets.{name}] study)."
+        )
         _add_run_options(p, config_option=True)
         for opt in KINDS[kind].options:
             p.add_argument(
@@ -197,6 +201,10 @@ def _report(config: ExperimentConfig, table, extra: dict, run_dir: Path) -> list
     return figures
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _run(args: argparse.Namespace) -> int:
     config, out = resolve(args)
     for notice in constellation_for(config.constellation).notices:
@@ -206,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
         print(note)
     print(
         f"coopsat {args.command}: {config.run.kind} '{config.run.name}', "
-        f"{config.run.drops} drops, run id {config.hash()[:12]}, "
+        f"{_count(config.run.drops, 'drop')}, run id {config.hash()[:12]}, "
         f"{'Dask ' + args.scheduler if args.scheduler else f'{workers} worker(s)'}"
     )
     with make_executor(workers, args.scheduler) as executor:
@@ -215,8 +223,10 @@ def _run(args: argparse.Namespace) -> int:
             progress=not args.quiet, notify=lambda line: print(f"notice: {line}"),
         )
     n_valid = result.table["drop"].nunique() if len(result.table) else 0
-    print(f"table:   {result.table_path.resolve()} ({len(result.table)} rows, {n_valid} drops)")
-    print(f"skipped: {result.skipped_path.resolve()} ({len(result.skipped)} skipped attempts)")
+    rows, drops = _count(len(result.table), "row"), _count(n_valid, "drop")
+    print(f"table:   {result.table_path.resolve()} ({rows}, {drops})")
+    attempts = _count(len(result.skipped), "skipped attempt")
+    print(f"skipped: {result.skipped_path.resolve()} ({attempts})")
     if not len(result.table):
         reason = result.skipped["reason"].iloc[0] if len(result.skipped) else "unknown"
         print(
@@ -224,7 +234,7 @@ def _run(args: argparse.Namespace) -> int:
             "(lower drop.n_satellites or drop.min_elevation_deg, or use a denser shell)",
             file=sys.stderr,
         )
-        return 2
+        return 1
     _report(config, result.table, result.extra, result.run_dir)
     for line in report_of(KINDS[config.run.kind]).summary(result.table, config, result.extra):
         print(line)
