@@ -37,16 +37,18 @@ def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None
     budget sweep adds the share of the satellites' budgets used below."""
     column = X_COLUMN.get(x, x)
     scale = np.sqrt if x == "array_size" else (lambda v: v)  # N_T -> Nv = Nh
-    n_schemes = table["scheme"].nunique()
+    labels = [SCHEME_STYLE[s][0] for s in SCHEME_STYLE if s in set(table["scheme"])]
+    ncol = 2 if len(labels) > 6 or max(map(len, labels)) > 16 else 3  # fits 3.5 in
     budget = x == "power_offset_db"
     with plt.rc_context(rc()):
-        height = 2.5 + 0.25 * max(0, (n_schemes - 6 + 2) // 3) + (1.2 if budget else 0.0)
+        rows = -(-len(labels) // ncol)
+        height = 2.5 + 0.25 * max(0, rows - 2) + (1.2 if budget else 0.0)
         fig, axes = plt.subplots(2 if budget else 1, 1, sharex=True, figsize=(3.5, height),
                                  squeeze=False, gridspec_kw={"height_ratios": (2, 1)}
                                  if budget else None)
         ax = axes[0, 0]
         _curves(ax, table, column, "r_e", scale)
-        finish(ax, "" if budget else X_LABELS.get(x, x), SUM_RATE, ncol=2 if n_schemes > 6 else 3)
+        finish(ax, "" if budget else X_LABELS.get(x, x), SUM_RATE, ncol=ncol)
         ax.set_ylim(bottom=0)
         if x == "array_size":
             ax.set_xscale("log", base=2)
