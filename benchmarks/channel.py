@@ -13,10 +13,9 @@ would shadow the ``channel`` package).
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
+from benchmarks.timing import best_of
 from channel import (
     ChannelConfig,
     link_powers,
@@ -49,13 +48,6 @@ def _geometry(rng: np.random.Generator) -> DropGeometry:
     )
 
 
-def _best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:
@@ -66,7 +58,7 @@ def main() -> None:
     n = csi.n_antennas
     w = rng.normal(size=(S, n, K)) + 1j * rng.normal(size=(S, n, K))
 
-    t_csi = _best(lambda: statistical_csi(geometry, cfg, np.random.default_rng(1)))
+    t_csi = best_of(lambda: statistical_csi(geometry, cfg, np.random.default_rng(1)))
     print(f"statistical_csi (S={S}, K={K}, N_T={n}): {t_csi * 1e3:.2f} ms")
 
     steering = np.asarray(csi.steering)
@@ -85,8 +77,8 @@ def main() -> None:
         return np.stack([p.signal_power, p.interference])
 
     np.testing.assert_allclose(compact(), dense(), rtol=1e-9)
-    t_compact = _best(compact)
-    t_dense = _best(dense, repeat=1)
+    t_compact = best_of(compact)
+    t_dense = best_of(dense, repeats=1)
     print(
         f"eq. (13) quadratic forms, all k: compact {t_compact * 1e3:.2f} ms, "
         f"dense {t_dense * 1e3:.1f} ms, ratio dense/compact = {t_dense / t_compact:.0f}x"
@@ -102,8 +94,8 @@ def main() -> None:
         return np.einsum("nskt,sti->nki", h, w)
 
     np.testing.assert_allclose(scalar_mc(), vector_mc(), rtol=1e-9, atol=1e-20)
-    t_scalar = _best(scalar_mc)
-    t_vector = _best(vector_mc, repeat=1)
+    t_scalar = best_of(scalar_mc)
+    t_vector = best_of(vector_mc, repeats=1)
     print(f"MC received amplitudes ({N_MC} samples): scalar {t_scalar * 1e3:.1f} ms, "
           f"full vectors {t_vector * 1e3:.1f} ms, ratio = {t_vector / t_scalar:.1f}x")
 

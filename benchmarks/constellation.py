@@ -13,22 +13,13 @@ Run from the repository root: ``python -m benchmarks.constellation [--epochs 100
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 from sgp4.api import SatrecArray
 
+from benchmarks.timing import best_of
 from constellation import WalkerDelta, epochs, sample_drop, utc_time
 from constellation.timebase import sgp4_julian_dates
-
-
-def best_of(repeats: int, func) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:
@@ -43,19 +34,19 @@ def main() -> None:
     raw = SatrecArray(list(shell.satrecs))
     n_sat_epochs = len(shell) * len(times)
 
-    t_raw = best_of(args.repeats, lambda: raw.sgp4(whole, fraction))
+    t_raw = best_of(lambda: raw.sgp4(whole, fraction), args.repeats)
     # skyfield caches the frame rotations on a Time object: "cold" gives every repeat a fresh
     # Time (rotations computed inside the timing, the honest number), "warm" reuses one.
     fresh = [epochs("2025-01-01T00:00:00Z", (args.epochs - 1) * 1.0, 1.0)
              for _ in range(args.repeats)]
-    t_ours = best_of(args.repeats, lambda: shell.propagate(fresh.pop()))
-    t_warm = best_of(args.repeats, lambda: shell.propagate(times))
-    t_time = best_of(args.repeats, lambda: epochs("2025-01-01T00:00:00Z",
-                                                  (args.epochs - 1) * 1.0, 1.0))
+    t_ours = best_of(lambda: shell.propagate(fresh.pop()), args.repeats)
+    t_warm = best_of(lambda: shell.propagate(times), args.repeats)
+    t_time = best_of(lambda: epochs("2025-01-01T00:00:00Z", (args.epochs - 1) * 1.0, 1.0),
+                     args.repeats)
     rng = np.random.default_rng(0)
     drop_epochs = [utc_time("2025-01-01T00:00:00Z") for _ in range(args.repeats)]
-    t_drop = best_of(args.repeats, lambda: sample_drop(shell, drop_epochs.pop(), n_users=20,
-                                                       n_satellites=4, rng=rng))
+    t_drop = best_of(lambda: sample_drop(shell, drop_epochs.pop(), n_users=20, n_satellites=4,
+                                         rng=rng), args.repeats)
 
     print(f"shell: {len(shell)} satellites x {len(times)} epochs = {n_sat_epochs:,} sat-epochs")
     print(f"raw SatrecArray.sgp4 (TEME):        {t_raw:7.3f} s  "

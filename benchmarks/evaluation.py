@@ -39,6 +39,7 @@ import channel  # noqa: E402
 import constellation  # noqa: E402
 import precoding.montecarlo as montecarlo  # noqa: E402
 import precoding.rates as rates  # noqa: E402
+from benchmarks.timing import best_of  # noqa: E402
 from channel.sampler import StandardDraws, draw_standard  # noqa: E402
 from channel.structure import link_powers, steering_projections  # noqa: E402
 from precoding.schemes import SCHEMES, precode  # noqa: E402
@@ -53,14 +54,6 @@ POWERS_DBM = (20.0, 35.0, 50.0)
 FIG3_DBM = (20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0)
 
 
-def _best_of(fn, repeats: int) -> float:
-    """Minimum wall time over repeats (s): the least disturbed run on a shared machine."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def _baseline_rates() -> types.ModuleType | None:
@@ -136,17 +129,17 @@ def timing(drops, old) -> None:
                 draws = draw_standard(N_MC, S * K, np.random.default_rng(seed))
                 return rates.evaluate_many(csi, w, draws, estimator=estimator)
 
-            t_new += _best_of(new, 3)
-            t_cv += _best_of(lambda new=new: new(estimator="control-variate"), 3)
+            t_new += best_of(new, 3)
+            t_cv += best_of(lambda new=new: new(estimator="control-variate"), 3)
             result = new()
             small = draw_standard(N_CV, S * K, np.random.default_rng(seed))
-            t_small += _best_of(
+            t_small += best_of(
                 lambda csi=csi, w=w, small=small: rates.evaluate_many(
                     csi, w, small, estimator="control-variate"
                 ),
                 3,
             )
-            t_small += _best_of(lambda: draw_standard(N_CV, S * K, np.random.default_rng(1)), 3)
+            t_small += best_of(lambda: draw_standard(N_CV, S * K, np.random.default_rng(1)), 3)
             cv_small = rates.evaluate_many(csi, w, small, estimator="control-variate")
             se_small += float(np.sum(cv_small.sum_r_e_stderr))
             se_plain += float(np.sum(result.sum_r_e_stderr))
@@ -160,11 +153,11 @@ def timing(drops, old) -> None:
                         for wp in w
                     ]
 
-                t_old += _best_of(old_path, 2)
+                t_old += best_of(old_path, 2)
                 equal &= bool(np.array_equal(np.stack(old_path()), result.r_e))
             g = draw_standard(N_MC, S * K, np.random.default_rng(seed)).gains(csi)
             t = steering_projections(np.asarray(csi.steering), w)
-            t_blas += _best_of(lambda csi=csi, t=t, g=g: _blas_rates(csi, t, g), 3)
+            t_blas += best_of(lambda csi=csi, t=t, g=g: _blas_rates(csi, t, g), 3)
             blas = _blas_rates(csi, t, g)
             blas_diff = max(blas_diff, float(np.max(np.abs(blas - result.r_e) / result.r_e)))
             n_prec += len(w)
@@ -214,7 +207,7 @@ def profile(drops, old) -> None:
         print("  old path, per precoder (the gains are sampled for every precoder):")
         for name, fn in stages.items():
             scale = p if name.startswith(("projections", "R_")) else 1
-            print(f"    {name:38s} {1e3 * _best_of(fn, 3) / scale:7.2f}")
+            print(f"    {name:38s} {1e3 * best_of(fn, 3) / scale:7.2f}")
     draws = draw_standard(N_MC, S * K, rng)
     g = draws.gains(csi)
     g2 = np.abs(g) ** 2
@@ -242,9 +235,9 @@ def profile(drops, old) -> None:
     }
     print("  new path:")
     for name, fn in per_drop.items():
-        print(f"    {name:38s} {1e3 * _best_of(fn, 3):7.2f} per call")
+        print(f"    {name:38s} {1e3 * best_of(fn, 3):7.2f} per call")
     for name, (fn, scale) in per_prec.items():
-        print(f"    {name:38s} {1e3 * _best_of(fn, 3) / scale:7.2f} per precoder")
+        print(f"    {name:38s} {1e3 * best_of(fn, 3) / scale:7.2f} per precoder")
 
 
 # --- 3. standard errors -----------------------------------------------------------------------

@@ -41,6 +41,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.timing import best_of  # noqa: E402
 from channel.sampler import sample_link_gains  # noqa: E402
 from precoding import (  # noqa: E402
     evaluate_rates,
@@ -64,14 +65,6 @@ def _large_csi():
                       kappa=10**2.5, zeta2=0.5)
 
 
-def _best_of(fn, repeats: int) -> float:
-    """Minimum wall time over repeats (s): the least disturbed run on a shared machine."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def _side_by_side(fns: dict, repeats: int) -> dict:
@@ -92,7 +85,7 @@ def paper_size(n_iter: int) -> None:
     def fast():
         return precode("ms-jomwmmse", csi, power, max_iter=n_iter, tol=-np.inf)
 
-    t_fast = _best_of(fast, 20)
+    t_fast = best_of(fast, 20)
     t0 = time.perf_counter()
     _, dense_w = dense_joint(csi, power, modified=True, max_iter=n_iter, tol=-np.inf)
     t_dense = time.perf_counter() - t0
@@ -166,7 +159,7 @@ def large_size(repeats: int) -> None:
     mem = k * n * n * 16  # the K matrices Omega_k held by the oracle, complex128
     eig_in = np.random.default_rng(0).standard_normal((s, k, k, 2)) @ [1.0, 1j]
     eig_in = eig_in @ np.conj(np.swapaxes(eig_in, 1, 2))
-    t_eigh = n_iter * _best_of(lambda: np.linalg.eigh(eig_in), repeats)
+    t_eigh = n_iter * best_of(lambda: np.linalg.eigh(eig_in), repeats)
     print(f"[5 large size] S={s}, N_T={nv * nh}, K={k}, {n_iter} iterations")
     print(f"  ms-jomwmmse-psc: {t['ms-jomwmmse-psc']:6.2f} s (target < 3 s)")
     print(f"  ms-jomwmmse    : {t['ms-jomwmmse']:6.2f} s (issue 12 target <= 0.5 s; its "
@@ -181,7 +174,7 @@ def rate_evaluation() -> None:
     rng = np.random.default_rng(11)
     csi = random_csi(rng, 5, 48, 10, 10, scale="realistic", kappa=10**2.5, zeta2=0.5)
     w = precode("ms-jomwmmse", csi, P_TX_W).weights
-    t = _best_of(lambda: evaluate_rates(csi, w, n_samples=1000, rng=rng), 20)
+    t = best_of(lambda: evaluate_rates(csi, w, n_samples=1000, rng=rng), 20)
     print("[6 R_E] S=5, N_T=100, K=48, 1000 samples (evaluate_rates: R_E, R_AP1, R_AP2)")
     print(f"  {1e3 * t:9.2f} ms per call (best of 20; target < 50 ms)")
 
