@@ -260,15 +260,9 @@ def precode(
     scheme = _check_scheme(scheme)
     csi = check_csi(csi)
     power = check_power(power_w, csi.n_satellites)
-    solver = SolverOptions.of(max_iter=max_iter, tol=tol)
-    opt = _Options(
-        beta=check_beta(beta, csi.n_users),
-        max_iter=solver.max_iter,
-        tol=solver.tol,
-        init=None if init is None else check_weights(init, csi, name="init")[None],
-        record_history=bool(record_history),
-    )
-    return _REGISTRY[scheme](csi, power[None], opt)[0]
+    init = None if init is None else check_weights(init, csi, name="init")
+    return precode_many(scheme, csi, power[None], beta=beta, max_iter=max_iter, tol=tol,
+                        init=init, record_history=record_history)[0]
 
 
 def precode_many(
