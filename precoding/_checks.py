@@ -42,16 +42,41 @@ def check_beta(beta: object, n_users: int) -> np.ndarray:
     return value
 
 
+def _finite_complex(w: np.ndarray, name: str) -> np.ndarray:
+    """``w`` as a complex array if it is numeric and finite, else a one-line error naming it."""
+    if not (np.issubdtype(w.dtype, np.number) and not np.issubdtype(w.dtype, np.bool_)):
+        raise TypeError(f"{name} must be a numeric array, got dtype {w.dtype}")
+    w = w.astype(complex, copy=False)
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return w
+
+
 def check_weights(weights: object, csi: StatisticalCSI, name: str = "weights") -> np.ndarray:
     """Precoders of shape (S, N_T, K), finite; returned as a complex array."""
     w = np.asarray(weights)
     expected = (csi.n_satellites, csi.n_antennas, csi.n_users)
     if w.shape != expected:
         raise ValueError(f"{name} must have shape (S, N_T, K) = {expected}, got {w.shape}")
-    w = w.astype(complex, copy=False)
-    if not np.all(np.isfinite(w)):
-        raise ValueError(f"{name} contains NaN or inf")
-    return w
+    return _finite_complex(w, name)
+
+
+def check_weight_stack(weights: object, csi: StatisticalCSI, name: str = "weights") -> np.ndarray:
+    """P precoders (P, S, N_T, K), P >= 1, finite; returned as a complex array."""
+    single = (csi.n_satellites, csi.n_antennas, csi.n_users)
+    try:
+        w = np.asarray(weights)
+    except ValueError:  # a ragged sequence of precoders
+        raise ValueError(
+            f"{name} must have shape (P, S, N_T, K) = (P, {', '.join(map(str, single))}), "
+            f"got a sequence of differently shaped arrays"
+        ) from None
+    if w.ndim != 4 or w.shape[1:] != single or w.shape[0] < 1:
+        raise ValueError(
+            f"{name} must have shape (P, S, N_T, K) = (P, {', '.join(map(str, single))}) "
+            f"with P >= 1, got {w.shape}"
+        )
+    return _finite_complex(w, name)
 
 
 def check_powers(powers_w: object, n_satellites: int) -> np.ndarray:
@@ -95,13 +120,10 @@ def check_init(init: object, csi: StatisticalCSI, n_points: int) -> np.ndarray:
     w = np.asarray(init)
     single = (csi.n_satellites, csi.n_antennas, csi.n_users)
     if w.shape == single:
-        w = np.broadcast_to(w, (n_points, *single))
-    elif w.shape != (n_points, *single):
+        return np.repeat(_finite_complex(w, "init")[None], n_points, axis=0)
+    if w.shape != (n_points, *single):
         raise ValueError(
             f"init must have shape (S, N_T, K) = {single} or (P, S, N_T, K) = "
             f"{(n_points, *single)}, got {w.shape}"
         )
-    w = w.astype(complex)
-    if not np.all(np.isfinite(w)):
-        raise ValueError("init contains NaN or inf")
-    return w
+    return _finite_complex(w, "init").copy()

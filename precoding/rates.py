@@ -44,7 +44,7 @@ import numpy as np
 from channel.csi import StatisticalCSI
 from channel.sampler import StandardDraws, draw_standard
 from channel.structure import LinkPowers, link_powers, steering_projections
-from precoding._checks import check_csi, check_power, check_weights
+from precoding._checks import check_csi, check_power, check_weight_stack, check_weights
 from precoding.montecarlo import ESTIMATORS, monte_carlo
 from precoding.power import scale_per_satellite
 
@@ -159,29 +159,6 @@ def _check_draws(draws: object) -> StandardDraws:
     return draws
 
 
-def _check_weight_stack(weights: object, csi: StatisticalCSI, name: str = "weights") -> np.ndarray:
-    """P precoders (P, S, N_T, K), P >= 1, finite; returned as a complex array."""
-    single = (csi.n_satellites, csi.n_antennas, csi.n_users)
-    try:
-        w = np.asarray(weights)
-    except ValueError:  # a ragged sequence of precoders
-        raise ValueError(
-            f"{name} must have shape (P, S, N_T, K) = (P, {', '.join(map(str, single))}), "
-            f"got a sequence of differently shaped arrays"
-        ) from None
-    if w.ndim != 4 or w.shape[1:] != single or w.shape[0] < 1:
-        raise ValueError(
-            f"{name} must have shape (P, S, N_T, K) = (P, {', '.join(map(str, single))}) "
-            f"with P >= 1, got {w.shape}"
-        )
-    if not (np.issubdtype(w.dtype, np.number) and not np.issubdtype(w.dtype, np.bool_)):
-        raise TypeError(f"{name} must be a numeric array, got dtype {w.dtype}")
-    w = w.astype(complex, copy=False)
-    if not np.all(np.isfinite(w)):
-        raise ValueError(f"{name} contains NaN or inf")
-    return w
-
-
 def _stack(history: object, csi: StatisticalCSI) -> np.ndarray:
     """Iterates (S, N_T, K) stacked to (P, S, N_T, K), each item checked (one-line errors)."""
     items = [check_weights(item, csi, name="history item") for item in history]
@@ -249,7 +226,7 @@ def evaluate_many(
     computed once per call. Memory: about 80 n K min(P, 2^18 / (n K)) bytes beyond the inputs.
     """
     csi = check_csi(csi)
-    w = _check_weight_stack(weights, csi)
+    w = check_weight_stack(weights, csi)
     draws = _check_draws(draws)
     estimator = _check_estimator(estimator, draws.n_samples)
     t = steering_projections(np.asarray(csi.steering), w)  # (P, S, K, K), shared by all rates
@@ -329,7 +306,7 @@ def evaluate_history(
     power = check_power(power_w, csi.n_satellites)
     _check_estimator(estimator)
     draws = draw_standard(n_samples, csi.n_satellites * csi.n_users, _check_rng(rng))
-    w = _check_weight_stack(_stack(history, csi), csi, name="history")
+    w = check_weight_stack(_stack(history, csi), csi, name="history")
     if scaled:
         w = scale_per_satellite(w, power)
     reports = evaluate_many(csi, w, draws, estimator=estimator)

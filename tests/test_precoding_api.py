@@ -230,3 +230,11 @@ def test_precode_many_rejects_non_numeric_powers(csi):
 def test_csi_of_the_wrong_type_is_rejected():
     with pytest.raises(TypeError, match="StatisticalCSI"):
         precode("ss-mmse", np.ones(3), 1.0)
+
+
+@pytest.mark.parametrize("call", ["precode", "precode_many"])
+@pytest.mark.parametrize("bad", [np.full((3, 6, 5), "a"), np.ones((3, 6, 5), dtype=bool)])
+def test_a_non_numeric_init_is_a_type_error_naming_it(csi, call, bad):
+    fn, power = (precode, 1.0) if call == "precode" else (precode_many, np.ones((2, 3)))
+    with pytest.raises(TypeError, match="init must be a numeric array"):
+        fn("ms-jomwmmse", csi, power, init=bad)
