@@ -74,3 +74,28 @@ def test_timeline_animation_has_one_frame_per_step(tmp_path):
     const = constellation_for(config.constellation)
     assert all(int(i) < len(const) for i in first["sat_set"].iloc[0].split(","))
     assert math.isfinite(first["r_e"].iloc[0])
+
+
+def test_show_rates_use_the_configured_estimator(tmp_path):
+    """The per-UT rates of the drop view are evaluate_rates with precoding.estimator on the
+    drop's mc seed (here the control variate, whose values differ from the plain mean's)."""
+    from channel.linkbudget import dbm_to_w
+    from experiments.sweeping import drop_with_csi
+    from precoding import evaluate_rates, precode
+
+    out = tmp_path / "cv"
+    argv = ["show", "--config", TINY, "--out", str(out), "--quiet", "--set",
+            "precoding.estimator=control-variate"]
+    assert main(argv) == 0
+    uts = read_table(out / "table.parquet").query("element == 'ut'").sort_values("index")
+    config = load_config(TINY, presets=("show",),
+                         overrides={"precoding.estimator": "control-variate"})
+    found, csi, _ = drop_with_csi(config, 0, [])
+    w = precode(config.show.scheme, csi, dbm_to_w(config.show.p_tx_dbm),
+                max_iter=config.precoding.max_iter, tol=config.precoding.tol).weights
+    kwargs = {"n_samples": config.precoding.mc_samples}
+    cv = evaluate_rates(csi, w, rng=np.random.default_rng(found.seeds["mc"]),
+                        estimator="control-variate", **kwargs)
+    plain = evaluate_rates(csi, w, rng=np.random.default_rng(found.seeds["mc"]), **kwargs)
+    np.testing.assert_allclose(uts["rate_bps_hz"], cv.r_e, rtol=1e-12)
+    assert not np.allclose(uts["rate_bps_hz"], plain.r_e, rtol=1e-12, atol=0)

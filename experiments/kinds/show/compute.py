@@ -110,7 +110,8 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     sh = config.show
     result, _ = design(sh.scheme, csi, dbm_to_w(sh.p_tx_dbm), config)
     report = evaluate_rates(csi, result.weights, n_samples=config.precoding.mc_samples,
-                            rng=np.random.default_rng(found.seeds["mc"]))
+                            rng=np.random.default_rng(found.seeds["mc"]),
+                            estimator=config.precoding.estimator)
     scene = scene_of(constellation_for(config.constellation), found.geometry, found.epoch,
                      half_span_s=sh.track_half_span_s, step_s=sh.track_step_s)
     per_drop = {**common_row(config, found), "n_satellites": csi.n_satellites,

@@ -4,11 +4,12 @@ link-level tables computed once per run.
 On a drop of the configured setup (the paper's by default: S = 5, K = 48, 10 x 10 UPA,
 MS-JoMWMMSE at ``waveform.p_tx_dbm``), the simulator of ``channel.ofdm`` measures per-UT SINR
 and rate against the analytic Rbar_k of eq. (13) (``precoding.rate_ap1``) and the Monte Carlo
-E{R_k} (``precoding.rate_mc``, ``precoding.mc_samples`` samples); the residual compensation
-errors have the delay std that gives ``channel.zeta2`` at the carrier and the Doppler std
-``channel.sigma_nu_hz``. Two link-level sweeps check eq. (10) (ICI vs residual Doppler over the
-subcarrier spacing, ``ici.parquet``) and Remark 1 (correlation of one stream received from two
-satellites vs Delta tau / T_sym, ``correlation.parquet``).
+E{R_k} (``precoding.evaluate_rates`` with ``precoding.mc_samples`` samples and
+``precoding.estimator``); the residual compensation errors have the delay std that gives
+``channel.zeta2`` at the carrier and the Doppler std ``channel.sigma_nu_hz``. Two link-level
+sweeps check eq. (10) (ICI vs residual Doppler over the subcarrier spacing, ``ici.parquet``)
+and Remark 1 (correlation of one stream received from two satellites vs Delta tau / T_sym,
+``correlation.parquet``).
 
 Columns of ``table.parquet``: ``experiments.tables.COMMON`` plus
     ut (int64)                      UT index k
@@ -50,7 +51,7 @@ from experiments.common import DropOutcome, common_row, timed
 from experiments.kinds.base import Kind, Option
 from experiments.sweeping import P_TX_DBM, csi_at, design, drop_with_csi, stage_times
 from experiments.tables import COMMON, ROW_TIMES, STAGE_TIMES
-from precoding import ALL_SCHEMES, rate_ap1, rate_mc
+from precoding import ALL_SCHEMES, evaluate_rates, rate_ap1
 
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
@@ -152,7 +153,8 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
         "ut": np.arange(csi.n_users),
         "rate_ap1": rate_ap1(csi, result.weights),
         "rate_measured": meas.rate_bps_hz,
-        "rate_mc": rate_mc(csi, result.weights, config.precoding.mc_samples, mc_rng),
+        "rate_mc": evaluate_rates(csi, result.weights, n_samples=config.precoding.mc_samples,
+                                  rng=mc_rng, estimator=config.precoding.estimator).r_e,
         "rate_measured_ergodic": meas.ergodic_rate_bps_hz,
         "signal_w": meas.signal_w.mean(0),
         "self_distortion_w": meas.self_distortion_w.mean(0),
