@@ -64,19 +64,19 @@ def _case(case):
     return csi, power, dense_matched_filter_per_satellite(csi, init_power)
 
 
+def _fixed_passes(case, modified):
+    """(csi, budgets, init, result) of N_PASSES updates of the case's "-psc" scheme from its
+    init, with every iterate kept."""
+    csi, power, init = _case(case)
+    result = precode(_scheme(modified), csi, power, tol=-np.inf, max_iter=N_PASSES, init=init,
+                     record_history=True)
+    return csi, power, init, result
+
+
 @pytest.mark.parametrize(("case", "modified"), PAIRS)
 def test_fast_path_matches_dense_oracle_every_iterate(case, modified):
     """Fixed passes from the same init: W_n and lambda_n equal the dense solve to 1e-9."""
-    csi, power, init = _case(case)
-    fast = precode(
-        _scheme(modified),
-        csi,
-        power,
-        tol=-np.inf,
-        max_iter=N_PASSES,
-        init=init,
-        record_history=True,
-    )
+    csi, power, init, fast = _fixed_passes(case, modified)
     iterates, lams = dense_joint_psc(csi, power, modified=modified, n_passes=N_PASSES, init=init)
     assert fast.n_iterations == N_PASSES
     assert (
@@ -97,16 +97,7 @@ def test_fast_path_matches_dense_oracle_every_iterate(case, modified):
 def test_kkt_conditions_hold_at_the_returned_point(case, modified):
     """(42)-(44) by dense algebra at the last update: stationarity (A_k + Lambda) w_k = b_k,
     primal feasibility, lambda >= 0 and complementary slackness, all below 1e-8 relative."""
-    csi, power, init = _case(case)
-    res = precode(
-        _scheme(modified),
-        csi,
-        power,
-        tol=-np.inf,
-        max_iter=N_PASSES,
-        init=init,
-        record_history=True,
-    )
+    csi, power, _, res = _fixed_passes(case, modified)
     big_a, big_b, _ = dense_step_problem(csi, res.history[-2], modified=modified)
     lam = res.multipliers
     n = csi.n_antennas
