@@ -16,11 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 from skyfield.timelib import Time
 
+from .constants import SECONDS_PER_DAY
 from .earth import geodetic_to_itrs, itrs_to_geodetic
 from .links import link_geometry
 from .orbits import Constellation
+from .timebase import whole_steps
 
-_SECONDS_PER_DAY = 86_400.0
 _MAX_TRACK_EPOCHS = 100_000
 # link_geometry also returns a Doppler shift, which needs a carrier; the angles used here do
 # not depend on it.
@@ -50,7 +51,9 @@ class GroundTracks:
 
     def __post_init__(self) -> None:
         for name in ("offset_s", "lat_rad", "lon_rad", "pos_m", "vel_mps"):
-            np.asarray(getattr(self, name)).setflags(write=False)
+            value = np.array(getattr(self, name), dtype=float)  # copy: the caller keeps its own
+            value.setflags(write=False)
+            object.__setattr__(self, name, value)
 
     @property
     def centre(self) -> int:
@@ -76,12 +79,7 @@ def track_offsets_s(half_span_s: float = 300.0, step_s: float = 10.0) -> np.ndar
 
     Output: (2 M + 1,) float with 0 at index M.
     """
-    if not (isinstance(half_span_s, (int, float)) and math.isfinite(half_span_s)
-            and half_span_s >= 0.0):
-        raise ValueError(f"half_span_s must be finite and >= 0 s, got {half_span_s!r}")
-    if not (isinstance(step_s, (int, float)) and math.isfinite(step_s) and step_s > 0.0):
-        raise ValueError(f"step_s must be finite and > 0 s, got {step_s!r}")
-    m = math.floor(half_span_s / step_s * (1.0 + 1e-12))
+    m = whole_steps(half_span_s, step_s, span_name="half_span_s")
     if 2 * m + 1 > _MAX_TRACK_EPOCHS:
         raise ValueError(
             f"half_span_s / step_s = {half_span_s!r} / {step_s!r} gives {2 * m + 1} epochs; at "
@@ -107,7 +105,7 @@ def ground_tracks(constellation: Constellation, time: Time, *, half_span_s: floa
     if np.ndim(time.whole) != 0:
         raise ValueError(f"time must be a scalar skyfield Time, got shape {np.shape(time.whole)}")
     offset_s = track_offsets_s(half_span_s, step_s)
-    epochs = time + offset_s / _SECONDS_PER_DAY
+    epochs = time + offset_s / SECONDS_PER_DAY
     pos, vel = constellation.propagate(epochs)  # (N, T, 3)
     lat, lon = subsatellite_points(pos)
     return GroundTracks(offset_s=offset_s, lat_rad=lat, lon_rad=lon, pos_m=pos, vel_mps=vel)

@@ -23,12 +23,11 @@ from skyfield.framelib import itrs
 from skyfield.sgp4lib import TEME, EarthSatellite, theta_GMST1982
 from skyfield.timelib import Time, Timescale
 
-from .constants import EARTH_ROTATION_RAD_PER_S
+from .constants import EARTH_ROTATION_RAD_PER_S, SECONDS_PER_DAY
 from .earth import itrs_to_geodetic
 from .timebase import sgp4_julian_dates, timescale
 
 _KM = 1000.0
-_SECONDS_PER_DAY = 86_400.0
 
 # Physical altitude range (height above the WGS84 ellipsoid) of a satellite position worth
 # using; outside it a propagated element set is treated as invalid at that epoch (see
@@ -121,12 +120,15 @@ class Constellation:
         Input: skyfield ``Time``, scalar or array of length T.
         Output: (N,) for a scalar ``Time``, (N, T) for an array; seconds, >= 0.
         """
+        if np.ndim(time.whole) > 1:
+            raise ValueError(f"time must be a scalar or 1-D skyfield Time, got shape "
+                             f"{np.shape(time.whole)}")
         whole, fraction = sgp4_julian_dates(time)
         epoch_whole, epoch_fraction = self._epoch_jd
         days = (np.atleast_1d(whole)[None, :] - epoch_whole[:, None]) + (
             np.atleast_1d(fraction)[None, :] - epoch_fraction[:, None]
         )
-        age = np.abs(days) * _SECONDS_PER_DAY
+        age = np.abs(days) * SECONDS_PER_DAY
         return age[:, 0] if np.ndim(time.whole) == 0 else age
 
     def usable_mask(self, time: Time) -> np.ndarray:

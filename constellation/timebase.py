@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -10,7 +11,7 @@ import numpy as np
 from skyfield.api import load
 from skyfield.timelib import Time, Timescale
 
-_SECONDS_PER_DAY = 86_400.0
+from .constants import SECONDS_PER_DAY
 
 
 @lru_cache(maxsize=1)
@@ -67,14 +68,23 @@ def epochs(start_utc: str, duration_s: float, step_s: float) -> Time:
     Output: skyfield ``Time`` of length ``floor(duration_s / step_s) + 1`` (the end point is
     included when ``duration_s`` is a multiple of ``step_s``).
     """
-    if not (math.isfinite(duration_s) and duration_s >= 0.0):
-        raise ValueError(f"duration_s must be finite and >= 0 s, got {duration_s!r}")
-    if not (math.isfinite(step_s) and step_s > 0.0):
-        raise ValueError(f"step_s must be finite and > 0 s, got {step_s!r}")
+    n = whole_steps(duration_s, step_s, span_name="duration_s") + 1
     start = parse_utc(start_utc)
-    n = math.floor(duration_s / step_s * (1.0 + 1e-12)) + 1
     seconds = start.second + start.microsecond * 1e-6 + step_s * np.arange(n)
     return timescale().utc(start.year, start.month, start.day, start.hour, start.minute, seconds)
+
+
+def whole_steps(span_s: float, step_s: float, *, span_name: str = "span_s",
+                step_name: str = "step_s") -> int:
+    """floor(span_s / step_s), with a relative 1e-12 allowance so that a span that is a multiple
+    of the step in decimal (600 / 0.1) counts its last step. Raises ValueError naming the
+    argument unless span_s >= 0 and step_s > 0 are finite real numbers (seconds)."""
+    for name, value, ok, rule in ((span_name, span_s, lambda v: v >= 0.0, ">= 0 s"),
+                                  (step_name, step_s, lambda v: v > 0.0, "> 0 s")):
+        real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if not (real and math.isfinite(value) and ok(value)):
+            raise ValueError(f"{name} must be finite and {rule}, got {value!r}")
+    return math.floor(span_s / step_s * (1.0 + 1e-12))
 
 
 def utc_time(stamp_utc: str) -> Time:
@@ -93,7 +103,7 @@ def sgp4_julian_dates(time: Time) -> tuple[np.ndarray, np.ndarray]:
     date split into ``t.whole`` and the TAI fraction minus the leap seconds.
     """
     whole = np.asarray(time.whole, dtype=float)
-    fraction = np.asarray(time.tai_fraction, dtype=float) - leap_seconds(time) / _SECONDS_PER_DAY
+    fraction = np.asarray(time.tai_fraction, dtype=float) - leap_seconds(time) / SECONDS_PER_DAY
     return whole, fraction
 
 
@@ -119,6 +129,6 @@ def leap_seconds(time: Time) -> np.ndarray:
     )
     clock_s = np.asarray(utc[3], dtype=float) * 3600.0 + np.asarray(utc[4]) * 60.0 + utc[5]
     tai_minus_utc_days = (np.asarray(time.whole, dtype=float) - (day_number - 0.5)) + (
-        np.asarray(time.tai_fraction, dtype=float) - clock_s / _SECONDS_PER_DAY
+        np.asarray(time.tai_fraction, dtype=float) - clock_s / SECONDS_PER_DAY
     )
-    return np.round(tai_minus_utc_days * _SECONDS_PER_DAY)
+    return np.round(tai_minus_utc_days * SECONDS_PER_DAY)

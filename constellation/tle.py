@@ -31,6 +31,7 @@ from pathlib import Path
 
 from sgp4.api import Satrec
 
+from .constants import JD_UNIX_EPOCH, SECONDS_PER_DAY
 from .orbits import Constellation
 
 _TLE_LINE_LENGTH = 69
@@ -44,7 +45,6 @@ _IMPLIED_EXPONENT = re.compile(r"[ +-][0-9]{5}[ +-][0-9]")
 # Integer fields that may be blank-padded (ephemeris type, element set number, revolution number).
 _BLANK_OR_DIGITS = re.compile(r" *[0-9]*")
 _XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
-_JD_UNIX_EPOCH = 2440587.5  # 1970-01-01T00:00:00 UTC
 _MAX_LISTED = 3  # dropped sets named in a notice; more are counted
 
 
@@ -133,8 +133,8 @@ class _ElementSet:
     @property
     def epoch_label(self) -> str:
         """The epoch as written (YYDDD.DDDDDDDD) and as UTC to the second."""
-        days = (self.satrec.jdsatepoch - _JD_UNIX_EPOCH) + self.satrec.jdsatepochF
-        stamp = datetime.fromtimestamp(round(days * 86_400.0), UTC)
+        days = (self.satrec.jdsatepoch - JD_UNIX_EPOCH) + self.satrec.jdsatepochF
+        stamp = datetime.fromtimestamp(round(days * SECONDS_PER_DAY), UTC)
         return f"{self.epoch_text} = {stamp:%Y-%m-%dT%H:%M:%SZ}"
 
 
@@ -319,7 +319,16 @@ def write_tle(constellation: Constellation, path: str | os.PathLike) -> None:
 
 
 def format_tle(constellation: Constellation) -> str:
-    """The three-line TLE text of ``constellation`` (newline-terminated)."""
+    """The three-line TLE text of ``constellation`` (newline-terminated). Raises ValueError if
+    two satellites share a catalogue number: ``read_tle`` identifies satellites by it."""
+    repeated = sorted(n for n, c in Counter(constellation.catalog_numbers).items() if c > 1)
+    if repeated:
+        shown = ", ".join(map(str, repeated[:_MAX_LISTED]))
+        more = f" and {len(repeated) - _MAX_LISTED} more" if len(repeated) > _MAX_LISTED else ""
+        raise ValueError(
+            "catalog_numbers must be unique to write a TLE file (read_tle identifies "
+            f"satellites by them); repeated: {shown}{more}"
+        )
     out = []
     for name, sat in zip(constellation.names, constellation.satrecs, strict=True):
         line1, line2 = tle_lines(sat)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from sgp4.api import WGS72, Satrec
 
+from .constants import JD_UNIX_EPOCH, SECONDS_PER_DAY
 from .orbits import Constellation
 from .params import ParameterError, number, text, validate
 from .timebase import iso_utc_ok, parse_utc, utc_text
@@ -167,5 +168,4 @@ class WalkerDelta:
 
     def _sgp4_epoch_days(self) -> float:
         stamp = parse_utc(self.epoch_utc)
-        jd_unix0 = 2440587.5
-        return jd_unix0 + stamp.timestamp() / 86_400.0 - _SGP4_EPOCH_JD
+        return JD_UNIX_EPOCH + stamp.timestamp() / SECONDS_PER_DAY - _SGP4_EPOCH_JD

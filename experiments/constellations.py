@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import constellation
+from constellation.constants import SECONDS_PER_DAY
 from constellation.params import ParameterError, choice, number, tables, text
 from constellation.resources import data_path
 from constellation.shells import WalkerShells, preset, preset_names, shells_from_tables
@@ -28,7 +29,6 @@ from constellation.timebase import parse_utc
 from experiments.errors import ConfigError
 
 SOURCES = ("walker", "preset", "shells", "tle")
-SECONDS_PER_DAY = 86_400.0
 
 
 def _sha256_ok(value: str) -> bool:

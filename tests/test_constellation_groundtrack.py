@@ -8,6 +8,7 @@ from skyfield.api import wgs84
 
 from constellation.earth import enu_basis, geodetic_to_itrs, itrs_to_geodetic
 from constellation.groundtrack import (
+    GroundTracks,
     ground_tracks,
     sky_coordinates,
     subsatellite_points,
@@ -103,6 +104,22 @@ def test_track_offsets_and_their_errors():
         track_offsets_s(-1.0, 10.0)
     with pytest.raises(ValueError, match="at most 100000"):
         track_offsets_s(86_400.0, 0.1)
+    # numpy scalars are numbers; a bool is not a duration
+    np.testing.assert_array_equal(track_offsets_s(np.int64(20), np.float32(10.0)),
+                                  [-20.0, -10.0, 0.0, 10.0, 20.0])
+    with pytest.raises(ValueError, match=r"step_s must be finite and > 0 s, got True"):
+        track_offsets_s(300.0, True)
+
+
+def test_ground_tracks_copy_and_freeze_their_arrays():
+    """The record is immutable but the arrays it was built from stay the caller's own."""
+    lat = np.zeros((1, 3))
+    tracks = GroundTracks(offset_s=[-1.0, 0.0, 1.0], lat_rad=lat, lon_rad=lat,
+                          pos_m=np.zeros((1, 3, 3)), vel_mps=np.zeros((1, 3, 3)))
+    assert isinstance(tracks.offset_s, np.ndarray) and tracks.centre == 1
+    with pytest.raises(ValueError, match="read-only"):
+        tracks.lat_rad[0, 0] = 1.0
+    lat[0, 0] = 1.0  # still writable
 
 
 def test_ground_tracks_need_a_scalar_time(satellites):

@@ -154,6 +154,8 @@ def test_element_age_equals_the_exact_difference_of_julian_dates(sample):
     # The sample's kept sets span 2020-05-06T11:26 .. 2020-05-07T10:00 UTC.
     assert 0.5 * 86400 < age[:, 0].max() < 1.1 * 86400
     assert age[:, 2].min() > 12.5 * 86400
+    with pytest.raises(ValueError, match=r"scalar or 1-D skyfield Time, got shape \(1, 2\)"):
+        sample.element_age_s(timescale().utc(2020, 5, [[7, 8]], 12, 0, 0.0))
 
 
 def test_element_age_counts_utc_days_as_sgp4_does_across_a_leap_second():

@@ -159,6 +159,21 @@ def test_format_tle_is_three_lines_per_satellite(shell):
     assert all(len(line) == 69 for i, line in enumerate(lines) if i % 3)
 
 
+def test_a_constellation_with_repeated_catalogue_numbers_is_not_written(shell, tmp_path):
+    """read_tle keys satellites by catalogue number, so a file with repeats would not read back
+    as written: the writer refuses it, naming the numbers, and writes nothing."""
+    from constellation import Constellation
+
+    twice = shell.subset([0, 1, 2])
+    merged = Constellation(("A", "B", "C", "D"), (*twice.satrecs, twice.satrecs[1]))
+    with pytest.raises(ValueError, match=rf"catalog_numbers must be unique .*repeated: "
+                       rf"{twice.catalog_numbers[1]}$"):
+        format_tle(merged)
+    with pytest.raises(ValueError, match="catalog_numbers must be unique"):
+        write_tle(merged, tmp_path / "out.tle")
+    assert not (tmp_path / "out.tle").exists()
+
+
 def test_utf8_names_and_byte_order_mark_are_read_and_positions_match_ascii(tmp_path):
     """Catalogue names may be UTF-8 (and files may start with a BOM); elements are unchanged."""
     plain = read_tle(f"{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n")
