@@ -48,7 +48,7 @@ class ChannelConfig:
         unit-norm, so E||h||^2 = gamma must carry N_T G_element G_rx / PL). False keeps only the
         per-element gain, i.e. gamma = G_element G_rx / PL.
 
-    The allowed value of every field is in its declaration below (``describe(ChannelConfig)``).
+    The allowed value of every field is in its declaration below.
     """
 
     nv: int = number(10, lo=1, hi=256, integer=True, doc="UPA elements, vertical")

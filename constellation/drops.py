@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Integral
 
 import numpy as np
 from skyfield.timelib import Time
@@ -23,7 +22,7 @@ from .earth import destination, enu_basis, geodetic_to_itrs, itrs_to_geodetic
 from .geometry import DropGeometry
 from .links import link_geometry
 from .orbits import MAX_ALTITUDE_M, MIN_ALTITUDE_M, Constellation, physical_position_mask
-from .params import ParameterError, number, validate
+from .params import ParameterError, check_field, number, validate
 
 _SAME_INCLINATION_RAD = math.radians(0.1)
 
@@ -144,8 +143,8 @@ def sample_drop(
     n_users: int,
     n_satellites: int,
     rng: np.random.Generator,
-    radius_m: float = 800e3,
-    min_elevation_deg: float = 10.0,
+    radius_m: float = DropSpec.radius_m,
+    min_elevation_deg: float = DropSpec.min_elevation_deg,
     carrier_hz: float = 2e9,
     max_abs_latitude_deg: float | None = None,
     centre_lat_deg: float | None = None,
@@ -202,7 +201,7 @@ def drop_geometry(
     centre_lon_rad: float,
     n_satellites: int | None = None,
     sat_index=None,
-    min_elevation_deg: float = 10.0,
+    min_elevation_deg: float = DropSpec.min_elevation_deg,
     carrier_hz: float = 2e9,
 ) -> DropGeometry:
     """Geometry of fixed UTs at one epoch, with a selected or a given cooperative set.
@@ -218,7 +217,10 @@ def drop_geometry(
     geodetic radians; ``time`` scalar skyfield Time. Output: ``DropGeometry``.
     """
     ut_lat, ut_lon = _checked_uts(time, ut_lat_rad, ut_lon_rad)
-    _check_centre_and_mask(centre_lat_rad, centre_lon_rad, min_elevation_deg)
+    _check_range("centre_lat_rad", centre_lat_rad, -np.pi / 2, np.pi / 2)
+    _check_range("centre_lon_rad", centre_lon_rad, -2 * np.pi, 2 * np.pi)
+    min_elevation_deg = check_field(DropSpec, "min_elevation_deg", min_elevation_deg,
+                                    owner="drop_geometry")
     if (n_satellites is None) == (sat_index is None):
         raise ValueError("give exactly one of n_satellites and sat_index")
 
@@ -227,7 +229,7 @@ def drop_geometry(
     n_excluded = int(usable.size - np.count_nonzero(usable))
     ut_pos = geodetic_to_itrs(ut_lat, ut_lon)
     if sat_index is None:
-        _check_count("n_satellites", n_satellites)
+        n_satellites = check_field(DropSpec, "n_satellites", n_satellites, owner="drop_geometry")
         index = select_satellites(
             pos, ut_pos, ut_lat, ut_lon, geodetic_to_itrs(centre_lat_rad, centre_lon_rad),
             n_satellites, min_elevation_deg,
@@ -271,12 +273,6 @@ def _checked_uts(time: Time, ut_lat_rad, ut_lon_rad) -> tuple[np.ndarray, np.nda
     if not np.all(np.isfinite(ut_lon)):
         raise ValueError(f"ut_lon_rad must be finite, got {ut_lon}")
     return ut_lat, ut_lon
-
-
-def _check_centre_and_mask(centre_lat_rad, centre_lon_rad, min_elevation_deg) -> None:
-    _check_range("centre_lat_rad", centre_lat_rad, -np.pi / 2, np.pi / 2)
-    _check_range("centre_lon_rad", centre_lon_rad, -2 * np.pi, 2 * np.pi)
-    _check_range("min_elevation_deg", min_elevation_deg, 0.0, 90.0, high_open=True)
 
 
 def _checked_index(constellation: Constellation, pos, usable, sat_index) -> np.ndarray:
@@ -359,11 +355,6 @@ def select_satellites(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad, centre_pos_m,
     dist = np.linalg.norm(np.asarray(sat_pos_m)[candidates] - centre_pos_m, axis=-1)
     order = np.argsort(dist, kind="stable")[:n_satellites]
     return candidates[order]
-
-
-def _check_count(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
 
 
 def _check_range(name: str, value, low: float, high: float, *, low_open: bool = False,

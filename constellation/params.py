@@ -275,6 +275,14 @@ def normalise(owner: str, name: str, value: Any, spec: Spec) -> Any:
     return out
 
 
+def check_field(cls: type, name: str, value: Any, *, owner: str | None = None) -> Any:
+    """``value`` normalised and checked against the declaration of field ``name`` of dataclass
+    ``cls`` (for a function that takes one of a dataclass's parameters on its own); raises
+    :class:`ParameterError` naming ``owner`` (default: the class) and the field."""
+    f = next(f for f in dataclasses.fields(cls) if f.name == name)
+    return normalise(owner or cls.__name__, name, value, spec_of(f))
+
+
 def validate(obj: Any) -> None:
     """Normalise and check every declared field of the frozen dataclass ``obj`` in place."""
     owner = type(obj).__name__
@@ -284,13 +292,3 @@ def validate(obj: Any) -> None:
             continue
         value = normalise(owner, f.name, getattr(obj, f.name), spec)
         object.__setattr__(obj, f.name, value)
-
-
-def describe(cls: type) -> list[tuple[str, Any, str, str]]:
-    """(name, default, allowed, doc) of every declared field of dataclass ``cls``."""
-    out = []
-    for f in dataclasses.fields(cls):
-        spec = spec_of(f)
-        if spec is not None:
-            out.append((f.name, f.default, spec.allowed(f.name), spec.doc))
-    return out

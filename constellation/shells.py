@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .orbits import Constellation
+from .params import ParameterError
 from .resources import data_path
 from .walker import WalkerDelta
 
@@ -239,8 +240,21 @@ def _shell_from_toml(where: str, raw, epoch_utc: str) -> WalkerDelta:
             anomaly_offset_deg=raw.get("anomaly_offset_slots", 0.0) * 360.0
             / raw["sats_per_plane"],
         )
+    except ParameterError as exc:
+        if exc.name not in _TOML_KEY_OF:  # a key of the table itself: the message names it
+            raise ValueError(f"{where}: {exc}") from None
+        key = _TOML_KEY_OF[exc.name]
+        given = " x ".join(repr(raw.get(k, 0.0)) for k in key.split(" x "))
+        raise ValueError(f"{where}: {key} = {given} gives {exc}") from None
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
+
+
+# The WalkerDelta fields computed from the table's keys, which errors name first.
+_TOML_KEY_OF = {
+    "altitude_m": "altitude_km", "n_satellites": "n_planes x sats_per_plane",
+    "raan_offset_deg": "raan_offset_planes", "anomaly_offset_deg": "anomaly_offset_slots",
+}
 
 
 def _presets_path():

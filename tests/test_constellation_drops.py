@@ -218,6 +218,17 @@ def test_drop_geometry_rejects_bad_sets_and_times(shell, epoch):
                       **centre)
     with pytest.raises(ValueError, match="ut_lat_rad"):
         drop_geometry(shell, epoch, np.radians([95.0]), lon, n_satellites=1, **centre)
+    # the same declarations as DropSpec (and the [drop] section): one set of allowed values
+    for kwargs, message in [
+        ({"n_satellites": 0}, r"drop_geometry\.n_satellites = 0 is out of range; allowed: "
+         r"an integer 1 <= n_satellites <= 1000"),
+        ({"n_satellites": 1001}, r"n_satellites = 1001 is out of range"),
+        ({"n_satellites": 1, "min_elevation_deg": 90.0},
+         r"drop_geometry\.min_elevation_deg = 90\.0 is out of range"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            drop_geometry(shell, epoch, lat, lon, **kwargs, **centre)
+    assert drop_geometry(shell, epoch, lat, lon, n_satellites=2.0, **centre).n_satellites == 2
 
 
 def test_geometry_does_not_alias_caller_arrays(shell, epoch):

@@ -150,6 +150,23 @@ def test_preset_epoch_is_applied_to_every_shell():
     assert jd.pop() == pytest.approx(2461193.0, abs=1e-9)  # 2026-06-01 12:00 UTC
 
 
+def test_shell_offsets_are_fractions_of_the_plane_and_slot_spacings():
+    """kuiper-2019's KU610 shell: raan_offset_planes = anomaly_offset_slots = 0.875 of the
+    10 deg plane and slot spacings (36 planes over 360 deg, 36 slots), by hand."""
+    ku610 = preset("kuiper-2019").shells[1]
+    assert (ku610.n_planes, ku610.sats_per_plane, ku610.phasing) == (36, 36, 11)
+    assert ku610.raan_offset_deg == pytest.approx(8.75, abs=1e-12)
+    assert ku610.anomaly_offset_deg == pytest.approx(8.75, abs=1e-12)
+    sats = ku610.build().satrecs
+    # plane 0, slot 0: only the offsets; plane 35, slot 35: its mean anomaly wraps past 2 pi
+    assert sats[0].nodeo == pytest.approx(math.radians(8.75), abs=1e-12)
+    assert sats[0].mo == pytest.approx(math.radians(8.75), abs=1e-12)
+    last = sats[36 * 36 - 1]
+    assert last.nodeo == pytest.approx(math.radians(350.0 + 8.75), abs=1e-12)
+    m = 350.0 + 360.0 * 11 * 35 / 1296 + 8.75
+    assert last.mo == pytest.approx(math.radians(m % 360.0), abs=1e-12)
+
+
 def test_oneweb_preset_is_a_walker_star():
     raan = np.degrees([s.nodeo for s in preset("oneweb-phase1").build().satrecs])
     np.testing.assert_allclose(np.unique(raan), np.arange(18) * 10.0, atol=1e-9)
@@ -222,6 +239,17 @@ def test_first_satnum_must_keep_five_digits(first):
             "altitude_km = 550.0",
             "preset 'bad': shell label 'X Y' is not allowed",
         ),
+        (  # a WalkerDelta field computed from the table: the error names the table's key
+            'label = "X"\ninclination_deg = 53.0\nn_planes = 4\nsats_per_plane = 6\n'
+            "altitude_km = 50.0",
+            r"preset 'bad' shell 0: altitude_km = 50\.0 gives WalkerDelta\.altitude_m = "
+            r"50000\.0 is out of range",
+        ),
+        (
+            'label = "X"\ninclination_deg = 53.0\nn_planes = 400\nsats_per_plane = 400\n'
+            "altitude_km = 550.0",
+            r"n_planes x sats_per_plane = 400 x 400 gives WalkerDelta\.n_satellites = 160000",
+        ),
         (
             'label = "X"\ninclination_deg = 53.0\nn_planes = 4\nsats_per_plane = 6\n'
             "altitude_km = 550.0\nraan_offset_planes = 1.0",
@@ -264,7 +292,7 @@ def _sgp4_closest_approach_m(walker, step_s=1.0):
 @pytest.mark.parametrize(
     ("walker", "nominal_km"),
     [
-        (WalkerDelta(97.6, 172, 4, 2, 560e3), 67.03),  # starlink-gen1's 4 x 43 shell, F = 2
+        (WalkerDelta(97.6, 172, 4, 2, 560e3), 67.03),  # the 4 x 43 shell (preset: F = 0, a tie)
         (WalkerDelta(97.6, 172, 4, 1, 560e3), 0.0),  # ... with F = 1: two satellites collide
         (WalkerDelta(53.0, 60, 6, 1, 550e3), 316.34),
         (WalkerDelta(53.0, 60, 6, 2, 550e3), 0.0),  # prograde planes can collide too
