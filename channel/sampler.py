@@ -27,7 +27,7 @@ from channel._validation import check_rng
 from channel.csi import StatisticalCSI
 
 
-def _check_samples(n_samples: object) -> int:
+def check_samples(n_samples: object) -> int:
     whole = (
         not isinstance(n_samples, bool)
         and isinstance(n_samples, int | np.integer | float | np.floating)
@@ -67,7 +67,7 @@ class StandardDraws:
     n_samples: int
 
     def __post_init__(self) -> None:
-        n = _check_samples(self.n_samples)
+        n = check_samples(self.n_samples)
         normals = np.asarray(self.normals, dtype=float)
         if normals.flags.writeable:  # held read-only: shared by every evaluation of a drop
             normals = normals.copy()
@@ -114,7 +114,7 @@ def draw_standard(n_samples: int, n_links: int, rng: np.random.Generator) -> Sta
     explicit numpy Generator (3 n_samples n_links normals are taken from it).
     Output: ``StandardDraws``. Memory: 24 n_samples n_links bytes.
     """
-    n = _check_samples(n_samples)
+    n = check_samples(n_samples)
     links = _check_links(n_links)
     rng = check_rng(rng)
     normals = rng.standard_normal(3 * n * links)

@@ -13,8 +13,8 @@ from channel.structure import LinkStatistics
 from precoding.mwmmse import EigenStep
 from precoding.options import SolverError
 
-KKT_TOL = 1e-11  # target relative KKT residual of (44) (the issue asks < 1e-10)
-KKT_FAIL = 1e-10  # residual above which the solve is reported as failed (issue 11)
+KKT_TOL = 1e-11  # target relative KKT residual of (44)
+KKT_FAIL = 1e-10  # residual above which the solve is reported as failed (SolverError)
 MAX_NEWTON = 60
 MAX_HALVINGS = 40
 _ARMIJO = 1e-4

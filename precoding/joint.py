@@ -22,6 +22,7 @@ import numpy as np
 
 from channel.structure import LinkStatistics
 from precoding.mwmmse import eigen_step, per_user_update, receivers
+from precoding.power import per_user_power
 from precoding.psc import per_satellite_update
 from precoding.subspace import SteeringSubspace
 
@@ -80,7 +81,7 @@ def joint_loop(
     mse = np.zeros((n_batch, n_users))  # e~' of the previous pass
     multipliers = np.full(power_w.shape, np.nan) if per_satellite else None
     warm = np.full(power_w.shape, np.nan)  # lambda / lambda_0 of the last constrained step
-    p_user = np.sum(power_w, axis=1) / n_users  # (B,) P_k of eq. (31)
+    p_user = per_user_power(power_w, n_users)  # (B,) P_k of eq. (31)
     idx = np.arange(n_batch)  # members still running
     for n in range(max_iter):
         part = stats.take(idx)

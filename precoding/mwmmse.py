@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from channel.structure import LinkPowers, LinkStatistics, link_powers
+from precoding.options import SolverError
 from precoding.subspace import SteeringSubspace
 
 
@@ -81,7 +82,7 @@ def receivers(stats: LinkStatistics, t: np.ndarray, *, modified: bool) -> Receiv
 class EigenStep:
     """Step 9, shared part: D_s = B_s^H diag(b_i gamma_{s,i}) B_s = P_s diag(lam_s) P_s^H.
 
-    bu : (B, K) beta_k u_k.  b : (B, K) b_k = beta_k u_k ||a_k||^2 (c_k of DESIGN.md).
+    b : (B, K) b_k = beta_k u_k ||a_k||^2 (c_k of DESIGN.md).
     omega : (B, S, K) step-10 right-hand side beta_k u_k Q_k^H a_k = blocks omega_{s,k} y_{s,k};
         omega = conj(rho) * kappa[:, None] + omega_scatter with
     kappa : (B, K) beta_k u_k m_k^T w_k / T_k (the part along conj(m_k)) and
@@ -90,7 +91,6 @@ class EigenStep:
     y_hat : (B, S, r, K) y_{s,k} = B_s^H e_k in the eigenbasis, P_s^H y_{s,k}.
     """
 
-    bu: np.ndarray
     b: np.ndarray
     omega: np.ndarray
     kappa: np.ndarray
@@ -135,7 +135,6 @@ def eigen_step(
     else:
         omega_scatter = np.zeros(stats.c2.shape)
     return EigenStep(
-        bu=bu,
         b=b,
         omega=omega,
         kappa=kappa,
@@ -179,7 +178,7 @@ def per_user_update(
     vanished = served & (norm2 == 0.0)
     if np.any(vanished):
         k = int(np.flatnonzero(np.any(vanished, axis=0))[0])
-        raise ValueError(f"precoder update of UT {k} vanished although its receiver did not")
+        raise SolverError(f"precoder update of UT {k} vanished although its receiver did not")
     eta = np.where(served, np.sqrt(p_user[:, None] / np.where(served, norm2, 1.0)), 0.0)
     z_hat = z_hat * eta[:, None, None, :]
     return np.matmul(step.vec, z_hat)

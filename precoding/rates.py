@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from channel.csi import StatisticalCSI
-from channel.sampler import StandardDraws, draw_standard
+from channel.sampler import StandardDraws, check_samples, draw_standard
 from channel.structure import LinkPowers, link_powers, steering_projections
 from precoding._checks import check_csi, check_power, check_weight_stack, check_weights
 from precoding.montecarlo import ESTIMATORS, monte_carlo
@@ -135,12 +135,6 @@ class RateReports:
 
 
 # --- input checks ---------------------------------------------------------------------------------
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
-
-
 def _check_estimator(estimator: object, n_samples: int | None = None) -> str:
     """One of ESTIMATORS; with n_samples, also the sample size it needs (control variate: 4)."""
     if not isinstance(estimator, str) or estimator not in ESTIMATORS:
@@ -148,6 +142,15 @@ def _check_estimator(estimator: object, n_samples: int | None = None) -> str:
     if estimator == "control-variate" and n_samples is not None and n_samples < 4:
         raise ValueError(f"estimator 'control-variate' needs n_samples >= 4, got {n_samples}")
     return estimator
+
+
+def _checked_draws(csi: StatisticalCSI, n_samples: object, rng: object,
+                   estimator: object) -> StandardDraws:
+    """The draws of one evaluation, after every argument is checked: nothing is drawn from
+    ``rng`` for a call that then fails."""
+    n = check_samples(n_samples)
+    _check_estimator(estimator, n)
+    return draw_standard(n, csi.n_satellites * csi.n_users, rng)
 
 
 def _check_draws(draws: object) -> StandardDraws:
@@ -255,7 +258,7 @@ def rate_mc(
     """
     csi = check_csi(csi)
     w = check_weights(weights, csi)
-    draws = draw_standard(n_samples, csi.n_satellites * csi.n_users, _check_rng(rng))
+    draws = draw_standard(n_samples, csi.n_satellites * csi.n_users, rng)
     t = steering_projections(np.asarray(csi.steering), w[None])
     return monte_carlo(csi, t, draws.gains(csi)).r_e[0]
 
@@ -276,8 +279,7 @@ def evaluate_rates(
     """
     csi = check_csi(csi)
     w = check_weights(weights, csi)
-    _check_estimator(estimator)  # before any number is drawn from rng
-    draws = draw_standard(n_samples, csi.n_satellites * csi.n_users, _check_rng(rng))
+    draws = _checked_draws(csi, n_samples, rng, estimator)
     return evaluate_many(csi, w[None], draws, estimator=estimator)[0]
 
 
@@ -304,9 +306,8 @@ def evaluate_history(
     """
     csi = check_csi(csi)
     power = check_power(power_w, csi.n_satellites)
-    _check_estimator(estimator)
-    draws = draw_standard(n_samples, csi.n_satellites * csi.n_users, _check_rng(rng))
     w = check_weight_stack(_stack(history, csi), csi, name="history")
+    draws = _checked_draws(csi, n_samples, rng, estimator)
     if scaled:
         w = scale_per_satellite(w, power)
     reports = evaluate_many(csi, w, draws, estimator=estimator)

@@ -38,7 +38,8 @@ from precoding._checks import (
 )
 from precoding.joint import joint_loop
 from precoding.options import SolverOptions
-from precoding.power import matched_coefficients
+from precoding.power import matched_coefficients, scale_to_budget
+from precoding.rates import power_used
 from precoding.subspace import SteeringSubspace
 
 REFERENCES: tuple[str, ...] = ("ic-wmmse",)
@@ -96,11 +97,12 @@ def instantaneous_reference(
     """The instantaneous-CSI WMMSE reference (54)-(55) of one drop and power point.
 
     Inputs: csi (steering vectors and noise powers of the drop); power_w P_s (S,) W or a scalar,
-    > 0; gains (n, S, K) complex realisations g_{s,k} (n >= 1), e.g.
-    ``sample_link_gains(csi, n, rng)`` with the generator of the R_E evaluation; beta (K,) rate
+    > 0; gains (n, S, K) complex realisations g_{s,k} (n >= 1), e.g. ``draws.gains(csi)[:n]``
+    of the drop's ``channel.draw_standard`` draws (those of its R_E evaluation); beta (K,) rate
     weights (default ones); max_iter, tol: I_max and chi of each realisation's loop (as
     ``precode``); keep_weights: also return the (n, S, N_T, K) precoders.
-    Output: ``ReferenceResult``. Raises ValueError / TypeError on bad input.
+    Output: ``ReferenceResult``. Raises ValueError / TypeError on bad input, ``SolverError``
+    when a realisation's multiplier search fails (``precoding.dual``).
     """
     csi = check_csi(csi)
     power = check_power(power_w, csi.n_satellites)
@@ -130,7 +132,7 @@ def instantaneous_reference(
         name="ic-wmmse",
         rate=np.mean(rates, axis=0),
         sum_rates=np.sum(rates, axis=1),
-        power_used_w=np.sum(np.abs(out.z) ** 2, axis=(2, 3)),
+        power_used_w=power_used(out.z),  # orthonormal coordinates: ||W_s||_F^2
         n_iterations=out.n_iterations,
         multipliers=out.multipliers,
         weights=sub.to_weights(out.z) if keep_weights else None,
@@ -145,6 +147,4 @@ def _matched_coords(sub: SteeringSubspace, stats: LinkStatistics, power: np.ndar
     """
     coeff = matched_coefficients(stats.rho, stats.gamma)  # (n, S, K)
     z = coeff[:, :, None, :] * np.conj(np.swapaxes(sub.coords, 1, 2))  # (n, S, r, K)
-    norm2 = np.sum(np.abs(z) ** 2, axis=(2, 3))
-    scale = np.where(norm2 > 0.0, np.sqrt(power / np.where(norm2 > 0.0, norm2, 1.0)), 0.0)
-    return z * scale[:, :, None, None]
+    return scale_to_budget(z, power)  # the coordinates are orthonormal: same norms as W

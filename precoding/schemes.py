@@ -59,7 +59,8 @@ class PrecodingResult:
         (S, N_T, K), as the algorithm holds them, i.e. BEFORE step-14 scaling (the per-user
         joint schemes' iterates satisfy ||w_k||^2 = P_k of eq. 31); ``scale_per_satellite(W,
         power_w)`` gives the transmitted precoder of each (Fig. 5; a no-op for the "-psc"
-        schemes, whose iterates are feasible). Empty for the closed forms or without
+        schemes, whose updates are feasible, except on a caller's ``init`` above budget,
+        which ``weights`` then holds scaled down). Empty for the closed forms or without
         record_history.
     multipliers : (S,) lambda_s >= 0 in 1/W of the last per-satellite constrained update (eq.
         42-44; "-psc" schemes after at least one update), else None.
@@ -171,6 +172,8 @@ def _joint(name: str, *, modified: bool, per_satellite: bool) -> _Runner:
         weights = sub.to_weights(out.z)
         idle = counts == 0  # no update: the initialiser itself (not its projection)
         weights[idle] = init[idle]
+        if per_satellite and opt.init is not None:  # a caller's initialiser may exceed P_s
+            weights[idle] = scale_per_satellite(weights[idle], power[idle])
         if not per_satellite:
             weights = scale_per_satellite(weights, power)  # steps 13-14
         history = [sub.to_weights(z) for z in out.history[1:]]
@@ -216,8 +219,8 @@ SCHEME_LABELS: dict[str, str] = {
     "ms-rzf": "MS-RZF: joint regularised zero forcing on the mean channel, each satellite at its "
     "budget",
 }
-EXTENDED_SCHEMES: tuple[str, ...] = ("ms-jowmmse-psc", "ms-jomwmmse-psc", "ms-mrt", "ms-rzf")
-ALL_SCHEMES: tuple[str, ...] = SCHEMES + EXTENDED_SCHEMES
+ALL_SCHEMES: tuple[str, ...] = tuple(_REGISTRY)  # the paper's five first
+EXTENDED_SCHEMES: tuple[str, ...] = tuple(s for s in ALL_SCHEMES if s not in SCHEMES)
 
 
 def _check_scheme(scheme: object) -> str:

@@ -43,13 +43,13 @@ class SteeringSubspace:
         return int(self.basis.shape[2])
 
     def to_coords(self, weights: np.ndarray) -> np.ndarray:
-        """z_s = U_s^H W_s: (S, N_T, K) -> (S, r, K). Drops the part no UT can receive."""
+        """z_s = U_s^H W_s: (..., S, N_T, K) -> (..., S, r, K). Drops the part no UT can receive."""
         return np.matmul(np.conj(np.swapaxes(self.basis, 1, 2)), weights)
 
     def to_weights(self, z: np.ndarray) -> np.ndarray:
-        """W_s = U_s z_s: (S, r, K) -> (S, N_T, K)."""
+        """W_s = U_s z_s: (..., S, r, K) -> (..., S, N_T, K)."""
         return np.matmul(self.basis, z)
 
     def projections(self, z: np.ndarray) -> np.ndarray:
-        """t[s, k, i] = v_{s,k}^T w_{s,i} = (B_s z_s)[k, i]: (S, r, K) -> (S, K, K)."""
+        """t[s, k, i] = v_{s,k}^T w_{s,i} = (B_s z_s)[k, i]: (..., S, r, K) -> (..., S, K, K)."""
         return np.matmul(self.coords, z)

@@ -193,3 +193,12 @@ def test_the_control_variate_estimator_reaches_the_table(tmp_path):
     assert cv["r_e_stderr"].iloc[0] < 0.5 * plain["r_e_stderr"].iloc[0]
     assert cv["r_e"].iloc[0] != plain["r_e"].iloc[0]
     assert abs(cv["r_e"].iloc[0] - plain["r_e"].iloc[0]) < 4 * plain["r_e_stderr"].iloc[0]
+
+
+def test_every_design_has_a_figure_style():
+    """The figures draw the schemes that have a style: a new scheme without one would be left
+    out of every figure silently."""
+    from experiments.style import SCHEME_STYLE
+    from experiments.sweeping import DESIGNS
+
+    assert tuple(SCHEME_STYLE) == DESIGNS

@@ -324,3 +324,21 @@ def test_bad_input_raises_a_one_line_error_naming_the_field(call, error, match):
     with pytest.raises(error, match=match) as info:
         call()
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda rng: evaluate_rates(_CSI, _W[0], n_samples=3, rng=rng, estimator="control-variate"),
+        lambda rng: evaluate_rates(_CSI, _W[0], n_samples=10, rng=rng, estimator="median"),
+        lambda rng: evaluate_history(_CSI, (_W[0], _W[0][:1]), 1.0, n_samples=10, rng=rng),
+        lambda rng: evaluate_history(_CSI, (_W[0],), 1.0, n_samples=10, rng=rng, estimator=3),
+    ],
+)
+def test_a_call_that_fails_draws_nothing_from_the_generator(call):
+    """Every argument is checked before the first draw: after the error the caller's generator
+    gives the numbers it would have given anyway."""
+    rng = np.random.default_rng(5)
+    with pytest.raises(ValueError):
+        call(rng)
+    assert rng.standard_normal() == np.random.default_rng(5).standard_normal()

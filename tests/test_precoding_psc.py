@@ -210,6 +210,22 @@ def test_no_step_14_and_history_iterates_are_feasible():
     )  # the initialiser: matched filter at exactly P_s
 
 
+@pytest.mark.parametrize("scheme", ["ms-jowmmse-psc", "ms-jomwmmse-psc"])
+def test_a_caller_initialiser_over_budget_is_scaled_down_when_nothing_updates(scheme):
+    """max_iter = 0 returns the initialiser: a caller's W_0 with 100x the budget on satellite 0
+    comes back scaled to exactly P_0, the satellites within budget unchanged."""
+    csi = random_csi(np.random.default_rng(9), 3, 7, 2, 3, scale="realistic")
+    power = np.array([0.5, 1.0, 4.0])
+    init = dense_matched_filter_per_satellite(csi, power)
+    init[0] *= 10.0
+    init[2] *= 0.5
+    w = precode(scheme, csi, power, init=init, max_iter=0).weights
+    used = np.sum(np.abs(w) ** 2, axis=(1, 2))
+    np.testing.assert_allclose(used, [0.5, 1.0, 1.0], rtol=1e-13)
+    np.testing.assert_array_equal(w[1:], init[1:])
+    np.testing.assert_allclose(w[0], init[0] / 10.0, rtol=1e-13)
+
+
 def test_single_satellite_reaches_ss_wmmse_on_drops_of_the_paper_model():
     """S = 1, 20 drops of the Walker shell with the QuaDRiGa NTN urban LoS channel, 35 dBm,
     10 x 10 UPA, K = 24 (half the paper's K, for speed), R_E with common random numbers.
