@@ -131,10 +131,9 @@ def numbers(
     """A list (stored as a tuple) of numbers, each in [lo, hi]; a single number is a list of one."""
 
     def allowed(name: str) -> str:
-        quals = ", ".join(q for q, on in (("non-empty", nonempty), ("distinct", distinct)) if on)
         each = _bounds_text("each", lo, hi, lo_open, hi_open, unit)
-        kind = "integers" if integer else "numbers"
-        return f"a {quals + ' ' if quals else ''}list of {kind}, {each}"
+        kind = ("distinct " if distinct else "") + ("integers" if integer else "numbers")
+        return f"a {'non-empty ' if nonempty else ''}list of {kind}, {each}"
 
     def whole(values: tuple) -> bool:
         return (len(values) > 0 or not nonempty) and (
@@ -198,17 +197,24 @@ def like(cls: type, name: str, default: Any = dataclasses.MISSING, *, doc: str =
 
 
 def list_like(cls: type, name: str, default: list, *, nonempty: bool = False,
-              doc: str = "") -> Any:
+              distinct: bool = False, doc: str = "") -> Any:
     """A list (stored as a tuple) of values each declared as field ``name`` of ``cls`` (a swept
     input takes the allowed values of the parameter it sweeps)."""
     f = next((f for f in dataclasses.fields(cls) if f.name == name), None)
     spec = None if f is None else spec_of(f)
     if spec is None or spec.kind not in ("float", "int"):
         raise AssertionError(f"{cls.__name__}.{name} is not a declared number")
-    each = spec.allowed(name).removeprefix("none or ")
-    text = f"a {'non-empty ' if nonempty else ''}list, each {each}"
-    return _declare(default, Spec(spec.kind + "s", spec.ok, lambda n: text, doc=doc,
-                                  whole=lambda vs: bool(vs) or not nonempty))
+    def allowed(list_name: str) -> str:
+        each = spec.allowed(list_name).removeprefix("none or ")
+        values = " of distinct values" if distinct else ""
+        return f"a {'non-empty ' if nonempty else ''}list{values}, each {each}"
+
+    def whole(values: tuple) -> bool:
+        return (bool(values) or not nonempty) and (
+            not distinct or len(set(values)) == len(values)
+        )
+
+    return _declare(default, Spec(spec.kind + "s", spec.ok, allowed, doc=doc, whole=whole))
 
 
 def spec_of(f: dataclasses.Field) -> Spec | None:

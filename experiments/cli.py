@@ -110,13 +110,15 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
         "--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
         help="override a config key (repeatable)",
     )
-    p.add_argument(
+    existing = p.add_mutually_exclusive_group()
+    existing.add_argument(
         "--resume", action="store_true",
         help="continue the run in --out (refused if its config differs)",
     )
-    p.add_argument(
+    existing.add_argument(
         "--overwrite", action="store_true",
-        help="replace the run already in --out (without it, such a directory is refused)",
+        help="replace the run already in --out: its tables, parts and figures (without it, "
+        "such a directory is refused)",
     )
     p.add_argument(
         "--quick", action="store_true",
@@ -128,15 +130,15 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``coopsat`` (run, the studies of ``STUDIES``, plot)."""
     parser = argparse.ArgumentParser(
-        prog="coopsat",
+        prog="coopsat", allow_abbrev=False,
         description="Statistical-CSI distributed precoding for cooperative LEO satellites: "
         "experiments and paper figures.",
         epilog="Results go to results/NAME/ (table.parquet, skipped.parquet, NAME.png/.pdf).",
     )
     parser.add_argument("--version", action=_Version, help="print the coopsat version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser(
-        "run", help="run the experiment of a TOML config",
+    run = sub.add_parser(  # allow_abbrev=False everywhere: --drop is not --drops
+        "run", allow_abbrev=False, help="run the experiment of a TOML config",
         description="Run the experiment described by CONFIG.",
     )
     run.add_argument("config_path", metavar="CONFIG", type=Path, help="TOML config file")
@@ -147,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(run, config_option=False)
     for name, (kind, text) in STUDIES.items():
         p = sub.add_parser(
-            name, help=text, description=f"{text} (the config's [presets.{name}] study)."
+            name, allow_abbrev=False, help=text,
+            description=f"{text} (the config's [presets.{name}] study)."
         )
         _add_run_options(p, config_option=True)
         for opt in KINDS[kind].options:
@@ -156,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
                 help=f"{opt.help} (sets {opt.key})",
             )
     plot = sub.add_parser(
-        "plot", help="re-plot a run directory from its stored table",
+        "plot", allow_abbrev=False, help="re-plot a run directory from its stored table",
         description="Re-plot the figure of RUN_DIR from table.parquet.",
     )
     plot.add_argument("run_dir", metavar="RUN_DIR", type=Path)

@@ -44,9 +44,12 @@ UNHASHED = (("run", "chunk_drops"),)
 """Keys that only group rows into checkpoint files, never change their content."""
 
 
+MAX_NAME_CHARS = 100  # a run name is a directory and the stem of its figure files
+
+
 def _plain_name(value: str) -> bool:
     return (
-        bool(value)
+        0 < len(value) <= MAX_NAME_CHARS
         and value not in (".", "..")
         and all(c.isalnum() or c in "_.-" for c in value)
     )
@@ -58,7 +61,8 @@ class RunSection:
 
     name: str = text(
         "paper", _plain_name,
-        "a plain file name of letters, digits, '_', '.', '-' (not '.' or '..')",
+        f"a plain file name of at most {MAX_NAME_CHARS} letters, digits, '_', '.', '-' "
+        "(not '.' or '..')",
         doc="run directory and figure name",
     )
     kind: str = text("sweep", lambda v: v in KINDS, f"one of {', '.join(map(repr, KINDS))}")
@@ -194,10 +198,11 @@ def _unknown(key: str, known: list[str], what: str) -> ConfigError:
     return ConfigError(f"unknown config {what} {key!r}{hint}; known: {', '.join(known)}", key)
 
 
-def build_config(values: Mapping[str, Any]) -> ExperimentConfig:
+def build_config(values: Mapping[str, Any], *, cross_checks: bool = True) -> ExperimentConfig:
     """Validate dotted-key ``values`` (``"channel.zeta2": 0.5``) into an :class:`ExperimentConfig`.
 
-    Raises :class:`ConfigError` for an unknown section or key, a wrong type or a bad range.
+    Raises :class:`ConfigError` for an unknown section or key, a wrong type or a bad range;
+    with ``cross_checks``, also the sections' ``check(config)`` (keys that depend on others).
     """
     per_section: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
     for dotted, value in values.items():
@@ -211,7 +216,7 @@ def build_config(values: Mapping[str, Any]) -> ExperimentConfig:
     config = ExperimentConfig(
         tuple((name, _build(cls, per_section[name], name)) for name, cls in SECTIONS.items())
     )
-    for name, section in config.sections:
+    for name, section in config.sections if cross_checks else ():
         check = getattr(section, "check", None)
         if check is not None:
             try:
@@ -225,7 +230,9 @@ def build_config(values: Mapping[str, Any]) -> ExperimentConfig:
 
 
 def parse_override(text_: str) -> tuple[str, Any]:
-    """``"section.key=value"`` -> (key, value); value parsed as TOML, else kept as a string."""
+    """``"section.key=value"`` -> (key, value); value parsed as TOML, else kept as a string.
+    A key declared as text keeps the text as written when TOML reads it as something else
+    (``run.name=123``, ``constellation.epoch_utc=2025-03-01``): its own check then judges it."""
     key, sep, raw = text_.partition("=")
     key = key.strip()
     if not sep or "." not in key:
@@ -235,7 +242,23 @@ def parse_override(text_: str) -> tuple[str, Any]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    if not isinstance(value, str) and _declared_kind(key) == "str":
+        value = raw
     return key, value
+
+
+def _declared_kind(dotted: str) -> str | None:
+    """The declared kind ("str", "float", ...) of a dotted config key, None if unknown."""
+    section, _, key = dotted.partition(".")
+    todo = [SECTIONS[section]] if section in SECTIONS else []
+    while todo:
+        for f in dataclasses.fields(todo.pop()):
+            inner = _nested(f)
+            if inner is not None:
+                todo.append(inner)
+            elif f.name == key and spec_of(f) is not None:
+                return spec_of(f).kind
+    return None
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
@@ -272,7 +295,7 @@ def load_config(
     """
     path = data_path("paper.toml") if path is None else Path(path)
     raw = read_toml(path)
-    preset_tables = raw.pop("presets", {})
+    preset_tables = _preset_tables(raw.pop("presets", {}), path)
     values = flatten(raw)
     for name in presets:
         if name not in preset_tables:
@@ -288,9 +311,24 @@ def load_config(
 
 def preset_names(path: str | Path | None) -> set[str]:
     """Names of the ``[presets.NAME]`` tables of a config file (``None``: data/paper.toml)."""
-    return set(read_toml(data_path("paper.toml") if path is None else path).get("presets", {}))
+    path = data_path("paper.toml") if path is None else Path(path)
+    return set(_preset_tables(read_toml(path).get("presets", {}), path))
+
+
+def _preset_tables(presets: Any, path: Path) -> dict[str, dict]:
+    """The ``[presets]`` table of a config file, checked to be a table of tables."""
+    if not isinstance(presets, dict):
+        raise ConfigError(f"{str(path)!r}: presets must be a table of [presets.NAME] tables, "
+                          f"got {presets!r}")
+    for name, table in presets.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{str(path)!r}: presets.{name} must be a table of "
+                              f"\"section.key\" = value entries, got {table!r}", f"presets.{name}")
+    return presets
 
 
 def config_from_json(text_: str) -> ExperimentConfig:
-    """Rebuild a config stored by :meth:`ExperimentConfig.to_json`."""
-    return build_config(flatten(json.loads(text_)))
+    """Rebuild a config stored by :meth:`ExperimentConfig.to_json`. The cross-section checks
+    (e.g. the TLE file's element ages) ran when the run was created and are not repeated: a
+    stored run can be re-plotted after its TLE file moved."""
+    return build_config(flatten(json.loads(text_)), cross_checks=False)

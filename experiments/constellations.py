@@ -35,6 +35,9 @@ def _sha256_ok(value: str) -> bool:
     return value == "" or (len(value) == 64 and all(c in "0123456789abcdef" for c in value))
 
 
+LAST_EPOCH_YEAR = 2200  # later drop epochs are refused: no element set or time scale reaches them
+
+
 @dataclass(frozen=True)
 class ConstellationSection(constellation.WalkerDelta):
     """``[constellation]``: where the satellites come from.
@@ -106,17 +109,25 @@ class ConstellationSection(constellation.WalkerDelta):
         return shells_from_tables(list(self.shells), self.epoch_utc, "constellation.shells")
 
     def check(self, config) -> None:
-        """Cross-section check at load: TLE sets no older than ``max_element_age_days`` at any
-        drop epoch (epoch_utc .. epoch_utc + drop.epoch_spread_s)."""
+        """Cross-section checks at load: every drop epoch (epoch_utc .. epoch_utc +
+        drop.epoch_spread_s) lies in LAST_EPOCH_YEAR or before; TLE sets no older than
+        ``max_element_age_days`` at any of them."""
+        start = self.epoch
+        try:
+            end = start + timedelta(seconds=config.drop.epoch_spread_s)
+        except OverflowError:
+            end = None
+        if end is None or end.year > LAST_EPOCH_YEAR:
+            raise ParameterError(
+                "ConstellationSection", "epoch_utc", self.epoch_utc,
+                f"a time with epoch_utc + drop.epoch_spread_s in {LAST_EPOCH_YEAR} or before",
+                f"is out of range with drop.epoch_spread_s = {config.drop.epoch_spread_s:g} s",
+            )
         if self.source != "tle":
             return
         const = constellation_for(self)
         ts = constellation.timescale()
-        start = self.epoch
-        ages = [
-            const.element_age_s(ts.from_datetime(t))
-            for t in (start, start + timedelta(seconds=config.drop.epoch_spread_s))
-        ]
+        ages = [const.element_age_s(ts.from_datetime(t)) for t in (start, end)]
         worst = float(np.max(ages)) / SECONDS_PER_DAY
         if worst > self.max_element_age_days:
             raise ParameterError(
@@ -135,7 +146,13 @@ def read_tle_checked(path: str | Path, expected_sha256: str = ""):
     digest differs from a non-empty ``expected_sha256`` (the file changed since the config was
     loaded).
     """
-    data = Path(path).read_bytes()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            f"config key constellation.tle_path = {str(path)!r}: cannot be read "
+            f"({exc.strerror or exc})", "constellation.tle_path",
+        ) from None
     digest = hashlib.sha256(data).hexdigest()
     if expected_sha256 and digest != expected_sha256:
         raise ConfigError(

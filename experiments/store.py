@@ -20,6 +20,7 @@ that already holds a run unless told to overwrite it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -55,8 +56,10 @@ def arrow_schema(columns: Columns) -> pa.Schema:
 
 SKIPPED_SCHEMA = arrow_schema(SKIPPED)
 
-_MANIFEST = re.compile(r"^chunk-(\d{7})-(\d{7})\.json$")
+_MANIFEST = re.compile(r"^chunk-(\d{7,})-(\d{7,})\.json$")
+_PART = re.compile(r"^(?:rows|skipped)-(\d{7,}-\d{7,})\.parquet$")
 _RUN_FILES = ("run.json", "table.parquet", "skipped.parquet")
+_OUTPUT_SUFFIXES = (".png", ".pdf", ".gif", ".mp4")  # figures and animations of a run
 
 
 class ResumeError(ConfigError):
@@ -76,6 +79,14 @@ def package_version() -> str:
         return "0+unknown"
 
 
+@functools.cache
+def _new_file_mode() -> int:
+    """The mode ``open`` gives a new file (0o666 less the umask); mkstemp's is 0o600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -83,6 +94,7 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -96,6 +108,7 @@ def _atomic_write_table(path: Path, table: pa.Table) -> str:
     try:
         pq.write_table(table, tmp)
         digest = _sha256(Path(tmp))
+        os.chmod(tmp, _new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -218,7 +231,7 @@ class RunDir:
                 f"(hash {str(stored.get('config_hash', '?'))[:12]})"
                 f" differs from this one (hash {self.config.hash()[:12]})"
                 + (f" in {', '.join(changed)}" if changed else "")
-                + "; use another --out or drop --resume to start over"
+                + "; use another --out, or --overwrite (without --resume) to start over"
             )
 
     @classmethod
@@ -226,19 +239,28 @@ class RunDir:
         """Open an existing run directory (for plotting) from its ``run.json``."""
         path = Path(path)
         stored = _read_record(path)
+        if not isinstance(stored.get("config"), dict):
+            raise ConfigError(f"{str(path / 'run.json')!r} holds no config")
         try:
             return cls(path, config_from_json(json.dumps(stored["config"])))
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError):
             raise ConfigError(f"{str(path / 'run.json')!r} holds no config") from None
 
     def _clear(self) -> None:
+        """Remove what a coopsat run of any kind writes: its parts, tables (the extra tables
+        of every kind, the replaced run may have been of another), figures and animations."""
         if self.parts.exists():
             for f in self.parts.iterdir():
                 if f.suffix in (".parquet", ".tmp", ".json"):
                     f.unlink()
-        extra = tuple(f"{n}.parquet" for n in KINDS[self.kind].extra_names)
-        for name in (*_RUN_FILES, *extra):
+        extra = {f"{n}.parquet" for kind in KINDS.values() for n in kind.extra_names}
+        for name in (*_RUN_FILES, *sorted(extra)):
             (self.path / name).unlink(missing_ok=True)
+        if self.path.is_dir():
+            for f in self.path.iterdir():
+                stale_tmp = f.name.startswith(".") and f.name.endswith(".tmp")
+                if f.is_file() and (f.suffix in _OUTPUT_SUFFIXES or stale_tmp):
+                    f.unlink()
 
     # -- parts ---------------------------------------------------------------------------------
     def _chunks(self) -> list[tuple[int, int, Path]]:
@@ -280,8 +302,8 @@ class RunDir:
             notes.append(f"checkpoint of drops {first}..{last} is damaged ({problem}): recomputed")
             manifest.unlink(missing_ok=True)
         for f in self.parts.glob("*.parquet"):
-            tag = f.name.split("-", 1)[1].replace(".parquet", ".json")
-            if f"chunk-{tag}" not in kept:
+            m = _PART.match(f.name)
+            if m and f"chunk-{m.group(1)}.json" not in kept:  # other files are not ours
                 f.unlink(missing_ok=True)
         return notes
 

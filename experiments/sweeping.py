@@ -121,16 +121,17 @@ class SweepSection:
     """
 
     p_tx_dbm: tuple[float, ...] = numbers(
-        [20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0], nonempty=True, **P_TX_DBM
+        [20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0], nonempty=True, distinct=True, **P_TX_DBM
     )
-    zeta2: tuple[float, ...] = list_like(ChannelConfig, "zeta2", [])
-    kappa_db: tuple[float, ...] = list_like(ChannelConfig, "kappa_db", [])
-    n_satellites: tuple[int, ...] = list_like(DropSpec, "n_satellites", [])
+    zeta2: tuple[float, ...] = list_like(ChannelConfig, "zeta2", [], distinct=True)
+    kappa_db: tuple[float, ...] = list_like(ChannelConfig, "kappa_db", [], distinct=True)
+    n_satellites: tuple[int, ...] = list_like(DropSpec, "n_satellites", [], distinct=True)
     array_size: tuple[int, ...] = list_like(
-        ChannelConfig, "nv", [], doc="Nv = Nh of the satellites' square arrays"
+        ChannelConfig, "nv", [], distinct=True, doc="Nv = Nh of the satellites' square arrays"
     )
     power_offset_db: tuple[float, ...] = numbers(
-        [], lo=0, hi=60, unit="dB", doc="budget of the non-master satellites below P_TX"
+        [], lo=0, hi=60, distinct=True, unit="dB",
+        doc="budget of the non-master satellites below P_TX",
     )
 
     def __post_init__(self) -> None:

@@ -42,6 +42,15 @@ CASES = [
     ("fig3", ["--set", "run.name=."], "run.name = '.'"),
     ("fig3", ["--set", "run.name=a/b"], "a plain file name"),
     ("fig3", ["--set", "run.name="], "run.name = ''"),
+    ("fig3", ["--set", "run.name=" + "a" * 101], "a plain file name of at most 100"),
+    ("fig3", ["--set", "sweep.p_tx_dbm=[30, 30]"], "a non-empty list of distinct numbers"),
+    ("fig3", ["--set", "sweep.zeta2=[0.5, 0.5]"], "sweep.zeta2 = [0.5, 0.5] is out of range"),
+    ("fig3", ["--set", "sweep.array_size=[4, 4]"], "each an integer 1 <= array_size <= 256"),
+    ("fig3", ["--set", "constellation.epoch_utc=9999-12-31T00:00:00Z", "--set",
+              "drop.epoch_spread_s=1e8"], "epoch_utc + drop.epoch_spread_s in 2200 or before"),
+    ("fig3", ["--drop", "3"], "unrecognized arguments: --drop"),  # not --drops
+    ("fig3", ["--over"], "unrecognized arguments: --over"),
+    ("fig3", ["--resume", "--overwrite"], "not allowed with argument --resume"),
     ("fig3", ["--set", "run.kind=swep"], "run.kind = 'swep'"),
     ("fig3", ["--set", "run.max_attempts=0"], "run.max_attempts = 0"),
     ("fig3", ["--set", "run.chunk_drops=0"], "run.chunk_drops = 0"),
@@ -182,6 +191,11 @@ def files(tmp_path):
     corrupt = tmp_path / "corrupt_run"
     corrupt.mkdir()
     (corrupt / "run.json").write_text('{"config": {')
+    for name, config in (("list_config", "[1]"), ("text_config", '"x"')):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "run.json").write_text(f'{{"config": {config}}}')
+    (tmp_path / "presets_number.toml").write_text("presets = 3\n")
+    (tmp_path / "preset_number.toml").write_text("[presets]\nfig3 = 5\n")
     return tmp_path
 
 
@@ -200,6 +214,11 @@ FILE_CASES = [
     (["plot", "{d}/empty_dir"], "is not a coopsat run directory"),
     (["plot", "{d}/missing"], "is not a coopsat run directory"),
     (["plot", "{d}/corrupt_run"], "is unreadable or not JSON"),
+    (["plot", "{d}/list_config"], "holds no config"),
+    (["plot", "{d}/text_config"], "holds no config"),
+    (["fig3", "--config", "{d}/presets_number.toml"], "presets must be a table of"),
+    (["fig3", "--config", "{d}/preset_number.toml"], "presets.fig3 must be a table"),
+    (["run", "{d}/preset_number.toml", "--preset", "fig3"], "presets.fig3 must be a table"),
 ]
 
 

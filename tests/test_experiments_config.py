@@ -106,6 +106,12 @@ def test_override_values_are_parsed_as_toml():
     assert c.channel.kappa_db is None
     with pytest.raises(ConfigError, match=r"section\.key=value"):
         parse_override("zeta2")
+    # a text key keeps the text where TOML would read a number or a date
+    assert parse_override("run.name=123") == ("run.name", "123")
+    assert parse_override('run.name="x y"') == ("run.name", "x y")
+    assert parse_override("constellation.epoch_utc=2025-03-01") == (
+        "constellation.epoch_utc", "2025-03-01")
+    assert build_config(dict([parse_override("run.name=123")])).run.name == "123"
 
 
 def test_hash_tracks_content_and_json_round_trips():

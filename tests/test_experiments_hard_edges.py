@@ -64,3 +64,56 @@ def test_workers_are_capped_at_the_drops_and_cpus_with_a_note(tmp_path, capsys):
             "--workers", "1000000"]
     assert main(argv) == 0
     assert "note: --workers 1000000 capped at" in capsys.readouterr().out
+
+
+def _fig2(out, *extra):
+    return main(["fig2", "--config", TINY, "--out", str(out), "--quiet", "--drops", "1", *extra])
+
+
+def test_a_stored_tle_run_is_replotted_after_its_file_moved(tmp_path):
+    """The element-age check ran when the run was made; re-plotting needs only the table."""
+    tle = tmp_path / "sample.tle"
+    tle.write_bytes(data_path(*SAMPLE.split("/")).read_bytes())
+    out = tmp_path / "run"
+    assert _fig2(out, "--set", "constellation.source=tle", "--set", f"constellation.tle_path={tle}",
+                 "--set", "constellation.epoch_utc=2020-05-07T12:00:00Z", *UNDER_THE_SAMPLE) == 0
+    tle.unlink()
+    (out / "fig2.png").unlink()
+    assert main(["plot", str(out)]) == 0 and (out / "fig2.png").exists()
+
+
+def test_drop_indices_beyond_seven_digits_keep_their_rows_and_resume(tmp_path):
+    out = tmp_path / "far"
+    assert _fig2(out, "--set", "run.first_drop=10000000") == 0
+    assert set(read_table(out / "table.parquet")["drop"]) == {10_000_000}
+    assert _fig2(out, "--set", "run.first_drop=10000000", "--resume") == 0  # nothing recomputed
+    assert list((out / "parts").glob("chunk-10000000-10000000.json"))
+
+
+def test_overwrite_removes_every_kinds_outputs_and_resume_keeps_foreign_files(tmp_path):
+    out = tmp_path / "run"
+    assert _fig2(out) == 0
+    leftovers = ["ici.parquet", "correlation.parquet", "waveform_rates.png", "old.pdf",
+                 ".table.parquet.abc.tmp"]
+    for name in leftovers:  # what a replaced run of another kind (or a crash) left behind
+        (out / name).write_bytes(b"x")
+    (out / "notes.txt").write_text("mine")
+    (out / "parts" / "notes.parquet").write_bytes(b"mine")
+    assert _fig2(out, "--resume") == 0  # a file in parts/ that is not a part is left alone
+    assert (out / "parts" / "notes.parquet").read_bytes() == b"mine"
+    assert _fig2(out, "--overwrite") == 0
+    assert not any((out / name).exists() for name in leftovers)
+    assert (out / "notes.txt").read_text() == "mine" and (out / "fig2.png").exists()
+
+
+def test_result_files_get_the_mode_of_any_new_file(tmp_path):
+    """Atomic writes go through mkstemp (mode 0600); the results are then opened up to what
+    the umask allows, like the figures."""
+    import os
+
+    out = tmp_path / "run"
+    assert _fig2(out) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in (out / "table.parquet", out / "run.json", *(out / "parts").iterdir()):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path
