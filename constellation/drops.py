@@ -217,16 +217,12 @@ def drop_geometry(
     geodetic radians; ``time`` scalar skyfield Time. Output: ``DropGeometry``.
     """
     ut_lat, ut_lon = _checked_uts(time, ut_lat_rad, ut_lon_rad)
-    _check_range("centre_lat_rad", centre_lat_rad, -np.pi / 2, np.pi / 2)
-    _check_range("centre_lon_rad", centre_lon_rad, -2 * np.pi, 2 * np.pi)
-    min_elevation_deg = check_field(DropSpec, "min_elevation_deg", min_elevation_deg,
-                                    owner="drop_geometry")
+    min_elevation_deg = _checked_centre_and_mask(centre_lat_rad, centre_lon_rad,
+                                                 min_elevation_deg)
     if (n_satellites is None) == (sat_index is None):
         raise ValueError("give exactly one of n_satellites and sat_index")
-
     pos, vel = constellation.propagate(time)  # (N, 3)
     usable = physical_position_mask(pos)  # (N,): SGP4 succeeded and the altitude is physical
-    n_excluded = int(usable.size - np.count_nonzero(usable))
     ut_pos = geodetic_to_itrs(ut_lat, ut_lon)
     if sat_index is None:
         n_satellites = check_field(DropSpec, "n_satellites", n_satellites, owner="drop_geometry")
@@ -252,7 +248,7 @@ def drop_geometry(
         ut_lon_rad=ut_lon,
         **{name: getattr(link, name) for name in _LINK_FIELDS},
         carrier_hz=float(carrier_hz),
-        n_excluded=n_excluded,
+        n_excluded=int(usable.size - np.count_nonzero(usable)),
     )
 
 
@@ -273,6 +269,13 @@ def _checked_uts(time: Time, ut_lat_rad, ut_lon_rad) -> tuple[np.ndarray, np.nda
     if not np.all(np.isfinite(ut_lon)):
         raise ValueError(f"ut_lon_rad must be finite, got {ut_lon}")
     return ut_lat, ut_lon
+
+
+def _checked_centre_and_mask(centre_lat_rad, centre_lon_rad, min_elevation_deg) -> float:
+    """The elevation mask, checked as DropSpec declares it, after the centre's range checks."""
+    _check_range("centre_lat_rad", centre_lat_rad, -np.pi / 2, np.pi / 2)
+    _check_range("centre_lon_rad", centre_lon_rad, -2 * np.pi, 2 * np.pi)
+    return check_field(DropSpec, "min_elevation_deg", min_elevation_deg, owner="drop_geometry")
 
 
 def _checked_index(constellation: Constellation, pos, usable, sat_index) -> np.ndarray:

@@ -217,7 +217,7 @@ def _run(args: argparse.Namespace) -> int:
         print(note)
     print(
         f"coopsat {args.command}: {config.run.kind} '{config.run.name}', "
-        f"{_count(config.run.drops, 'drop')}, run id {config.hash()[:12]}, "
+        f"{_count(config.run.drops, 'drop')}, run id {config.run_id}, "
         f"{'Dask ' + args.scheduler if args.scheduler else f'{workers} worker(s)'}"
     )
     with make_executor(workers, args.scheduler) as executor:

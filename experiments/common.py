@@ -12,7 +12,6 @@ next attempt index, up to ``run.max_attempts``; nothing is padded.
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 from dataclasses import dataclass
@@ -54,14 +53,9 @@ def drop_seeds(seed: int, drop: int, attempt: int = 0) -> dict[str, np.random.Se
     return dict(zip(STAGES, root.spawn(len(STAGES)), strict=True))
 
 
-@functools.lru_cache(maxsize=1)
-def _timescale():
-    return constellation.timescale()
-
-
 def skyfield_time(dt: datetime):
     """skyfield Time of a timezone-aware datetime (the constellation package's timescale)."""
-    return _timescale().from_datetime(dt)
+    return constellation.timescale().from_datetime(dt)  # cached by constellation
 
 
 @dataclass(frozen=True)
@@ -98,7 +92,7 @@ def skipped_record(
 ) -> dict:
     """One row of ``skipped.parquet`` (columns ``experiments.tables.SKIPPED``)."""
     return {
-        "run_id": config.hash()[:12],
+        "run_id": config.run_id,
         "drop": drop,
         "attempt": attempt,
         "seed": config.run.seed,
@@ -146,7 +140,7 @@ def common_row(config: ExperimentConfig, found: FoundDrop, epoch: datetime | Non
     n_satellites, which depends on the row)."""
     g = found.geometry
     return {
-        "run_id": config.hash()[:12],
+        "run_id": config.run_id,
         "drop": found.index,
         "attempt": found.attempt,
         "seed": config.run.seed,

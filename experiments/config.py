@@ -179,6 +179,11 @@ class ExperimentConfig:
         text_ = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text_.encode()).hexdigest()
 
+    @property
+    def run_id(self) -> str:
+        """The first 12 hex digits of :meth:`hash`: the run id in tables and messages."""
+        return self.hash()[:12]
+
 
 def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested tables to dotted keys: ``{"a": {"b": 1}} -> {"a.b": 1}`` (lists stay values)."""

@@ -5,10 +5,11 @@ All three are ``concurrent.futures.Executor``s, so the driver does not know whic
 - :class:`SerialExecutor` runs each task at submission (one worker, no start-up cost).
 - :func:`local_pool` is a ``ProcessPoolExecutor`` over ``spawn``-ed workers with one BLAS/OpenMP
   thread each: the thread-count variables are set in the environment the workers are started
-  with (threadpoolctl is not a dependency; numpy reads these variables when it is imported, which
-  a spawned worker does after start-up). Each worker watches its parent and exits when the
-  parent dies: a pool worker of a run killed with ``kill -9`` would otherwise wait forever on
-  the task queue (the standard library does not notice the parent's death).
+  with (numpy reads them when it is imported, which a spawned worker does after start-up); the
+  serial executor limits the threads of the running process with threadpoolctl instead. Each
+  worker watches its parent and exits when the parent dies: a pool worker of a run killed with
+  ``kill -9`` would otherwise wait forever on the task queue (the standard library does not
+  notice the parent's death).
 - :func:`dask_executor` is ``distributed.Client(address).get_executor()``; the workers of a Dask
   cluster are started by whoever runs it, so set the same variables there (``dask worker
   --nthreads 1`` with ``OMP_NUM_THREADS=1``).

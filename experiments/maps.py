@@ -10,8 +10,7 @@ Map: equirectangular (longitude, latitude in degrees) around the coverage cap, w
 aspect set to ``1 / cos(centre latitude)`` so that distances are true to scale, in every
 direction, at the centre's latitude (the equidistant cylindrical projection with its standard
 parallel there). Longitudes are unwrapped about the centre, so a cap on the antimeridian is drawn
-whole. Sky plot: polar axes with north up, azimuth clockwise from north, radius ``90 - elevation``
-(zenith at the centre, horizon at the rim).
+whole.
 
 Sizes follow the other figures (``experiments.style``): IEEE single column (3.5 in wide), 8 pt
 text; markers, line styles and a lightness-monotonic colour map (viridis) keep everything
@@ -20,6 +19,7 @@ readable in grey print.
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 
@@ -40,7 +40,6 @@ COASTLINE_HEADER = "lon_deg,lat_deg"
 WIDTH_IN = style.FIGSIZE_IN[0]
 FONT_PT = style.FONT_PT
 DROP_VIEW_FIGSIZE_IN = (WIDTH_IN, 4.9)
-DPI = 300
 MAP_MARGIN_DEG = 1.5
 
 COAST_STYLE = {"color": "0.6", "linewidth": 0.5, "zorder": 1}
@@ -72,12 +71,24 @@ def rc() -> dict:
 # --- coastlines ---------------------------------------------------------------------------
 
 def read_coastlines(path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The shipped coastline polylines (or a file of the same format at ``path``).
+    """The shipped coastline polylines (read once per process) or a file of the same format
+    at ``path``.
 
     Output: ``(lon_deg, lat_deg)``, each (M,), polylines separated by NaN entries (both NaN
     together). Raises ``ValueError`` naming the file when its header, a value or a range is wrong.
     """
-    path = data_path(*COASTLINE_FILE) if path is None else Path(path)
+    if path is None:
+        lon, lat = _shipped_coastlines()
+        return lon.copy(), lat.copy()
+    return _coastline_file(Path(path))
+
+
+@functools.cache
+def _shipped_coastlines() -> tuple[np.ndarray, np.ndarray]:
+    return _coastline_file(data_path(*COASTLINE_FILE))
+
+
+def _coastline_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
     rows = [line for line in path.read_text(encoding="ascii").splitlines()
             if line.strip() and not line.startswith("#")]
     if not rows or rows[0].strip() != COASTLINE_HEADER:

@@ -12,7 +12,6 @@ from matplotlib.lines import Line2D
 
 from experiments.maps import (
     CAP_STYLE,
-    DPI,
     DROP_VIEW_FIGSIZE_IN,
     FONT_PT,
     FUTURE_STYLE,
@@ -29,6 +28,7 @@ from experiments.maps import (
     read_coastlines,
     same_shape,
 )
+from experiments.style import SAVE_DPI
 
 # --- the sky plot -------------------------------------------------------------------------
 
@@ -128,7 +128,7 @@ def drop_view_figure(
     """
     coastlines = read_coastlines() if coastlines is None else coastlines
     with plt.rc_context(rc()):
-        fig = plt.figure(figsize=DROP_VIEW_FIGSIZE_IN, layout="constrained", dpi=DPI)
+        fig = plt.figure(figsize=DROP_VIEW_FIGSIZE_IN, layout="constrained", dpi=SAVE_DPI)
         grid = fig.add_gridspec(2, 2, height_ratios=(1.2, 1.0), width_ratios=(1.15, 1.0))
         ax_map = fig.add_subplot(grid[0, :])
         ax_sky = fig.add_subplot(grid[1, 0], projection="polar")

@@ -147,10 +147,6 @@ class RunDir:
         return self.config.run.kind
 
     @property
-    def run_id(self) -> str:
-        return self.config.hash()[:12]
-
-    @property
     def table_path(self) -> Path:
         return self.path / "table.parquet"
 
@@ -229,7 +225,7 @@ class RunDir:
             raise ResumeError(
                 f"--resume: the config of {str(self.path)!r} "
                 f"(hash {str(stored.get('config_hash', '?'))[:12]})"
-                f" differs from this one (hash {self.config.hash()[:12]})"
+                f" differs from this one (hash {self.config.run_id})"
                 + (f" in {', '.join(changed)}" if changed else "")
                 + "; use another --out, or --overwrite (without --resume) to start over"
             )

@@ -21,6 +21,7 @@ from scipy import stats
 FIGSIZE_IN = (3.5, 2.5)
 FONT_PT = 8
 CONFIDENCE = 0.95
+SAVE_DPI = 300
 
 SCHEME_STYLE = {
     "ss-mmse": ("SS-MMSE", "tab:gray", ":", "v"),
@@ -64,7 +65,7 @@ def rc() -> dict:
         "lines.linewidth": 1.0,
         "lines.markersize": 3.5,
         "figure.figsize": FIGSIZE_IN,
-        "savefig.dpi": 300,
+        "savefig.dpi": SAVE_DPI,
         "pdf.fonttype": 42,
     }
 

@@ -51,7 +51,6 @@ from precoding import (
     SolverOptions,
     evaluate_many,
     instantaneous_reference,
-    precode,
     precode_many,
     scale_per_satellite,
 )
@@ -308,18 +307,17 @@ def stage_times(found: FoundDrop, time_channel_s: float) -> dict:
 def design(scheme: str, csi: StatisticalCSI, power_w, config: ExperimentConfig, *,
            history: bool = False):
     """(PrecodingResult, wall time s) of ``scheme`` with budgets ``power_w`` ((S,) or scalar)."""
-    return timed(
-        precode, scheme, csi, np.broadcast_to(power_w, (csi.n_satellites,)),
-        max_iter=config.precoding.max_iter, tol=config.precoding.tol, record_history=history,
-    )
+    power = np.broadcast_to(power_w, (csi.n_satellites,))[None]
+    (result,), seconds = design_many(scheme, csi, power, config, history=history)
+    return result, seconds
 
 
 def design_many(scheme: str, csi: StatisticalCSI, powers_w: np.ndarray,
-                config: ExperimentConfig) -> tuple[tuple, float]:
+                config: ExperimentConfig, *, history: bool = False) -> tuple[tuple, float]:
     """(P PrecodingResults, wall time s per point) of ``scheme`` at budgets (P, S)."""
     results, seconds = timed(
         precode_many, scheme, csi, powers_w, max_iter=config.precoding.max_iter,
-        tol=config.precoding.tol,
+        tol=config.precoding.tol, record_history=history,
     )
     return results, seconds / len(results)
 

@@ -34,8 +34,9 @@ class Kind:
     title : one line saying what it computes.
     drop : ``drop(config, index) -> DropOutcome``, a pure function of (config, index, seed).
     columns, sort_keys : the rows' columns ((name, Arrow type) pairs) and the final sort order.
-    report : module path of the kind's ``plot(table, config, base) -> [paths]`` and
-        ``summary(table, config) -> [lines]`` (imported on demand: see the module docstring).
+    report : module path of the kind's ``plot(table, config, base, extra) -> [paths]`` and
+        ``summary(table, config, extra) -> [lines]`` (``extra``: the run's extra tables by
+        name; imported on demand: see the module docstring).
     sections : the config sections the kind adds, ``{name: frozen dataclass}``.
     extra_tables : ``extra_tables(config) -> {name: {column: array}}``, tables computed once per
         run besides the drop rows (``NAME.parquet`` in the run directory), or None;

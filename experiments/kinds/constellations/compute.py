@@ -134,7 +134,7 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
             geometry, n_visible, t_geo = _served(
                 config, const, seeds, epoch, math.radians(lat_deg), lon)
             base = {
-                "run_id": config.hash()[:12], "drop": index, "attempt": 0,
+                "run_id": config.run_id, "drop": index, "attempt": 0,
                 "seed": config.run.seed, "epoch_utc": epoch, "centre_lat_deg": lat_deg,
                 "centre_lon_deg": math.degrees(lon), "n_users": config.drop.n_users,
                 "n_satellites": config.drop.n_satellites,
