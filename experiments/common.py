@@ -1,9 +1,10 @@
 """Pieces every drop-based experiment kind shares: seeds, finding a drop, rows, skipped records.
 
 Every drop is a pure function of (config, drop index, root seed). Its random streams come from
-``SeedSequence(seed, spawn_key=(drop, attempt))`` spawned into four children, one per stage:
+``SeedSequence(seed, spawn_key=(drop, attempt))`` spawned into five children, one per stage:
 
-    epoch (offset within drop.epoch_spread_s) | geometry | channel (large-scale draws) | Monte Carlo
+    epoch (offset within drop.epoch_spread_s) | geometry | channel (large-scale draws) |
+    mc (Monte Carlo R_E) | waveform (the OFDM simulation, independent of the Monte Carlo)
 
 so a table does not depend on the number of workers or on the order in which drops finish. A
 drop whose attempt finds too few visible satellites is recorded as skipped and re-drawn with the
@@ -29,7 +30,7 @@ from precoding import SolverError
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
 
-STAGES = ("epoch", "geometry", "channel", "mc")
+STAGES = ("epoch", "geometry", "channel", "mc", "waveform")  # append only: keeps the others
 
 #: The failures a drop's numerics may report on a degenerate input; they are recorded as skipped
 #: (with the message) instead of ending a run. Anything else is a bug and propagates.
@@ -79,11 +80,14 @@ class FoundDrop:
     time_geometry_s: float
 
 
-def drop_epoch(config: ExperimentConfig, seeds: dict) -> datetime:
+def drop_epoch(config: ExperimentConfig, seeds: dict,
+               rng: np.random.Generator | None = None) -> datetime:
     """The epoch of a drop attempt: ``constellation.epoch_utc`` plus a uniform offset in
-    [0, drop.epoch_spread_s) drawn from the attempt's epoch stream."""
+    [0, drop.epoch_spread_s), the first draw of the attempt's epoch stream (``rng``, when the
+    caller draws more from that stream; nothing is drawn when the spread is 0)."""
     spread = config.drop.epoch_spread_s
-    offset = np.random.default_rng(seeds["epoch"]).uniform(0.0, spread) if spread > 0 else 0.0
+    rng = np.random.default_rng(seeds["epoch"]) if rng is None else rng
+    offset = rng.uniform(0.0, spread) if spread > 0 else 0.0
     return config.constellation.epoch + timedelta(seconds=float(offset))
 
 

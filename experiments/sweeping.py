@@ -248,11 +248,13 @@ def drop_draws(config: ExperimentConfig, found: FoundDrop, n_satellites: int) ->
 
 
 def drop_with_csi(
-    config: ExperimentConfig, index: int, skipped: list[dict]
+    config: ExperimentConfig, index: int, skipped: list[dict], n_satellites: int | None = None
 ) -> tuple[FoundDrop, StatisticalCSI, float] | None:
-    """The drop (with the largest swept S) and its statistical CSI drawn from the drop's channel
-    seed: (found drop, CSI, channel wall time s), or None when the drop was skipped."""
-    found = find_drop(config, index, max_satellites(config), skipped)
+    """The drop with ``n_satellites`` (default: the largest swept S) and its statistical CSI
+    drawn from the drop's channel seed: (found drop, CSI, channel wall time s), or None when
+    the drop was skipped."""
+    n_sat = max_satellites(config) if n_satellites is None else n_satellites
+    found = find_drop(config, index, n_sat, skipped)
     if found is None:
         return None
     rng = np.random.default_rng(found.seeds["channel"])

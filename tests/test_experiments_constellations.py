@@ -58,3 +58,22 @@ def test_visible_count_is_the_largest_cooperative_set_a_drop_can_find(study):
         with pytest.raises(constellation.NotEnoughSatellitesError):
             constellation.drop_geometry(const, when, ut_lat, ut_lon,
                                         n_satellites=int(n_visible) + 1, **kwargs)
+
+
+def test_centre_longitude_and_epoch_offset_are_independent_draws():
+    """With an epoch spread both come from the drop's epoch stream, one after the other (they
+    used to be the same uniform number); without one the longitude is its first draw."""
+    from experiments.kinds.constellations.compute import _area
+
+    spread = load_config(TINY, presets=("constellations",),
+                         overrides={"drop.epoch_spread_s": 600.0})
+    fixed = load_config(TINY, presets=("constellations",))
+    for index in range(5):
+        seeds, epoch, lon = _area(spread, index)
+        u = np.random.default_rng(seeds["epoch"]).uniform(size=2)
+        offset_s = (epoch - spread.constellation.epoch).total_seconds()
+        assert offset_s == pytest.approx(600.0 * u[0], abs=1e-5)
+        assert lon == pytest.approx(-math.pi + 2 * math.pi * u[1], rel=1e-12)
+        _, epoch0, lon0 = _area(fixed, index)
+        assert epoch0 == fixed.constellation.epoch
+        assert lon0 == pytest.approx(-math.pi + 2 * math.pi * u[0], rel=1e-12)

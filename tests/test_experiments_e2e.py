@@ -108,6 +108,17 @@ def test_fig5_has_every_iteration_of_both_joint_schemes(tmp_path):
     assert (per["n"] <= cfg.precoding.max_iter).all()
 
 
+def test_a_convergence_run_over_several_sweep_points_draws_one_figure_per_point(tmp_path):
+    """Each (drop, point, scheme) is its own iteration curve: the two points are neither
+    merged nor dropped (the carry-forward used to fail on the repeated iterations)."""
+    table = _cli("fig5", tmp_path, "--set", "sweep.p_tx_dbm=[30.0, 35.0]")
+    assert sorted(table["point"].unique()) == [0, 1]
+    for point in (0, 1):
+        assert (tmp_path / f"fig5-p{point}.png").stat().st_size > 10_000
+    assert not (tmp_path / "fig5.png").exists()
+    assert main(["plot", str(tmp_path)]) == 0
+
+
 def test_fig5_last_iterate_is_the_transmitted_precoder_of_a_sweep(tmp_path):
     """Two routes to the final precoder: the convergence run rebuilds it from the recorded
     history (step-14 scaling applied by experiments.sweeping.iterates), the sweep run uses the

@@ -145,6 +145,15 @@ def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeyp
     assert table.loc[table["scheme"] == "ms-jomwmmse-psc", "r_e"].isna().all()
     assert table.loc[table["scheme"] == "ms-jomwmmse", "r_e"].gt(0).all()
     assert skipped["reason"].str.contains("ms-jomwmmse-psc at sweep points 0, 1").any()
+    # the convergence kind: the failed scheme's row keeps an integer iteration (0)
+    out5 = tmp_path / "f5"
+    argv5 = ["fig5", "--config", TINY, "--out", str(out5), "--quiet", "--drops", "1", "--set",
+             'precoding.schemes=["ms-jomwmmse", "ms-jomwmmse-psc"]']
+    assert main(argv5) == 0
+    table5 = read_table(out5 / "table.parquet")
+    assert str(table5["iteration"].dtype) == "int64"
+    failed = table5[table5["scheme"] == "ms-jomwmmse-psc"]
+    assert len(failed) == 1 and failed["iteration"].iloc[0] == 0 and failed["r_e"].isna().all()
 
 
 def test_a_drop_that_raises_is_recorded_as_skipped(tmp_path, monkeypatch):

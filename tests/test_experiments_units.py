@@ -64,7 +64,12 @@ def test_drop_seeds_are_pure_and_distinct_per_drop_attempt_and_stage():
     others = [drop_seeds(11, 4), drop_seeds(11, 3, 1), drop_seeds(12, 3)]
     for o in others:
         assert np.random.default_rng(o["mc"]).random() != draws["mc"]
-    assert len(set(draws.values())) == 4
+    assert len(set(draws.values())) == 5
+    # a stage appended to STAGES leaves the earlier streams as they were (the first four
+    # children of the spawn), so adding the waveform stream changed no other table
+    root = np.random.SeedSequence(11, spawn_key=(3, 0)).spawn(4)
+    for stage, ss in zip(("epoch", "geometry", "channel", "mc"), root, strict=True):
+        assert np.random.default_rng(ss).random() == draws[stage]
 
 
 def test_sweep_points_are_the_cartesian_product_in_table_order():

@@ -70,10 +70,12 @@ COLUMNS = (
 
 
 def _area(config: ExperimentConfig, index: int):
-    """The drop's seeds, epoch, centre longitude (rad) and UT layout (offsets in the cap)."""
+    """The drop's seeds, epoch and centre longitude (rad): the epoch offset and then the
+    longitude from the epoch stream (two draws, so the two are independent)."""
     seeds = drop_seeds(config.run.seed, index)
-    epoch = drop_epoch(config, seeds)
-    lon = np.random.default_rng(seeds["epoch"]).uniform(-math.pi, math.pi)
+    rng = np.random.default_rng(seeds["epoch"])
+    epoch = drop_epoch(config, seeds, rng)
+    lon = rng.uniform(-math.pi, math.pi)
     return seeds, epoch, lon
 
 

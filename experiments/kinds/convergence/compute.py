@@ -45,7 +45,8 @@ def group_rows(config: ExperimentConfig, state: DropState, group: list, base: di
             try:
                 result, t_pre = design(scheme, csi, power, config, history=True)
             except NUMERICAL_FAILURES as exc:  # a degenerate multiplier search (precoding.dual)
-                rows += failed_rows(config, state, base, [inputs], scheme, exc, skipped)
+                failed = failed_rows(config, state, base, [inputs], scheme, exc, skipped)
+                rows += [{**row, "iteration": 0} for row in failed]
                 continue
             steps = iterates(result, power)
             columns, t_eval = evaluate_batch(csi, steps, [power] * len(steps), state.draws,

@@ -103,7 +103,7 @@ def scene_rows(scene: Scene, rates: np.ndarray) -> list[dict]:
 def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     """The scene rows of drop ``index`` with the per-UT rates of ``show.scheme``."""
     skipped: list[dict] = []
-    found_csi = drop_with_csi(config, index, skipped)
+    found_csi = drop_with_csi(config, index, skipped, config.drop.n_satellites)  # no sweep
     if found_csi is None:
         return DropOutcome(index, [], skipped)
     found, csi, t_channel = found_csi

@@ -91,12 +91,12 @@ def _draw_trace(ax, rec: pd.DataFrame, changes: list[float]):
         name, colour, ls, _ = SCHEME_STYLE[scheme]
         sub = rec[rec["scheme"] == scheme].sort_values("time_s")
         ax.plot(sub["time_s"], sub["r_e"], color=colour, linestyle=ls, label=name)
-    for i, t in enumerate(changes):
-        ax.axvline(t, color="0.5", linestyle=":", linewidth=0.7,
+    for i, t in enumerate(changes):  # thin dash-dot in a light violet: unlike any scheme's line
+        ax.axvline(t, color="tab:pink", alpha=0.6, linestyle="-.", linewidth=0.6,
                    label="set change" if i == 0 else None)
     ax.set_xlabel(X_LABELS["time_s"])
     ax.set_ylabel(SUM_RATE.replace("Average sum", "Sum"))
     ax.set_ylim(bottom=0)
     ax.grid(True, linewidth=0.3, alpha=0.6)
-    ax.legend(loc="lower right", fontsize=6, frameon=False, ncol=3)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=6, frameon=False, ncol=3)
     return ax.axvline(0.0, color="black", linewidth=1.0)

@@ -127,7 +127,7 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     """Per-UT measured vs analytic rates of drop ``index``."""
     wf, ch = config.waveform, config.channel
     skipped: list[dict] = []
-    found_csi = drop_with_csi(config, index, skipped)
+    found_csi = drop_with_csi(config, index, skipped, config.drop.n_satellites)  # no sweep
     if found_csi is None:
         return DropOutcome(index, [], skipped)
     found, base, t_channel = found_csi
@@ -145,7 +145,7 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
         errors=errors,
         n_blocks=wf.n_blocks,
         n_symbols=wf.n_symbols,
-        rng=np.random.default_rng(found.seeds["mc"]),
+        rng=np.random.default_rng(found.seeds["waveform"]),  # independent of E{R_k}'s draws
         modulation=wf.modulation,
     )
     mc_rng = np.random.default_rng(found.seeds["mc"])
