@@ -108,6 +108,20 @@ def test_fig5_has_every_iteration_of_both_joint_schemes(tmp_path):
     assert (per["n"] <= cfg.precoding.max_iter).all()
 
 
+def test_a_second_swept_input_gets_its_own_figures_and_summary_rows(tmp_path, capsys):
+    """zeta2 on the x axis and two powers: one figure per power, and the summary keeps the
+    powers apart (they used to be averaged into one curve)."""
+    table = _cli("fig3", tmp_path, "--set", "sweep.p_tx_dbm=[30.0, 35.0]", "--set",
+                 "sweep.zeta2=[0.0, 1.0]", "--set", 'precoding.schemes=["ms-jomwmmse"]')
+    for power in (30, 35):
+        assert (tmp_path / f"fig3-p_tx_dbm={power}.png").stat().st_size > 10_000
+    printed = capsys.readouterr().out
+    for power in (30.0, 35.0):
+        for zeta2 in (0.0, 1.0):
+            rows = table[(table["p_tx_dbm"] == power) & (table["zeta2"] == zeta2)]
+            assert f"{rows['r_e'].mean():.2f}" in printed
+
+
 def test_a_convergence_run_over_several_sweep_points_draws_one_figure_per_point(tmp_path):
     """Each (drop, point, scheme) is its own iteration curve: the two points are neither
     merged nor dropped (the carry-forward used to fail on the repeated iterations)."""

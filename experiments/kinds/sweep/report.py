@@ -10,17 +10,28 @@ import pandas as pd
 
 from experiments.style import SCHEME_STYLE, SUM_RATE, X_LABELS, band, finish, mean_ci, rc, save
 
+_PRIORITY = ("n_satellites", "array_size", "power_offset_db", "zeta2", "kappa_db", "p_tx_dbm")
+
 
 def swept_input(config) -> str:
     """The x axis of a sweep run: the first swept input with more than one value."""
-    for name in ("n_satellites", "array_size", "power_offset_db", "zeta2", "kappa_db",
-                 "p_tx_dbm"):
-        if len(getattr(config.sweep, name)) > 1:
-            return name
-    return "p_tx_dbm"
+    return next((n for n in _PRIORITY if len(getattr(config.sweep, n)) > 1), "p_tx_dbm")
+
+
+def other_swept(config) -> list[str]:
+    """Table columns of the swept inputs besides the x axis that take several values: each of
+    their combinations gets its own figure and summary rows (never averaged together)."""
+    x = swept_input(config)
+    return [X_COLUMN.get(n, n) for n in _PRIORITY
+            if n != x and len(getattr(config.sweep, n)) > 1]
 
 
 X_COLUMN = {"array_size": "n_antennas"}  # the table column of a swept input, where it differs
+_FIXED = {  # how a figure names the value of a second swept input
+    "p_tx_dbm": "$P_{{TX}}$ = {:g} dBm", "zeta2": "$\\zeta^2$ = {:g} rad$^2$",
+    "kappa_db": "$\\kappa$ = {:g} dB", "n_satellites": "S = {:d}",
+    "n_antennas": "$N_T$ = {:d}", "power_offset_db": "others {:g} dB below $P_{{TX}}$",
+}
 
 
 def _curves(ax, table: pd.DataFrame, x: str, value: str, scale=lambda v: v) -> None:
@@ -59,39 +70,55 @@ def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None
             used.set_ylabel("Budget used")
             used.set_xlabel(X_LABELS[x])
             used.grid(True, linewidth=0.3, alpha=0.6)
-        if title:
-            ax.set_title(title, fontsize=8)
+        if title:  # first line of the legend's title, above the band note
+            legend = ax.get_legend()
+            legend.set_title(f"{title}\n{legend.get_title().get_text()}")
         return save(fig, base)
 
 
 def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
-    """The run's figure: R_E vs its swept input."""
-    return plot_sweep(table, swept_input(config), base)
+    """The run's figure: R_E vs its swept input; with a second swept input, one figure per
+    value of it (``base-NAME=VALUE``), titled with that value."""
+    x, others = swept_input(config), other_swept(config)
+    if not others:
+        return plot_sweep(table, x, base)
+    paths: list[Path] = []
+    for values, sub in table.groupby(others, sort=True):
+        values = values if isinstance(values, tuple) else (values,)
+        tag = ", ".join(_FIXED[n].format(v) for n, v in zip(others, values, strict=True))
+        name = "-".join(f"{n}={v:g}" for n, v in zip(others, values, strict=True))
+        paths += plot_sweep(sub, x, base.with_name(f"{base.name}-{name}"), title=tag)
+    return paths
 
 
-def ic_ratio(table: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Mean over drops of R_E / R_IC (the reference "ic-wmmse" of the same drop and point) per
-    scheme and swept value: how much of the instantaneous-CSI rate a statistical design gets."""
+def ic_ratio(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` with a column "ratio" = R_E / R_IC, the reference "ic-wmmse" of
+    the same drop and point: how much of the instantaneous-CSI rate a statistical design gets
+    (average it over drops per scheme and swept value)."""
     ref = table[table["scheme"] == "ic-wmmse"][["drop", "point", "r_e"]]
     paired = table.merge(ref, on=["drop", "point"], suffixes=("", "_ic"))
     paired["ratio"] = paired["r_e"] / paired["r_e_ic"]
-    return paired.groupby(["scheme", column])["ratio"].mean().unstack(column)
+    return paired
 
 
 def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
     """Mean R_E per scheme and swept value."""
     x = swept_input(config)
     column = X_COLUMN.get(x, x)
+    rows = [*other_swept(config), "scheme"]
     order = [s for s in SCHEME_STYLE if s in set(table["scheme"])]
-    means = table.groupby(["scheme", column])["r_e"].mean().unstack(column).reindex(order)
-    lines = ["mean sum rate R_E (bit/s/Hz):", means.round(2).to_string()]
+
+    def per_value(value: str, digits: int, frame=table) -> str:
+        frame = frame.assign(scheme=pd.Categorical(frame["scheme"], categories=order))
+        means = frame.groupby([*rows, column], observed=True)[value].mean().unstack(column)
+        return means.round(digits).to_string()
+
+    lines = ["mean sum rate R_E (bit/s/Hz):", per_value("r_e", 2)]
     if x == "power_offset_db":
-        used = table.groupby(["scheme", column])["power_used_share"].mean().unstack(column)
-        lines += ["share of the satellites' budgets used:", used.reindex(order).round(3)
-                  .to_string()]
+        lines += ["share of the satellites' budgets used:", per_value("power_used_share", 3)]
     if "ic-wmmse" in set(table["scheme"]):
         lines += ["R_E over the instantaneous-CSI reference's rate (mean over drops):",
-                  ic_ratio(table, column).reindex(order).round(3).to_string()]
+                  per_value("ratio", 3, ic_ratio(table))]
     se = table.groupby("scheme")["r_e_stderr"].mean().reindex(order)
     lines.append("Monte Carlo standard error of R_E per drop (bit/s/Hz), mean over the run: "
                  + ", ".join(f"{s} {v:.3f}" for s, v in se.items()))
