@@ -156,8 +156,36 @@ def common_row(config: ExperimentConfig, found: FoundDrop, epoch: datetime | Non
     }
 
 
+def stage_times(found: FoundDrop, time_channel_s: float) -> dict:
+    """The per-drop timing columns (``experiments.tables.STAGE_TIMES``)."""
+    return {"time_geometry_s": found.time_geometry_s, "time_channel_s": time_channel_s}
+
+
+def nan_if_none(value: float | None) -> float:
+    """A table value of an optional input (e.g. kappa_db: None = the scenario's own): NaN."""
+    return math.nan if value is None else float(value)
+
+
 def timed(fn, *args: Any, **kwargs: Any) -> tuple[Any, float]:
     """(fn(*args, **kwargs), wall time in s)."""
     t0 = time.perf_counter()
     out = fn(*args, **kwargs)
     return out, time.perf_counter() - t0
+
+
+def exceed_fraction(delta_tau_s: np.ndarray, thresholds_s: np.ndarray) -> tuple[np.ndarray, int]:
+    """Fraction of distinct pairs (s1 < s2, l < k) with Delta tau > T, for each threshold T.
+
+    ``delta_tau_s`` is DropGeometry.differential_delay_s(), shape (S, S, K, K); it is symmetric
+    in (s1, s2) and in (l, k) and zero on their diagonals, so the distinct pairs are the strict
+    upper triangles of both. Returns (fractions (n_thresholds,), number of pairs).
+    """
+    s, _, k, _ = delta_tau_s.shape
+    i1, i2 = np.triu_indices(s, 1)
+    l1, l2 = np.triu_indices(k, 1)
+    values = np.sort(delta_tau_s[i1, i2][:, l1, l2].ravel())
+    n = values.size
+    if n == 0:
+        return np.full(len(thresholds_s), math.nan), 0
+    above = n - np.searchsorted(values, thresholds_s, side="right")
+    return above / n, n

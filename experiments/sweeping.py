@@ -40,7 +40,9 @@ from experiments.common import (
     FoundDrop,
     common_row,
     find_drop,
+    nan_if_none,
     skipped_record,
+    stage_times,
     timed,
 )
 from precoding import (
@@ -213,7 +215,7 @@ def point_inputs(point: int, pt: dict, csi: StatisticalCSI) -> dict:
         "p_tx_dbm": pt["p_tx_dbm"],
         "power_offset_db": pt["power_offset_db"],
         "zeta2": float(np.mean(csi.zeta2)),
-        "kappa_db": math.nan if pt["kappa_db"] is None else pt["kappa_db"],
+        "kappa_db": nan_if_none(pt["kappa_db"]),
     }
 
 
@@ -299,11 +301,6 @@ def failed_rows(config: ExperimentConfig, state: DropState, base: dict, inputs: 
     nan = dict.fromkeys(RATE_KEYS, math.nan)
     return [{**base, **i, "scheme": scheme, **nan, "n_iterations": 0, "time_precoding_s": 0.0,
              "time_evaluation_s": 0.0} for i in inputs]
-
-
-def stage_times(found: FoundDrop, time_channel_s: float) -> dict:
-    """The per-drop timing columns (``experiments.tables.STAGE_TIMES``)."""
-    return {"time_geometry_s": found.time_geometry_s, "time_channel_s": time_channel_s}
 
 
 def design(scheme: str, csi: StatisticalCSI, power_w, config: ExperimentConfig, *,

@@ -70,6 +70,11 @@ RATES: Columns = (
     ("power_used_max_dbm", "float64"),
     ("power_used_share", "float64"),
 )
+SWEEP_INPUTS: Columns = (
+    ("point", "int64"), ("n_antennas", "int64"), ("power_offset_db", "float64"),
+)
+"""The sweep point of a row (index into the run's sweep, ``experiments.sweeping.sweep_points``)
+and the swept inputs not in ``RATES``: N_T of each satellite, the others' budget offset (dB)."""
 STAGE_TIMES: Columns = (("time_geometry_s", "float64"), ("time_channel_s", "float64"))
 ROW_TIMES: Columns = (("time_precoding_s", "float64"), ("time_evaluation_s", "float64"))
 SKIPPED: Columns = (

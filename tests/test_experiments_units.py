@@ -9,10 +9,9 @@ import pytest
 from scipy import stats
 
 import channel
-from experiments.common import drop_seeds, skyfield_time
+from experiments.common import drop_seeds, exceed_fraction, skyfield_time
 from experiments.config import build_config
 from experiments.constellations import constellation_for
-from experiments.kinds.delay.compute import exceed_fraction
 from experiments.kinds.timeline.report import (
     age_summary,
     crossing_age,

@@ -30,7 +30,7 @@ from channel.linkbudget import dbm_to_w
 from channel.model import statistical_csi
 from channel.sampler import draw_standard
 from constellation.params import choices, number, numbers, validate
-from experiments.common import DropOutcome, drop_epoch, drop_seeds, skyfield_time
+from experiments.common import DropOutcome, drop_epoch, drop_seeds, nan_if_none, skyfield_time
 from experiments.constellations import constellation_for
 from experiments.kinds.base import Kind
 from experiments.sweeping import P_TX_DBM, RATE_KEYS, design, evaluate_batch
@@ -118,7 +118,8 @@ def _rows(config, base: dict, geometry, seeds, draws) -> list[dict]:
         csi, [r.weights for r, _ in designs], [budget] * len(designs), draws, config
     )
     return [{**base, "scheme": scheme, **rates, "n_iterations": int(result.n_iterations),
-             "time_channel_s": t_ch, "time_precoding_s": t_pre, "time_evaluation_s": t_eval}
+             "zeta2": float(np.mean(csi.zeta2)), "time_channel_s": t_ch,
+             "time_precoding_s": t_pre, "time_evaluation_s": t_eval}
             for scheme, (result, t_pre), rates in zip(schemes, designs, columns, strict=True)]
 
 
@@ -143,9 +144,8 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
                 "n_excluded": 0 if geometry is None else int(geometry.n_excluded),
                 "constellation": name, "latitude_deg": lat_deg, "n_visible": n_visible,
                 "found": geometry is not None, "p_tx_dbm": section.p_tx_dbm,
-                "zeta2": config.channel.zeta2,
-                "kappa_db": math.nan if config.channel.kappa_db is None
-                else config.channel.kappa_db,
+                "zeta2": config.channel.zeta2,  # the CSI's mean where one is drawn (_rows)
+                "kappa_db": nan_if_none(config.channel.kappa_db),
                 "time_geometry_s": t_geo,
             }
             rows += _rows(config, base, geometry, seeds, draws)

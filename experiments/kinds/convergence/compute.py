@@ -21,15 +21,12 @@ from experiments.sweeping import (
     point_power_w,
     sweep_drop,
 )
-from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
+from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
 
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
 
-COLUMNS = (
-    *COMMON, ("point", "int64"), ("n_antennas", "int64"), ("power_offset_db", "float64"), *RATES,
-    ("iteration", "int64"), *STAGE_TIMES, *ROW_TIMES,
-)
+COLUMNS = (*COMMON, *SWEEP_INPUTS, *RATES, ("iteration", "int64"), *STAGE_TIMES, *ROW_TIMES)
 
 
 def group_rows(config: ExperimentConfig, state: DropState, group: list, base: dict,

@@ -11,14 +11,13 @@ and the stage timings.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from constellation.params import ParameterError, number, validate
-from experiments.common import DropOutcome, common_row, find_drop
+from experiments.common import DropOutcome, common_row, exceed_fraction, find_drop, stage_times
 from experiments.kinds.base import Kind
 from experiments.tables import COMMON, STAGE_TIMES
 
@@ -66,24 +65,6 @@ def delay_thresholds(config: ExperimentConfig) -> list[tuple[float, str]]:
     return [(float(t), "grid") for t in grid] + [(t_data, "T"), (t_data + d.cp_s, "T_sym")]
 
 
-def exceed_fraction(delta_tau_s: np.ndarray, thresholds_s: np.ndarray) -> tuple[np.ndarray, int]:
-    """Fraction of distinct pairs (s1 < s2, l < k) with Delta tau > T, for each threshold T.
-
-    ``delta_tau_s`` is DropGeometry.differential_delay_s(), shape (S, S, K, K); it is symmetric
-    in (s1, s2) and in (l, k) and zero on their diagonals, so the distinct pairs are the strict
-    upper triangles of both. Returns (fractions (n_thresholds,), number of pairs).
-    """
-    s, _, k, _ = delta_tau_s.shape
-    i1, i2 = np.triu_indices(s, 1)
-    l1, l2 = np.triu_indices(k, 1)
-    values = np.sort(delta_tau_s[i1, i2][:, l1, l2].ravel())
-    n = values.size
-    if n == 0:
-        return np.full(len(thresholds_s), math.nan), 0
-    above = n - np.searchsorted(values, thresholds_s, side="right")
-    return above / n, n
-
-
 def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     """Rows of drop ``index``: P(Delta tau > T) over its satellite and UT pairs."""
     skipped: list[dict] = []
@@ -104,8 +85,7 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
             "threshold_label": label,
             "p_exceed": float(f),
             "n_pairs": n_pairs,
-            "time_geometry_s": found.time_geometry_s,
-            "time_channel_s": 0.0,
+            **stage_times(found, 0.0),
         }
         for (t, label), f in zip(thresholds, frac, strict=True)
     ]

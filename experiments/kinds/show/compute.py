@@ -29,11 +29,11 @@ import numpy as np
 
 from channel.linkbudget import dbm_to_w
 from constellation.params import choice, number, validate
-from experiments.common import DropOutcome, common_row
+from experiments.common import DropOutcome, common_row, stage_times
 from experiments.constellations import constellation_for
 from experiments.kinds.base import Kind, Option
 from experiments.scene import Scene, scene_of
-from experiments.sweeping import P_TX_DBM, design, drop_with_csi, stage_times
+from experiments.sweeping import P_TX_DBM, design, drop_with_csi
 from experiments.tables import COMMON, STAGE_TIMES
 from precoding import ALL_SCHEMES, evaluate_rates
 

@@ -27,13 +27,12 @@ from experiments.sweeping import (
     reference_row,
     sweep_drop,
 )
-from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
+from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
 from precoding import REFERENCES
 
 if TYPE_CHECKING:
     from experiments.config import ExperimentConfig
 
-SWEEP_INPUTS = (("point", "int64"), ("n_antennas", "int64"), ("power_offset_db", "float64"))
 COLUMNS = (*COMMON, *SWEEP_INPUTS, *RATES, *STAGE_TIMES, *ROW_TIMES)
 
 

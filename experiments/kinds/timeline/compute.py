@@ -55,6 +55,7 @@ from experiments.common import (
     FoundDrop,
     common_row,
     find_drop,
+    nan_if_none,
     skipped_record,
     skyfield_time,
     timed,
@@ -181,19 +182,24 @@ def _geometry_columns(area: Area, g: DropGeometry, sat_index, changed: bool) -> 
     }
 
 
-def _rate_rows(area: Area, base: dict, csi: StatisticalCSI | None, designs: dict) -> list[dict]:
-    """Rows of precoders ``designs`` ({scheme: result}) evaluated on ``csi`` (NaN if None)."""
+def _rate_rows(area: Area, base: dict, csi: StatisticalCSI | None, designs: dict,
+               per_scheme: dict | None = None) -> list[dict]:
+    """Rows of precoders ``designs`` ({scheme: result}) evaluated together on ``csi`` (NaN if
+    None); ``per_scheme`` ({scheme: columns}) adds columns that differ between schemes."""
+    own = per_scheme or {}
     if csi is None:
         nan = dict.fromkeys(RATE_KEYS, math.nan)
-        return [{**base, "scheme": scheme, "n_iterations": int(result.n_iterations), **nan,
-                 "zeta2": math.nan, "time_evaluation_s": 0.0}
+        return [{**base, **own.get(scheme, {}), "scheme": scheme,
+                 "n_iterations": int(result.n_iterations), **nan, "zeta2": math.nan,
+                 "time_evaluation_s": 0.0}
                 for scheme, result in designs.items()]
     budget = np.full(csi.n_satellites, dbm_to_w(area.config.timeline.p_tx_dbm))
     columns, t_eval = evaluate_batch(
         csi, [r.weights for r in designs.values()], [budget] * len(designs), area.mc_draws,
         area.config,
     )
-    return [{**base, "scheme": scheme, "n_iterations": int(result.n_iterations), **rates,
+    return [{**base, **own.get(scheme, {}), "scheme": scheme,
+             "n_iterations": int(result.n_iterations), **rates,
              "zeta2": float(np.mean(csi.zeta2)), "time_evaluation_s": t_eval}
             for (scheme, result), rates in zip(designs.items(), columns, strict=True)]
 
@@ -211,12 +217,11 @@ def recomputed_rows(area: Area, common: dict, g: DropGeometry, changed: bool, t_
         "time_channel_s": t_ch,
     }
     p_w = dbm_to_w(area.config.timeline.p_tx_dbm)
-    designs, rows = {}, []
+    designs, times = {}, {}
     for scheme in area.config.precoding.schemes:
-        result, t_pre = design(scheme, csi, p_w, area.config)
-        designs[scheme] = result
-        rows += _rate_rows(area, {**base, "time_precoding_s": t_pre}, csi, {scheme: result})
-    return designs, rows
+        designs[scheme], t_pre = design(scheme, csi, p_w, area.config)
+        times[scheme] = {"time_precoding_s": t_pre}
+    return designs, _rate_rows(area, base, csi, designs, times)  # one evaluation for all
 
 
 def reused_rows(area: Area, common: dict, changed: bool, step0: dict, held, epoch, step):
@@ -293,7 +298,7 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
             "time_s": t_off,
             "csi_age_s": 0.0,
             "p_tx_dbm": tl.p_tx_dbm,
-            "kappa_db": math.nan if config.channel.kappa_db is None else config.channel.kappa_db,
+            "kappa_db": nan_if_none(config.channel.kappa_db),
         }
         t0 = time.perf_counter()
         try:

@@ -47,9 +47,9 @@ from channel.ofdm import (
     window_overlap_correlation,
 )
 from constellation.params import choice, like, number, validate
-from experiments.common import DropOutcome, common_row, timed
+from experiments.common import DropOutcome, common_row, exceed_fraction, stage_times, timed
 from experiments.kinds.base import Kind, Option
-from experiments.sweeping import P_TX_DBM, csi_at, design, drop_with_csi, stage_times
+from experiments.sweeping import P_TX_DBM, csi_at, design, drop_with_csi
 from experiments.tables import COMMON, ROW_TIMES, STAGE_TIMES
 from precoding import ALL_SCHEMES, evaluate_rates, rate_ap1
 
@@ -116,13 +116,6 @@ COLUMNS = (
 )
 
 
-def _frac_beyond_symbol(geometry, symbol_s: float) -> float:
-    dtau = np.asarray(geometry.differential_delay_s())
-    s_idx = np.triu_indices(geometry.n_satellites, 1)
-    l_idx = ~np.eye(geometry.n_users, dtype=bool)
-    return float(np.mean(dtau[s_idx[0], s_idx[1]][:, l_idx] > symbol_s))
-
-
 def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     """Per-UT measured vs analytic rates of drop ``index``."""
     wf, ch = config.waveform, config.channel
@@ -166,7 +159,8 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
         "n_satellites": csi.n_satellites,
         "scheme": wf.scheme,
         "p_tx_dbm": wf.p_tx_dbm,
-        "frac_dtau_gt_tsym": _frac_beyond_symbol(geometry, numerology.symbol_duration_s),
+        "frac_dtau_gt_tsym": float(exceed_fraction(np.asarray(geometry.differential_delay_s()),
+                                                   [numerology.symbol_duration_s])[0][0]),
         "sigma_tau_s": errors.sigma_tau_s,
         "link_samples": int(meas.link_samples),
         **stage_times(found, t_channel),
