@@ -50,7 +50,9 @@ def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:
         ax.set_ylabel(SUM_RATE)
         ax.grid(True, axis="y", linewidth=0.3, alpha=0.6)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False,
-                  fontsize=FONT_PT - 2, title="whiskers: 95 % interval of the mean over drops",
+                  fontsize=FONT_PT - 2,
+                  title="mean over the areas where S satellites were found;\n"
+                  "whiskers: 95 % interval of the mean over drops",
                   title_fontsize=FONT_PT - 2)
         return save(fig, base)
 
@@ -75,7 +77,7 @@ def plot_visibility(table: pd.DataFrame, base: Path) -> list[Path]:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False,
                   fontsize=FONT_PT - 2, columnspacing=0.8, handlelength=2.0,
                   title="shaded bands: 10-90 % of the drops", title_fontsize=FONT_PT - 2)
-        ax.set_ylabel("Visible satellites")
+        ax.set_ylabel("Satellites visible\nat every UT")
         ax.set_ylim(bottom=0)
         ax.grid(True, linewidth=0.3, alpha=0.6)
         ax_fail.set_ylabel("No set\n(share)", fontsize=FONT_PT - 1)

@@ -7,6 +7,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullLocator
 
 from experiments.style import SCHEME_STYLE, SUM_RATE, X_LABELS, band, finish, mean_ci, rc, save
 
@@ -61,13 +62,16 @@ def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None
         _curves(ax, table, column, "r_e", scale)
         finish(ax, "" if budget else X_LABELS.get(x, x), SUM_RATE, ncol=ncol)
         ax.set_ylim(bottom=0)
-        if x == "array_size":
+        if x == "array_size":  # log axis, ticks at the swept sizes written plainly
             ax.set_xscale("log", base=2)
+            sizes = np.unique(scale(table[column].to_numpy(dtype=float)))
+            ax.set_xticks(sizes, [f"{v:g}" for v in sizes])
+            ax.xaxis.set_minor_locator(NullLocator())
         if budget:
             used = axes[1, 0]
             _curves(used, table, column, "power_used_share")
             used.set_ylim(0, 1.05)
-            used.set_ylabel("Budget used")
+            used.set_ylabel("Share of the\nbudgets used")
             used.set_xlabel(X_LABELS[x])
             used.grid(True, linewidth=0.3, alpha=0.6)
         if title:  # first line of the legend's title, above the band note

@@ -19,10 +19,11 @@ def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:
     with plt.rc_context(rc()):
         fig, ax = plt.subplots()
         x = np.arange(len(t))
-        ax.plot(x, t["rate_ap1"], "-", color="tab:blue", label=r"$\bar R_k$ (13)")
-        ax.plot(x, t["rate_measured"], "o", color="tab:red", mfc="none", label="OFDM, measured")
+        ax.plot(x, t["rate_ap1"], "-", color="tab:blue", label=r"$\bar R_k$, eq. (13)")
+        ax.plot(x, t["rate_measured"], "o", color="tab:red", mfc="none",
+                label="OFDM, SINR over all blocks")
         ax.plot(x, t["rate_mc"], "--", color="tab:gray", label=r"$E\{R_k\}$ (MC)")
-        ax.plot(x, t["rate_measured_ergodic"], "x", color="k", label="OFDM, per block")
+        ax.plot(x, t["rate_measured_ergodic"], "x", color="k", label="OFDM, mean per-block rate")
         ax.set_xlabel(r"UT (sorted by $\bar R_k$)")
         ax.set_ylabel("Rate (bit/s/Hz)")
         ax.grid(alpha=0.3)
@@ -34,7 +35,7 @@ def plot_ici(ici: pd.DataFrame, base: Path) -> list[Path]:
     """ICI power vs residual Doppler / subcarrier spacing, measured and eq. (10)."""
     with plt.rc_context(rc()):
         fig, ax = plt.subplots()
-        ax.loglog(ici["nu_over_df"], ici["ici_analytic"], "-", color="tab:blue", label="(10)")
+        ax.loglog(ici["nu_over_df"], ici["ici_analytic"], "-", color="tab:blue", label="eq. (10)")
         ax.loglog(
             ici["nu_over_df"], ici["ici_measured"], "o", color="tab:red", mfc="none",
             label="OFDM, measured",
@@ -61,7 +62,8 @@ def plot_correlation(corr: pd.DataFrame, base: Path, frac: float | None = None) 
         ax.axhline(corr["floor"].iloc[0], ls=":", color="tab:gray", label="estimator floor")
         ax.axvline(1.0, ls="--", color="k", lw=0.6)
         if frac is not None:
-            ax.set_title(rf"this drop: $P(\Delta\tau > T_{{sym}})$ = {frac:.2f}", fontsize=FONT_PT)
+            ax.set_title(rf"(the simulated drop: $P(\Delta\tau > T_{{sym}})$ = {frac:.2f})",
+                         fontsize=FONT_PT - 1)
         ax.set_xlabel(r"$\Delta\tau / T_{sym}$")
         ax.set_ylabel("|correlation|")
         ax.grid(alpha=0.3)
