@@ -48,8 +48,6 @@ def _geometry(rng: np.random.Generator) -> DropGeometry:
     )
 
 
-
-
 def main() -> None:
     rng = np.random.default_rng(0)
     geometry = _geometry(rng)

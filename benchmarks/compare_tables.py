@@ -174,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             problems, notes = compare_study(study, ref_out, new_out)
             status = "IDENTICAL" if not problems else "DIFFERENT"
             failed |= bool(problems)
-            times = f"reference {sha[:7]} {t_ref:.1f} s, this tree {t_new:.1f} s"
+            times = (f"reference {sha[:7]} {t_ref:.1f} s when it was cached, this tree "
+                     f"{t_new:.1f} s now: not side by side, a rough guide only")
             print(f"{study:9s} {status}  ({times})")
             for line in problems + notes:
                 print(f"    {line}")

@@ -21,28 +21,28 @@ Run from the repository root: ``python -m benchmarks.evaluation [--quick]``. One
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
 import types
 from pathlib import Path
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import benchmarks.one_thread  # noqa: F401  (first, before numpy loads: one BLAS thread)
 
-import numpy as np  # noqa: E402
-from scipy.special import ndtri  # noqa: E402
-from scipy.stats import qmc  # noqa: E402
+# isort: split
 
-import channel  # noqa: E402
-import constellation  # noqa: E402
-import precoding.montecarlo as montecarlo  # noqa: E402
-import precoding.rates as rates  # noqa: E402
-from benchmarks.timing import best_of  # noqa: E402
-from channel.sampler import StandardDraws, draw_standard  # noqa: E402
-from channel.structure import link_powers, steering_projections  # noqa: E402
-from precoding.schemes import SCHEMES, precode  # noqa: E402
+import numpy as np
+from scipy.special import ndtri
+from scipy.stats import qmc
+
+import channel
+import constellation
+import precoding.montecarlo as montecarlo
+import precoding.rates as rates
+from benchmarks.timing import best_of
+from channel.sampler import StandardDraws, draw_standard
+from channel.structure import link_powers, steering_projections
+from precoding.schemes import SCHEMES, precode
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "b1d05df"  # the commit issue 12's evaluation work starts from
@@ -52,8 +52,6 @@ N_CV = 100  # control-variate samples for about the standard error of N_MC plain
 N_VR = 1024  # a power of two for the Sobol comparison (same n for every method there)
 POWERS_DBM = (20.0, 35.0, 50.0)
 FIG3_DBM = (20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0)
-
-
 
 
 def _baseline_rates() -> types.ModuleType | None:

@@ -4,9 +4,8 @@ Side by side in one run, for each figure: the wall time of ``coopsat FIG`` on a 
 ``--workers`` processes with the reference commit's code (extracted with ``git archive``, as
 ``benchmarks.compare_tables`` does) and with this tree, the speed-up, and the compute time per
 stage (geometry, channel, precoding, evaluation; summed over workers, from the tables' timing
-columns), then the parallel efficiency of this tree at 1 and 2 workers (T_1 / (2 T_2)). Every
-figure's values are also compared (the reference must give the same table up to the documented
-last-digit differences; see ``benchmarks.compare_tables``).
+columns), then the parallel efficiency of this tree at 1 and 2 workers (T_1 / (2 T_2)). The
+values are not compared here: ``benchmarks.compare_tables`` does that, exactly.
 
     python -m benchmarks.experiments                      # fig3, fig4, fig6 at 100 drops
     python -m benchmarks.experiments --figures fig3 --drops 40 --no-efficiency

@@ -1,4 +1,4 @@
-"""Benchmark: throughput of the OFDM waveform simulator (channel.ofdm_link) on one core.
+"""Benchmark: throughput of the OFDM waveform simulator (``channel.ofdm``) on one core.
 
 A paper-size drop (S = 5, K = 48, 10 x 10 UPA, 128-point FFT, NR normal CP) with millisecond
 differential delays and +-40 kHz Dopplers. Prints, measured side by side in one run:
@@ -9,27 +9,22 @@ differential delays and +-40 kHz Dopplers. Prints, measured side by side in one 
     and the speed-up of the vectorised path over it.
 BLAS/FFT threads are pinned to 1 before numpy loads, so the figures are per core.
 
-    python benchmarks/ofdm.py [--blocks 4] [--symbols 4]
+    python -m benchmarks.ofdm [--blocks 4] [--symbols 4]
 """
 
 from __future__ import annotations
 
-import os
+import argparse
+import time
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+import benchmarks.one_thread  # noqa: F401  (first, before numpy loads: one BLAS thread)
 
-import argparse  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+# isort: split
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from channel.csi import StatisticalCSI  # noqa: E402
-from channel.ofdm import (  # noqa: E402  # noqa: E402
+from channel.csi import StatisticalCSI
+from channel.ofdm import (
     CompensationErrorModel,
     LinkTiming,
     OfdmNumerology,
@@ -38,7 +33,7 @@ from channel.ofdm import (  # noqa: E402  # noqa: E402
     qam_symbols,
     simulate_drop,
 )
-from channel.steering import upa_steering  # noqa: E402
+from channel.steering import upa_steering
 
 TARGET_PER_CORE = 10e6  # link samples per second (issue 6)
 S, K, NV, NH = 5, 48, 10, 10

@@ -28,28 +28,24 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
-import sys
 import time
-from pathlib import Path
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import benchmarks.one_thread  # noqa: F401  (first, before numpy loads: one BLAS thread)
 
-import numpy as np  # noqa: E402
+# isort: split
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-from benchmarks.timing import best_of  # noqa: E402
-from channel.sampler import sample_link_gains  # noqa: E402
-from precoding import (  # noqa: E402
+from benchmarks.timing import best_of
+from channel.sampler import sample_link_gains
+from precoding import (
     evaluate_rates,
     instantaneous_reference,
     precode,
     precode_many,
 )
-from tests.oracle_precoding import dense_joint, random_csi  # noqa: E402
+from tests.oracle_precoding import dense_joint, random_csi
 
 P_TX_W = 10 ** (35 / 10) / 1e3  # 35 dBm per satellite (Fig. 5 / Fig. 6 operating point)
 SWEEP_W = 10 ** (np.arange(20.0, 51.0, 5.0) / 10) / 1e3  # the 7 powers of Fig. 3
@@ -63,8 +59,6 @@ def _paper_csi(seed: int = 2025):
 def _large_csi():
     return random_csi(np.random.default_rng(7), 10, 200, 32, 32, scale="realistic",
                       kappa=10**2.5, zeta2=0.5)
-
-
 
 
 def _side_by_side(fns: dict, repeats: int) -> dict:
