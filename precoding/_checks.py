@@ -14,9 +14,25 @@ def check_csi(csi: object) -> StatisticalCSI:
     return csi
 
 
+def _real_array(value: object, name: str) -> np.ndarray:
+    """``value`` as a float array, or a TypeError naming it (text, None, complex numbers)."""
+    array = np.asarray(value)
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.integer)
+                                     or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(f"{name} must be real numbers, got {value!r}")
+    return array.astype(float)
+
+
+def check_flag(value: object, name: str) -> bool:
+    """A yes/no option: a bool (numpy's included), else a TypeError naming it."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_power(power_w: object, n_satellites: int) -> np.ndarray:
     """Per-satellite power in W: a scalar (broadcast) or shape (S,), each finite and > 0."""
-    power = np.asarray(power_w, dtype=float)
+    power = _real_array(power_w, "power_w")
     if power.ndim == 0:
         power = np.full(n_satellites, float(power))
     if power.shape != (n_satellites,):
@@ -33,7 +49,7 @@ def check_beta(beta: object, n_users: int) -> np.ndarray:
     """Per-UT rate weights beta_k (eq. 21): None (all ones) or shape (K,), finite and > 0."""
     if beta is None:
         return np.ones(n_users)
-    value = np.asarray(beta, dtype=float)
+    value = _real_array(beta, "beta")
     if value.shape != (n_users,):
         raise ValueError(f"beta must have shape (K,) = ({n_users},), got {value.shape}")
     bad = ~(np.isfinite(value) & (value > 0.0))

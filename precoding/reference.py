@@ -33,6 +33,7 @@ from channel.structure import LinkStatistics, link_powers
 from precoding._checks import (
     check_beta,
     check_csi,
+    check_flag,
     check_gains,
     check_power,
 )
@@ -108,6 +109,7 @@ def instantaneous_reference(
     power = check_power(power_w, csi.n_satellites)
     g = check_gains(gains, csi.n_satellites, csi.n_users)
     beta = check_beta(beta, csi.n_users)
+    keep_weights = check_flag(keep_weights, "keep_weights")
     solver = SolverOptions.of(max_iter=max_iter, tol=tol)
     max_iter, tol = solver.max_iter, solver.tol
     n = g.shape[0]

@@ -33,6 +33,7 @@ from channel.structure import LinkStatistics, mean_channels
 from precoding._checks import (
     check_beta,
     check_csi,
+    check_flag,
     check_init,
     check_power,
     check_powers,
@@ -294,6 +295,6 @@ def precode_many(
         max_iter=solver.max_iter,
         tol=solver.tol,
         init=None if init is None else check_init(init, csi, power.shape[0]),
-        record_history=bool(record_history),
+        record_history=check_flag(record_history, "record_history"),
     )
     return tuple(_REGISTRY[scheme](csi, power, opt))

@@ -238,3 +238,26 @@ def test_a_non_numeric_init_is_a_type_error_naming_it(csi, call, bad):
     fn, power = (precode, 1.0) if call == "precode" else (precode_many, np.ones((2, 3)))
     with pytest.raises(TypeError, match="init must be a numeric array"):
         fn("ms-jomwmmse", csi, power, init=bad)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"power_w": "a"}, "power_w must be real numbers, got 'a'"),
+        ({"power_w": None}, "power_w must be real numbers, got None"),
+        ({"power_w": 1 + 1j}, r"power_w must be real numbers, got \(1\+1j\)"),
+        ({"beta": "x"}, "beta must be real numbers, got 'x'"),
+        ({"record_history": "no"}, "record_history must be True or False, got 'no'"),
+    ],
+)
+def test_values_of_the_wrong_type_are_type_errors_naming_the_argument(csi, kwargs, message):
+    args = {"power_w": 1.0, **kwargs}
+    power = args.pop("power_w")
+    with pytest.raises(TypeError, match=message):
+        precode("ms-jomwmmse", csi, power, **args)
+
+
+def test_keep_weights_of_the_reference_is_a_flag(csi):
+    gains = np.ones((2, csi.n_satellites, csi.n_users), dtype=complex)
+    with pytest.raises(TypeError, match="keep_weights must be True or False, got 'yes'"):
+        precoding.instantaneous_reference(csi, 1.0, gains, keep_weights="yes")
