@@ -8,7 +8,8 @@ becomes a float, an integral float given for an int becomes an int, a list becom
 owner, the field, the bad value and what is allowed. The experiment layer maps its TOML sections
 onto these same dataclasses and reports the same error under the config key
 (``channel.zeta2``), so a parameter and its range are written in exactly one place: the library
-that uses it. :func:`describe` lists the declared fields (for documentation and ``--help``).
+that uses it. :func:`check_field` checks one value against a field's declaration (a function
+that takes one of a dataclass's parameters on its own).
 
 This module sits in the lowest layer (constellation) so that every package can use it; it
 holds no state.
