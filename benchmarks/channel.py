@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.timing import best_of
-from channel import (
+from coopsat.channel import (
     ChannelConfig,
     link_powers,
     sample_channels,
@@ -24,8 +24,8 @@ from channel import (
     statistical_csi,
     steering_projections,
 )
-from constellation.constants import SPEED_OF_LIGHT_MPS
-from constellation.geometry import DropGeometry
+from coopsat.constellation.constants import SPEED_OF_LIGHT_MPS
+from coopsat.constellation.geometry import DropGeometry
 from tests.oracle_precoding import omega, omega_tilde
 
 S, K, NV, NH = 5, 48, 10, 10

@@ -34,12 +34,20 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_REF = "7f093dd84f6b91e731aaaebc7c79043c36e57570"  # the commit issue 10 started from
-STUDIES = ("fig2", "fig3", "fig4", "fig5", "fig6", "timeline", "waveform")
-# tables of a study: (name in the reference's output, candidate names in the new output)
+PRECODER_STUDIES = (
+    "precoders-power", "precoders-satellites", "precoders-budgets", "precoders-arrays"
+)
+STUDIES = (
+    "fig2", "fig3", "fig4", "fig5", "fig6", "timeline", "waveform", "show", "constellations",
+    *PRECODER_STUDIES,
+)
+STUDY_DROPS = dict.fromkeys(PRECODER_STUDIES, 4)
+"""Drops of a study when --drops is not given (the others run at their defaults)."""
+# tables of a study: (names in the new output, then older names the reference may use)
 WAVEFORM_TABLES = {
-    "waveform_rates.csv": ("table.parquet", "waveform_rates.csv"),
-    "waveform_ici.csv": ("ici.parquet", "waveform_ici.csv"),
-    "waveform_correlation.csv": ("correlation.parquet", "waveform_correlation.csv"),
+    "table.parquet": ("table.parquet", "waveform_rates.csv"),
+    "ici.parquet": ("ici.parquet", "waveform_ici.csv"),
+    "correlation.parquet": ("correlation.parquet", "waveform_correlation.csv"),
 }
 RUN_TABLES = {
     "table.parquet": ("table.parquet",),
@@ -55,8 +63,12 @@ def run_cli(src: Path, study: str, out: Path, drops: int | None, extra=()) -> fl
         argv += ["--quiet"]
         if drops is not None:
             argv += ["--drops", str(drops)]
-    code = "import sys; from experiments.cli import main; sys.exit(main(sys.argv[1:]))"
-    env = {**os.environ, "PYTHONPATH": str(src), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    if (src / "coopsat").is_dir():  # the installed package (this tree, pip install -e .)
+        code = "import sys; from coopsat.experiments.cli import main; sys.exit(main(sys.argv[1:]))"
+    else:  # a tree from before the coopsat package: its folders are top-level modules
+        code = "import sys; from experiments.cli import main; sys.exit(main(sys.argv[1:]))"
+        env["PYTHONPATH"] = str(src)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code, *argv], cwd=src, env=env, check=True)
     return time.perf_counter() - t0
@@ -125,12 +137,15 @@ def compare_study(study: str, ref_dir: Path, new_dir: Path) -> tuple[list[str], 
     """(problems, notes) of one study's output folders."""
     tables = WAVEFORM_TABLES if study == "waveform" else RUN_TABLES
     problems, notes = [], []
-    for ref_name, candidates in tables.items():
-        new_path = next((new_dir / c for c in candidates if (new_dir / c).exists()), None)
-        if new_path is None:
-            problems.append(f"{ref_name}: no counterpart among {candidates}")
+    for name, candidates in tables.items():
+        ref_path = next((ref_dir / c for c in candidates if (ref_dir / c).exists()), None)
+        new_path = new_dir / name
+        if ref_path is None or not new_path.exists():
+            problems.append(f"{name}: missing on the {'reference' if ref_path is None else 'new'}"
+                            " side")
             continue
-        ref, new = _read(ref_dir / ref_name), _read(new_path)
+        ref_name = ref_path.name
+        ref, new = _read(ref_path), _read(new_path)
         extra = [c for c in new.columns if c not in ref.columns]
         if extra:
             notes.append(f"{new_path.name}: new columns {extra}")
@@ -155,22 +170,23 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown studies {unknown}; allowed: {', '.join(STUDIES)}")
     sha, ref_root = reference_tree(args.ref, args.cache)
-    tag = "default" if args.drops is None else f"drops{args.drops}"
     failed = False
     with tempfile.TemporaryDirectory(prefix="coopsat-compare-") as tmp:
         for study in studies:
+            drops = args.drops if args.drops is not None else STUDY_DROPS.get(study)
+            tag = "default" if drops is None else f"drops{drops}"
             ref_out = ref_root / "results" / tag / study
             marker = ref_out / ".complete"
             if not marker.exists():
                 shutil.rmtree(ref_out, ignore_errors=True)
-                t_ref = run_cli(ref_root / "src", study, ref_out, args.drops)
+                t_ref = run_cli(ref_root / "src", study, ref_out, drops)
                 marker.write_text(f"{t_ref:.1f}\n")
             t_ref = float(marker.read_text())
             if args.reference_only:
                 print(f"{study:9s} reference {sha[:7]} cached ({t_ref:.1f} s)")
                 continue
             new_out = Path(tmp) / study
-            t_new = run_cli(REPO, study, new_out, args.drops)
+            t_new = run_cli(REPO, study, new_out, drops)
             problems, notes = compare_study(study, ref_out, new_out)
             status = "IDENTICAL" if not problems else "DIFFERENT"
             failed |= bool(problems)

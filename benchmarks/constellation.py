@@ -18,8 +18,8 @@ import numpy as np
 from sgp4.api import SatrecArray
 
 from benchmarks.timing import best_of
-from constellation import WalkerDelta, epochs, sample_drop, utc_time
-from constellation.timebase import sgp4_julian_dates
+from coopsat.constellation import WalkerDelta, epochs, sample_drop, utc_time
+from coopsat.constellation.timebase import sgp4_julian_dates
 
 
 def main() -> None:

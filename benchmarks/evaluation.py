@@ -35,14 +35,13 @@ import numpy as np
 from scipy.special import ndtri
 from scipy.stats import qmc
 
-import channel
-import constellation
-import precoding.montecarlo as montecarlo
-import precoding.rates as rates
+import coopsat.precoding.montecarlo as montecarlo
+import coopsat.precoding.rates as rates
 from benchmarks.timing import best_of
-from channel.sampler import StandardDraws, draw_standard
-from channel.structure import link_powers, steering_projections
-from precoding.schemes import SCHEMES, precode
+from coopsat import channel, constellation
+from coopsat.channel.sampler import StandardDraws, draw_standard
+from coopsat.channel.structure import link_powers, steering_projections
+from coopsat.precoding.schemes import SCHEMES, precode
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "b1d05df"  # the commit issue 12's evaluation work starts from

@@ -23,8 +23,8 @@ import benchmarks.one_thread  # noqa: F401  (first, before numpy loads: one BLAS
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
-from channel.ofdm import (
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.ofdm import (
     CompensationErrorModel,
     LinkTiming,
     OfdmNumerology,
@@ -33,7 +33,7 @@ from channel.ofdm import (
     qam_symbols,
     simulate_drop,
 )
-from channel.steering import upa_steering
+from coopsat.channel.steering import upa_steering
 
 TARGET_PER_CORE = 10e6  # link samples per second (issue 6)
 S, K, NV, NH = 5, 48, 10, 10

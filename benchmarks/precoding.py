@@ -38,8 +38,8 @@ import benchmarks.one_thread  # noqa: F401  (first, before numpy loads: one BLAS
 import numpy as np
 
 from benchmarks.timing import best_of
-from channel.sampler import sample_link_gains
-from precoding import (
+from coopsat.channel.sampler import sample_link_gains
+from coopsat.precoding import (
     evaluate_rates,
     instantaneous_reference,
     precode,

@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from experiments.cli import main as coopsat
-from experiments.config import load_config
-from experiments.kinds.timeline.animation import animate
-from experiments.store import read_table
+from coopsat.experiments.cli import main as coopsat
+from coopsat.experiments.config import load_config
+from coopsat.experiments.kinds.timeline.animation import animate
+from coopsat.experiments.store import read_table
 
 TARGET_S = 30.0
 

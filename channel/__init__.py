@@ -6,10 +6,10 @@ large-scale draws), ``phase`` (phase-error models), ``config`` (``ChannelConfig`
 steering projections v^T w, link powers), ``steering`` (eq. 2-3), ``sampler``.
 """
 
-from channel.config import ChannelConfig
-from channel.csi import StatisticalCSI
-from channel.linkbudget import LinkBudget, fspl_db, thermal_noise_w
-from channel.lsp import (
+from coopsat.channel.config import ChannelConfig
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.linkbudget import LinkBudget, fspl_db, thermal_noise_w
+from coopsat.channel.lsp import (
     SCENARIOS,
     LargeScaleDraw,
     clutter_loss_db,
@@ -20,16 +20,16 @@ from channel.lsp import (
     scintillation_loss_db,
     shadow_fading_std_db,
 )
-from channel.model import (
+from coopsat.channel.model import (
     draw_large_scale,
     link_gain_db,
     phase_error_variance,
     statistical_csi,
 )
-from channel.phase import PHASE_MODELS, gaussian_phibar, physical_phase_variance
-from channel.sampler import StandardDraws, draw_standard, sample_channels, sample_link_gains
-from channel.steering import ula_vector, upa_steering
-from channel.structure import LinkPowers, link_powers, mean_channels, steering_projections
+from coopsat.channel.phase import PHASE_MODELS, gaussian_phibar, physical_phase_variance
+from coopsat.channel.sampler import StandardDraws, draw_standard, sample_channels, sample_link_gains
+from coopsat.channel.steering import ula_vector, upa_steering
+from coopsat.channel.structure import LinkPowers, link_powers, mean_channels, steering_projections
 
 __all__ = [
     "PHASE_MODELS",

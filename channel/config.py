@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from channel.linkbudget import LinkBudget
-from channel.lsp import BANDS, SCENARIOS, band_for_carrier
-from channel.phase import PHASE_MODELS
-from constellation.params import ParameterError, choice, flag, number, validate
+from coopsat.channel.linkbudget import LinkBudget
+from coopsat.channel.lsp import BANDS, SCENARIOS, band_for_carrier
+from coopsat.channel.phase import PHASE_MODELS
+from coopsat.constellation.params import ParameterError, choice, flag, number, validate
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from constellation.constants import BOLTZMANN_J_PER_K, SPEED_OF_LIGHT_MPS
-from constellation.params import ParameterError, number, validate
+from coopsat.constellation.constants import BOLTZMANN_J_PER_K, SPEED_OF_LIGHT_MPS
+from coopsat.constellation.params import ParameterError, number, validate
 
 REFERENCE_TEMPERATURE_K = 290.0
 """IEEE standard noise temperature T0 that defines the noise figure."""

@@ -32,9 +32,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from channel._validation import check_rng
-from channel.linkbudget import fspl_db
-from constellation.resources import data_path
+from coopsat.channel._validation import check_rng
+from coopsat.channel.linkbudget import fspl_db
+from coopsat.constellation.resources import data_path
 
 QUADRIGA = "urban_los_quadriga"
 TR38811_SCENARIOS = ("dense_urban", "urban", "suburban", "rural")

@@ -17,19 +17,19 @@ import math
 
 import numpy as np
 
-from channel.config import ChannelConfig
-from channel.csi import StatisticalCSI
-from channel.linkbudget import db_to_linear
-from channel.lsp import (
+from coopsat.channel.config import ChannelConfig
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.linkbudget import db_to_linear
+from coopsat.channel.lsp import (
     LargeScaleDraw,
     draw_link_parameters,
     path_loss_db,
     scintillation_loss_db,
 )
-from channel.phase import physical_phase_variance
-from channel.steering import upa_steering
-from constellation.constants import SPEED_OF_LIGHT_MPS
-from constellation.geometry import DropGeometry
+from coopsat.channel.phase import physical_phase_variance
+from coopsat.channel.steering import upa_steering
+from coopsat.constellation.constants import SPEED_OF_LIGHT_MPS
+from coopsat.constellation.geometry import DropGeometry
 
 
 def draw_large_scale(

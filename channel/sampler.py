@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from channel._validation import check_rng
-from channel.csi import StatisticalCSI
+from coopsat.channel._validation import check_rng
+from coopsat.channel.csi import StatisticalCSI
 
 
 def check_samples(n_samples: object) -> int:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
+from coopsat.channel.csi import StatisticalCSI
 
 
 def mean_channels(rho: np.ndarray, steering: np.ndarray) -> np.ndarray:

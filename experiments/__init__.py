@@ -18,3 +18,8 @@ The only layer that touches files, configs, worker processes and matplotlib. Lay
     store         RunDir (run.json, checksummed checkpoint parts, final tables), read_table
     errors        ConfigError (exit code 2); cli: main(argv=None), the ``coopsat`` script
 """
+
+from coopsat.experiments.config import ExperimentConfig, load_config
+from coopsat.experiments.runner import RunResult, run_experiment
+
+__all__ = ["ExperimentConfig", "RunResult", "load_config", "run_experiment"]

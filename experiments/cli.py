@@ -24,13 +24,13 @@ import os
 import sys
 from pathlib import Path
 
-from experiments.config import ExperimentConfig, load_config, parse_override, preset_names
-from experiments.constellations import constellation_for
-from experiments.errors import ConfigError
-from experiments.executors import check_scheduler_address, make_executor
-from experiments.kinds import KINDS, report_of
-from experiments.runner import run_experiment
-from experiments.store import RunDir, package_version, read_table
+from coopsat.experiments.config import ExperimentConfig, load_config, parse_override, preset_names
+from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.errors import ConfigError
+from coopsat.experiments.executors import check_scheduler_address, make_executor
+from coopsat.experiments.kinds import KINDS, report_of
+from coopsat.experiments.runner import run_experiment
+from coopsat.experiments.store import RunDir, package_version, read_table
 
 STUDIES = {
     "fig2": ("delay", "Fig. 2: probability that inter-satellite interference is independent"),

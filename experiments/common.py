@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import constellation
-from constellation.geometry import DropGeometry
-from constellation.params import number
-from experiments.constellations import constellation_for
-from precoding import SolverError
+from coopsat import constellation
+from coopsat.constellation.geometry import DropGeometry
+from coopsat.constellation.params import number
+from coopsat.experiments.constellations import constellation_for
+from coopsat.precoding import SolverError
 
 if TYPE_CHECKING:
-    from experiments.config import ExperimentConfig
+    from coopsat.experiments.config import ExperimentConfig
 
 STAGES = ("epoch", "geometry", "channel", "mc", "waveform")  # append only: keeps the others
 

@@ -30,14 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from channel.config import ChannelConfig
-from constellation.params import ParameterError, number, spec_of, text, validate
-from constellation.resources import data_path
-from experiments.common import DropSection
-from experiments.constellations import ConstellationSection, pin_tle
-from experiments.errors import ConfigError
-from experiments.kinds import KINDS
-from experiments.sweeping import PrecodingSection, SweepSection
+from coopsat.channel.config import ChannelConfig
+from coopsat.constellation.params import ParameterError, number, spec_of, text, validate
+from coopsat.constellation.resources import data_path
+from coopsat.experiments.common import DropSection
+from coopsat.experiments.constellations import ConstellationSection, pin_tle
+from coopsat.experiments.errors import ConfigError
+from coopsat.experiments.kinds import KINDS
+from coopsat.experiments.sweeping import PrecodingSection, SweepSection
 
 MAX_SEED = 2**63 - 1
 UNHASHED = (("run", "chunk_drops"),)

@@ -20,13 +20,13 @@ from typing import Any
 
 import numpy as np
 
-import constellation
-from constellation.constants import SECONDS_PER_DAY
-from constellation.params import ParameterError, choice, number, tables, text
-from constellation.resources import data_path
-from constellation.shells import WalkerShells, preset, preset_names, shells_from_tables
-from constellation.timebase import parse_utc
-from experiments.errors import ConfigError
+from coopsat import constellation
+from coopsat.constellation.constants import SECONDS_PER_DAY
+from coopsat.constellation.params import ParameterError, choice, number, tables, text
+from coopsat.constellation.resources import data_path
+from coopsat.constellation.shells import WalkerShells, preset, preset_names, shells_from_tables
+from coopsat.constellation.timebase import parse_utc
+from coopsat.experiments.errors import ConfigError
 
 SOURCES = ("walker", "preset", "shells", "tle")
 

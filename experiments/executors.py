@@ -28,7 +28,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 from threadpoolctl import threadpool_limits
 
-from experiments.errors import ConfigError
+from coopsat.experiments.errors import ConfigError
 
 BLAS_THREAD_VARS = (
     "OMP_NUM_THREADS",

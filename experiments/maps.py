@@ -31,9 +31,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import FuncFormatter
 
-from constellation.earth import destination
-from constellation.resources import data_path
-from experiments import style
+from coopsat.constellation.earth import destination
+from coopsat.constellation.resources import data_path
+from coopsat.experiments import style
 
 COASTLINE_FILE = ("coastlines", "natural_earth_110m_coastline.csv")
 COASTLINE_HEADER = "lon_deg,lat_deg"

@@ -25,10 +25,10 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from experiments.config import ExperimentConfig
-from experiments.executors import SerialExecutor
-from experiments.kinds import KINDS, run_chunk
-from experiments.store import RunDir
+from coopsat.experiments.config import ExperimentConfig
+from coopsat.experiments.executors import SerialExecutor
+from coopsat.experiments.kinds import KINDS, run_chunk
+from coopsat.experiments.store import RunDir
 
 FAULT_ENV = "COOPSAT_FAULT_AFTER_PARTS"
 

@@ -13,10 +13,10 @@ from datetime import datetime
 
 import numpy as np
 
-from constellation.geometry import DropGeometry
-from constellation.groundtrack import ground_tracks, sky_coordinates
-from constellation.orbits import Constellation
-from experiments.common import skyfield_time
+from coopsat.constellation.geometry import DropGeometry
+from coopsat.constellation.groundtrack import ground_tracks, sky_coordinates
+from coopsat.constellation.orbits import Constellation
+from coopsat.experiments.common import skyfield_time
 
 
 @dataclass(frozen=True, eq=False)

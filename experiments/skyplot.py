@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
 
-from experiments.maps import (
+from coopsat.experiments.maps import (
     CAP_STYLE,
     DROP_VIEW_FIGSIZE_IN,
     FONT_PT,
@@ -28,7 +28,7 @@ from experiments.maps import (
     read_coastlines,
     same_shape,
 )
-from experiments.style import SAVE_DPI
+from coopsat.experiments.style import SAVE_DPI
 
 # --- the sky plot -------------------------------------------------------------------------
 

@@ -35,10 +35,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.config import ExperimentConfig, config_from_json
-from experiments.errors import ConfigError
-from experiments.kinds import KINDS
-from experiments.tables import SKIPPED, SKIPPED_SORT, Columns
+from coopsat.experiments.config import ExperimentConfig, config_from_json
+from coopsat.experiments.errors import ConfigError
+from coopsat.experiments.kinds import KINDS
+from coopsat.experiments.tables import SKIPPED, SKIPPED_SORT, Columns
 
 _ARROW_TYPES = {
     "str": pa.string(),

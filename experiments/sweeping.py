@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from channel.config import ChannelConfig
-from channel.csi import StatisticalCSI
-from channel.linkbudget import dbm_to_w, w_to_dbm
-from channel.model import draw_large_scale, statistical_csi
-from channel.sampler import StandardDraws, draw_standard
-from constellation.drops import DropSpec
-from constellation.params import (
+from coopsat.channel.config import ChannelConfig
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.linkbudget import dbm_to_w, w_to_dbm
+from coopsat.channel.model import draw_large_scale, statistical_csi
+from coopsat.channel.sampler import StandardDraws, draw_standard
+from coopsat.constellation.drops import DropSpec
+from coopsat.constellation.params import (
     ParameterError,
     choice,
     choices,
@@ -35,7 +35,7 @@ from constellation.params import (
     numbers,
     validate,
 )
-from experiments.common import (
+from coopsat.experiments.common import (
     DropOutcome,
     FoundDrop,
     common_row,
@@ -45,7 +45,7 @@ from experiments.common import (
     stage_times,
     timed,
 )
-from precoding import (
+from coopsat.precoding import (
     ALL_SCHEMES,
     ESTIMATORS,
     REFERENCES,
@@ -58,7 +58,7 @@ from precoding import (
 )
 
 if TYPE_CHECKING:
-    from experiments.config import ExperimentConfig
+    from coopsat.experiments.config import ExperimentConfig
 
 RATE_KEYS = (
     "r_e", "r_e_stderr", "r_ap1", "r_ap2", "power_used_max_w", "power_used_max_dbm",

@@ -32,10 +32,10 @@ Monte Carlo estimators in ``montecarlo``, ``options`` (I_max, chi; ``SolverError
 
 from types import MappingProxyType
 
-from precoding.montecarlo import ESTIMATORS
-from precoding.options import SolverError, SolverOptions
-from precoding.power import matched_filter, scale_per_satellite
-from precoding.rates import (
+from coopsat.precoding.montecarlo import ESTIMATORS
+from coopsat.precoding.options import SolverError, SolverOptions
+from coopsat.precoding.power import matched_filter, scale_per_satellite
+from coopsat.precoding.rates import (
     RateReport,
     RateReports,
     evaluate_history,
@@ -45,13 +45,13 @@ from precoding.rates import (
     rate_ap2,
     rate_mc,
 )
-from precoding.reference import (
+from coopsat.precoding.reference import (
     REFERENCE_LABELS,
     REFERENCES,
     ReferenceResult,
     instantaneous_reference,
 )
-from precoding.schemes import (
+from coopsat.precoding.schemes import (
     ALL_SCHEMES,
     EXTENDED_SCHEMES,
     SCHEME_LABELS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
+from coopsat.channel.csi import StatisticalCSI
 
 
 def check_csi(csi: object) -> StatisticalCSI:

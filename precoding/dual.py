@@ -9,9 +9,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from channel.structure import LinkStatistics
-from precoding.mwmmse import EigenStep
-from precoding.options import SolverError
+from coopsat.channel.structure import LinkStatistics
+from coopsat.precoding.mwmmse import EigenStep
+from coopsat.precoding.options import SolverError
 
 KKT_TOL = 1e-11  # target relative KKT residual of (44)
 KKT_FAIL = 1e-10  # residual above which the solve is reported as failed (SolverError)

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from channel.structure import LinkStatistics
-from precoding.mwmmse import eigen_step, per_user_update, receivers
-from precoding.power import per_user_power
-from precoding.psc import per_satellite_update
-from precoding.subspace import SteeringSubspace
+from coopsat.channel.structure import LinkStatistics
+from coopsat.precoding.mwmmse import eigen_step, per_user_update, receivers
+from coopsat.precoding.power import per_user_power
+from coopsat.precoding.psc import per_satellite_update
+from coopsat.precoding.subspace import SteeringSubspace
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
-from channel.structure import mean_channels
-from precoding.power import scale_to_budget
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.structure import mean_channels
+from coopsat.precoding.power import scale_to_budget
 
 
 def rzf_directions(csi: StatisticalCSI, power_w: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
+from coopsat.channel.csi import StatisticalCSI
 
 _LN2 = np.log(2.0)
 ESTIMATORS = ("mean", "control-variate")

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from channel.structure import LinkPowers, LinkStatistics, link_powers
-from precoding.options import SolverError
-from precoding.subspace import SteeringSubspace
+from coopsat.channel.structure import LinkPowers, LinkStatistics, link_powers
+from coopsat.precoding.options import SolverError
+from coopsat.precoding.subspace import SteeringSubspace
 
 
 @dataclass(frozen=True, eq=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from constellation.params import number, validate
+from coopsat.constellation.params import number, validate
 
 
 class SolverError(RuntimeError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
+from coopsat.channel.csi import StatisticalCSI
 
 
 def per_user_power(power_w: np.ndarray, n_users: int) -> np.ndarray:

@@ -104,9 +104,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from channel.structure import LinkStatistics
-from precoding.dual import DualProblem, solve_multipliers
-from precoding.mwmmse import EigenStep
+from coopsat.channel.structure import LinkStatistics
+from coopsat.precoding.dual import DualProblem, solve_multipliers
+from coopsat.precoding.mwmmse import EigenStep
 
 
 def per_satellite_update(

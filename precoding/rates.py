@@ -41,12 +41,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
-from channel.sampler import StandardDraws, check_samples, draw_standard
-from channel.structure import LinkPowers, link_powers, steering_projections
-from precoding._checks import check_csi, check_power, check_weight_stack, check_weights
-from precoding.montecarlo import ESTIMATORS, monte_carlo
-from precoding.power import scale_per_satellite
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.sampler import StandardDraws, check_samples, draw_standard
+from coopsat.channel.structure import LinkPowers, link_powers, steering_projections
+from coopsat.precoding._checks import check_csi, check_power, check_weight_stack, check_weights
+from coopsat.precoding.montecarlo import ESTIMATORS, monte_carlo
+from coopsat.precoding.power import scale_per_satellite
 
 _LN2 = np.log(2.0)
 

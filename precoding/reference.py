@@ -28,20 +28,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
-from channel.structure import LinkStatistics, link_powers
-from precoding._checks import (
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.structure import LinkStatistics, link_powers
+from coopsat.precoding._checks import (
     check_beta,
     check_csi,
     check_flag,
     check_gains,
     check_power,
 )
-from precoding.joint import joint_loop
-from precoding.options import SolverOptions
-from precoding.power import matched_coefficients, scale_to_budget
-from precoding.rates import power_used
-from precoding.subspace import SteeringSubspace
+from coopsat.precoding.joint import joint_loop
+from coopsat.precoding.options import SolverOptions
+from coopsat.precoding.power import matched_coefficients, scale_to_budget
+from coopsat.precoding.rates import power_used
+from coopsat.precoding.subspace import SteeringSubspace
 
 REFERENCES: tuple[str, ...] = ("ic-wmmse",)
 REFERENCE_LABELS: dict[str, str] = {

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
-from channel.structure import LinkStatistics, mean_channels
-from precoding._checks import (
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.structure import LinkStatistics, mean_channels
+from coopsat.precoding._checks import (
     check_beta,
     check_csi,
     check_flag,
@@ -39,12 +39,16 @@ from precoding._checks import (
     check_powers,
     check_weights,
 )
-from precoding.joint import joint_loop
-from precoding.linear import rzf
-from precoding.options import SolverOptions
-from precoding.power import matched_filter, matched_filter_per_satellite, scale_per_satellite
-from precoding.subspace import SteeringSubspace
-from precoding.wmmse import mmse, wmmse
+from coopsat.precoding.joint import joint_loop
+from coopsat.precoding.linear import rzf
+from coopsat.precoding.options import SolverOptions
+from coopsat.precoding.power import (
+    matched_filter,
+    matched_filter_per_satellite,
+    scale_per_satellite,
+)
+from coopsat.precoding.subspace import SteeringSubspace
+from coopsat.precoding.wmmse import mmse, wmmse
 
 
 @dataclass(frozen=True, eq=False)

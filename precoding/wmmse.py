@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from precoding.power import scale_to_budget
+from coopsat.precoding.power import scale_to_budget
 
 
 def _hermitian(h: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 import skyfield.iokit
 
-from constellation.timebase import timescale as cached_timescale
+from coopsat.constellation.timebase import timescale as cached_timescale
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
-from channel.steering import upa_steering
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.steering import upa_steering
 
 # ---------------------------------------------------------------- random statistical CSI
 

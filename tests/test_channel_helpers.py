@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from constellation.constants import EARTH_MEAN_RADIUS_M, SPEED_OF_LIGHT_MPS
-from constellation.geometry import DropGeometry
+from coopsat.constellation.constants import EARTH_MEAN_RADIUS_M, SPEED_OF_LIGHT_MPS
+from coopsat.constellation.geometry import DropGeometry
 
 ALTITUDE_M = 600e3
 ONE_METRE = 1.0

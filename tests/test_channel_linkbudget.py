@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from channel.linkbudget import (
+from coopsat.channel.linkbudget import (
     LinkBudget,
     db_to_linear,
     dbm_to_w,

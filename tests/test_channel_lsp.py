@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from channel.config import ChannelConfig
-from channel.linkbudget import LinkBudget, fspl_db
-from channel.lsp import (
+from coopsat.channel.config import ChannelConfig
+from coopsat.channel.linkbudget import LinkBudget, fspl_db
+from coopsat.channel.lsp import (
     SCENARIOS,
     LargeScaleDraw,
     band_for_carrier,
@@ -22,8 +22,8 @@ from channel.lsp import (
     scintillation_loss_db,
     shadow_fading_std_db,
 )
-from channel.model import draw_large_scale
-from constellation.resources import data_path
+from coopsat.channel.model import draw_large_scale
+from coopsat.constellation.resources import data_path
 from tests.test_channel_helpers import make_geometry
 
 TABULATED_DEG = np.arange(10.0, 91.0, 10.0)

@@ -8,13 +8,13 @@ import math
 import numpy as np
 import pytest
 
-from channel.config import ChannelConfig
-from channel.csi import StatisticalCSI
-from channel.linkbudget import LinkBudget
-from channel.lsp import LargeScaleDraw
-from channel.model import draw_large_scale, link_gain_db, statistical_csi
-from channel.phase import physical_phase_variance
-from channel.steering import upa_steering
+from coopsat.channel.config import ChannelConfig
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.linkbudget import LinkBudget
+from coopsat.channel.lsp import LargeScaleDraw
+from coopsat.channel.model import draw_large_scale, link_gain_db, statistical_csi
+from coopsat.channel.phase import physical_phase_variance
+from coopsat.channel.steering import upa_steering
 from tests.test_channel_helpers import make_geometry
 
 HAND_ROUNDING_DB = 1e-4  # hand sums below are written to 5 decimals

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from channel.config import ChannelConfig
-from channel.model import phase_error_variance
-from channel.phase import gaussian_phibar, physical_phase_variance
+from coopsat.channel.config import ChannelConfig
+from coopsat.channel.model import phase_error_variance
+from coopsat.channel.phase import gaussian_phibar, physical_phase_variance
 from tests.test_channel_helpers import make_geometry
 
 N_MC = 400_000

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from channel.csi import StatisticalCSI
-from channel.sampler import StandardDraws, draw_standard, sample_channels, sample_link_gains
-from channel.steering import ula_vector, upa_steering
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.sampler import StandardDraws, draw_standard, sample_channels, sample_link_gains
+from coopsat.channel.steering import ula_vector, upa_steering
 from tests.oracle_precoding import mean_row, omega
 
 N_SAMPLES = 100_000

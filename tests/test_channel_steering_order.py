@@ -11,7 +11,7 @@ which no inner product between two steering vectors can reveal (the same permuta
 import numpy as np
 import pytest
 
-from channel.steering import upa_steering
+from coopsat.channel.steering import upa_steering
 
 # Unit-modulus sums of at most 100 terms: rounding stays below 1e-13.
 ROUNDING = 1e-12

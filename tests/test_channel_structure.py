@@ -6,9 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from channel.csi import StatisticalCSI
-from channel.steering import upa_steering
-from channel.structure import LinkStatistics, link_powers, mean_channels, steering_projections
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.steering import upa_steering
+from coopsat.channel.structure import (
+    LinkStatistics,
+    link_powers,
+    mean_channels,
+    steering_projections,
+)
 from tests.oracle_precoding import (
     mean_row,
     omega,

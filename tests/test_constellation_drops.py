@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from constellation import (
+from coopsat.constellation import (
     Constellation,
     DropGeometry,
     NotEnoughSatellitesError,
@@ -20,7 +20,7 @@ from constellation import (
     sample_drop,
     utc_time,
 )
-from constellation.constants import EARTH_MEAN_RADIUS_M
+from coopsat.constellation.constants import EARTH_MEAN_RADIUS_M
 
 # KS tests run with fixed seeds (deterministic). A correct sampler fails one at this level with
 # probability 1e-3 per seed; the power checks show that the same tests reject a wrong

@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 from skyfield.api import wgs84
 
-from constellation.earth import enu_basis, geodetic_to_itrs, itrs_to_geodetic
-from constellation.groundtrack import (
+from coopsat.constellation.earth import enu_basis, geodetic_to_itrs, itrs_to_geodetic
+from coopsat.constellation.groundtrack import (
     GroundTracks,
     ground_tracks,
     sky_coordinates,
     subsatellite_points,
     track_offsets_s,
 )
-from constellation.shells import preset
-from constellation.timebase import timescale, utc_time
+from coopsat.constellation.shells import preset
+from coopsat.constellation.timebase import timescale, utc_time
 
 # The requirement: a ground track matches the propagated sub-satellite points to 1 m.
 ONE_METRE = 1.0

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from skyfield.api import wgs84
 
-from constellation import (
+from coopsat.constellation import (
     WalkerDelta,
     geodetic_to_itrs,
     itrs_to_geodetic,
@@ -13,7 +13,7 @@ from constellation import (
     upa_frame,
     utc_time,
 )
-from constellation.constants import (
+from coopsat.constellation.constants import (
     EARTH_GM_M3_PER_S2,
     EARTH_ROTATION_RAD_PER_S,
     SPEED_OF_LIGHT_MPS,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from constellation.params import (
+from coopsat.constellation.params import (
     ParameterError,
     check_field,
     choice,

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from skyfield.framelib import itrs
 
-from constellation import WalkerDelta, epochs, timescale, utc_time
-from constellation.timebase import leap_seconds
+from coopsat.constellation import WalkerDelta, epochs, timescale, utc_time
+from coopsat.constellation.timebase import leap_seconds
 
 # Both paths use the same sgp4 call and the same skyfield rotations: only floating-point
 # rounding (a few nanometres on 7e6 m) separates them.
@@ -31,7 +31,7 @@ def test_itrs_position_and_velocity_match_skyfield_earth_satellite(sample):
 
 
 def test_closed_form_rotation_equals_skyfield_frame_composition():
-    from constellation.orbits import skyfield_teme_to_itrs_matrix, teme_to_itrs_matrix
+    from coopsat.constellation.orbits import skyfield_teme_to_itrs_matrix, teme_to_itrs_matrix
 
     t = epochs("2024-06-30T23:00:00Z", 20 * 86400.0, 86400.0 / 3)
     # 1e-14 rad of rotation is 7e-8 m at the orbit radius.
@@ -101,7 +101,7 @@ def test_bad_epoch_arguments_raise_value_error(args, field):
 def test_failed_sgp4_epochs_are_nan_not_garbage():
     from sgp4.api import WGS72, Satrec
 
-    from constellation import Constellation
+    from coopsat.constellation import Constellation
 
     decaying = Satrec()
     # Perigee below the surface: sgp4 reports error 6 (satellite decayed) soon after epoch.
@@ -114,7 +114,7 @@ def test_failed_sgp4_epochs_are_nan_not_garbage():
 
 
 def test_constellation_rejects_mismatched_and_duplicate_inputs(sample):
-    from constellation import Constellation
+    from coopsat.constellation import Constellation
 
     with pytest.raises(ValueError, match="names"):
         Constellation(("A",), sample.satrecs[:2])
@@ -128,7 +128,7 @@ def test_nothing_downloads_or_writes_files_at_run_time(offline):
     """Timescale, shell, TLE reading, propagation, skyfield objects and a drop run offline
     (the ``offline`` fixture refuses every network path); the empty working directory, where
     skyfield's loader would save downloaded files, must stay empty."""
-    from constellation import data_path, read_tle, sample_drop
+    from coopsat.constellation import data_path, read_tle, sample_drop
 
     t = utc_time("2025-01-01T00:00:00Z")
     shell = read_tle(data_path("tle", "walker_53deg_1680_28_1_600km.tle"))
@@ -178,7 +178,7 @@ def test_propagation_matches_skyfield_across_a_leap_second_and_year_ends(sample)
 
 
 def test_catalogue_numbers_come_from_the_satrecs_and_subsets_keep_them_and_the_notices():
-    from constellation import Constellation
+    from coopsat.constellation import Constellation
 
     shell = WalkerDelta(n_satellites=12, n_planes=3).build()
     assert shell.catalog_numbers == tuple(range(1, 13))  # Walker satnum 1..T
@@ -200,7 +200,7 @@ def test_catalogue_numbers_come_from_the_satrecs_and_subsets_keep_them_and_the_n
     ],
 )
 def test_constellation_rejects_notices_that_are_not_strings(sample, notices, match):
-    from constellation import Constellation
+    from coopsat.constellation import Constellation
 
     with pytest.raises(ValueError, match=match):
         Constellation(sample.names, sample.satrecs, notices)

@@ -6,9 +6,14 @@ import math
 import numpy as np
 import pytest
 
-from constellation.shells import WalkerShells, nominal_min_separation_m, preset, preset_names
-from constellation.timebase import epochs, utc_time
-from constellation.walker import WalkerDelta
+from coopsat.constellation.shells import (
+    WalkerShells,
+    nominal_min_separation_m,
+    preset,
+    preset_names,
+)
+from coopsat.constellation.timebase import epochs, utc_time
+from coopsat.constellation.walker import WalkerDelta
 
 EPOCH = "2025-01-01T00:00:00Z"
 WGS72_RADIUS_M = 6_378_135.0
@@ -258,7 +263,7 @@ def test_first_satnum_must_keep_five_digits(first):
     ],
 )
 def test_bad_preset_entries_name_preset_shell_and_key(tmp_path, monkeypatch, shell_toml, match):
-    import constellation.shells as shells_module
+    import coopsat.constellation.shells as shells_module
 
     path = tmp_path / "presets.toml"
     path.write_text(f"[bad]\ndescription = 'x'\n\n[[bad.shells]]\n{shell_toml}\n")
@@ -268,7 +273,7 @@ def test_bad_preset_entries_name_preset_shell_and_key(tmp_path, monkeypatch, she
 
 
 def test_preset_without_shells_and_invalid_toml_are_errors(tmp_path, monkeypatch):
-    import constellation.shells as shells_module
+    import coopsat.constellation.shells as shells_module
 
     path = tmp_path / "presets.toml"
     monkeypatch.setattr(shells_module, "_presets_path", lambda: path)

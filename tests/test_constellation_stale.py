@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from sgp4.api import WGS72, Satrec
 
-from constellation import (
+from coopsat.constellation import (
     Constellation,
     DropGeometry,
     NotEnoughSatellitesError,
@@ -29,8 +29,8 @@ from constellation import (
     timescale,
     utc_time,
 )
-from constellation.constants import WGS84_A_M, WGS84_B_M
-from constellation.orbits import MAX_ALTITUDE_M, MIN_ALTITUDE_M, physical_position_mask
+from coopsat.constellation.constants import WGS84_A_M, WGS84_B_M
+from coopsat.constellation.orbits import MAX_ALTITUDE_M, MIN_ALTITUDE_M, physical_position_mask
 
 EPOCH = "2025-01-01T00:00:00Z"
 # sgp4init epochs: days from 1949-12-31T00:00 UT (JD 2433281.5).

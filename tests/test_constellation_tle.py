@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sgp4 import exporter
 
-from constellation import (
+from coopsat.constellation import (
     TLEFormatError,
     WalkerDelta,
     data_path,
@@ -16,7 +16,7 @@ from constellation import (
     tle_lines,
     write_tle,
 )
-from constellation.tle import tle_checksum
+from coopsat.constellation.tle import tle_checksum
 
 # TLE text keeps angles to 1e-4 deg: half a step is 5e-5 deg = 6.1 m on a 6978 km orbit, for each
 # of mean anomaly, node and inclination; the epoch (exact here) and mean motion (1e-8 rev/day,
@@ -162,7 +162,7 @@ def test_format_tle_is_three_lines_per_satellite(shell):
 def test_a_constellation_with_repeated_catalogue_numbers_is_not_written(shell, tmp_path):
     """read_tle keys satellites by catalogue number, so a file with repeats would not read back
     as written: the writer refuses it, naming the numbers, and writes nothing."""
-    from constellation import Constellation
+    from coopsat.constellation import Constellation
 
     twice = shell.subset([0, 1, 2])
     merged = Constellation(("A", "B", "C", "D"), (*twice.satrecs, twice.satrecs[1]))

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from constellation import WalkerDelta, epochs, itrs_to_geodetic
+from coopsat.constellation import WalkerDelta, epochs, itrs_to_geodetic
 
 WGS72_RADIUS_M = 6_378_135.0
 # Half a degree in the orbit-plane angles: J2 short-period terms move the osculating angles by

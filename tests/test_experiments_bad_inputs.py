@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from constellation.resources import data_path
-from experiments.cli import main
+from coopsat.constellation.resources import data_path
+from coopsat.experiments.cli import main
 
 TINY = str(data_path("tiny.toml"))
 SAMPLE_TLE = "tle/celestrak_starlink_2020-05-07_sample.tle"

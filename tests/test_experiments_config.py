@@ -4,16 +4,16 @@ import math
 
 import pytest
 
-from constellation.resources import data_path
-from experiments.cli import main
-from experiments.config import (
+from coopsat.constellation.resources import data_path
+from coopsat.experiments.cli import main
+from coopsat.experiments.config import (
     ConfigError,
     build_config,
     config_from_json,
     load_config,
     parse_override,
 )
-from experiments.sweeping import max_satellites
+from coopsat.experiments.sweeping import max_satellites
 
 
 def test_paper_toml_states_table_i_and_section_v():

@@ -5,12 +5,12 @@ import math
 import numpy as np
 import pytest
 
-import constellation
-from constellation.resources import data_path
-from experiments.cli import main
-from experiments.common import drop_seeds, skyfield_time
-from experiments.config import load_config
-from experiments.store import read_table
+from coopsat import constellation
+from coopsat.constellation.resources import data_path
+from coopsat.experiments.cli import main
+from coopsat.experiments.common import drop_seeds, skyfield_time
+from coopsat.experiments.config import load_config
+from coopsat.experiments.store import read_table
 
 TINY = str(data_path("tiny.toml"))
 
@@ -63,7 +63,7 @@ def test_visible_count_is_the_largest_cooperative_set_a_drop_can_find(study):
 def test_centre_longitude_and_epoch_offset_are_independent_draws():
     """With an epoch spread both come from the drop's epoch stream, one after the other (they
     used to be the same uniform number); without one the longitude is its first draw."""
-    from experiments.kinds.constellations.compute import _area
+    from coopsat.experiments.kinds.constellations.compute import _area
 
     spread = load_config(TINY, presets=("constellations",),
                          overrides={"drop.epoch_spread_s": 600.0})

@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from constellation.resources import data_path
-from experiments.cli import main
-from experiments.config import load_config
-from experiments.executors import SerialExecutor, local_pool
-from experiments.kinds import KINDS
-from experiments.runner import run_experiment
-from experiments.store import read_metadata, read_table
-from experiments.tables import SKIPPED, pandas_dtypes, reproducible_columns
+from coopsat.constellation.resources import data_path
+from coopsat.experiments.cli import main
+from coopsat.experiments.config import load_config
+from coopsat.experiments.executors import SerialExecutor, local_pool
+from coopsat.experiments.kinds import KINDS
+from coopsat.experiments.runner import run_experiment
+from coopsat.experiments.store import read_metadata, read_table
+from coopsat.experiments.tables import SKIPPED, pandas_dtypes, reproducible_columns
 
 TINY = str(data_path("tiny.toml"))
 REPO = Path(__file__).resolve().parent.parent
@@ -268,7 +268,8 @@ def test_dask_cluster_gives_the_process_pool_table(fig3, tmp_path):
     distributed = pytest.importorskip("distributed")
     _, serial = fig3
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+        scheduler_port=0,
     ) as cluster:
         table = _cli("fig3", tmp_path, "--scheduler", cluster.scheduler_address)
     _same(serial, table)
@@ -281,7 +282,7 @@ def test_kill_9_then_resume_gives_the_uninterrupted_table(fig3, tmp_path):
     cmd = [
         sys.executable,
         "-m",
-        "experiments.cli",
+        "coopsat.experiments.cli",
         "fig3",
         "--config",
         TINY,
@@ -416,8 +417,8 @@ def test_an_edited_tle_file_cannot_be_resumed_into_the_earlier_run(tmp_path, cap
 
 
 def test_workers_refuse_a_tle_file_changed_after_the_config_was_loaded(tmp_path):
-    from experiments.config import ConfigError
-    from experiments.constellations import constellation_for
+    from coopsat.experiments.config import ConfigError
+    from coopsat.experiments.constellations import constellation_for
 
     tle = _small_tle(tmp_path, keep_planes=2)
     config = load_config(_tle_config(tmp_path, tle))
@@ -430,7 +431,7 @@ def test_workers_refuse_a_tle_file_changed_after_the_config_was_loaded(tmp_path)
 
 
 def test_a_tle_digest_given_in_the_config_must_match_the_file(tmp_path):
-    from experiments.config import ConfigError
+    from coopsat.experiments.config import ConfigError
 
     tle = _small_tle(tmp_path, keep_planes=1)
     cfg = _tle_config(tmp_path, tle)

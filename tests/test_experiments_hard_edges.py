@@ -5,11 +5,11 @@ import tomllib
 
 import pytest
 
-from constellation.resources import data_path
-from experiments import executors
-from experiments.cli import main
-from experiments.config import load_config
-from experiments.store import read_table
+from coopsat.constellation.resources import data_path
+from coopsat.experiments import executors
+from coopsat.experiments.cli import main
+from coopsat.experiments.config import load_config
+from coopsat.experiments.store import read_table
 
 TINY = str(data_path("tiny.toml"))
 SAMPLE = "tle/celestrak_starlink_2020-05-07_sample.tle"

@@ -9,14 +9,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from experiments.maps import (
+from coopsat.experiments.maps import (
     clip_polylines,
     draw_drop_map,
     read_coastlines,
     wrap_longitude_deg,
 )
-from experiments.skyplot import draw_sky_plot, drop_view_figure, setup_sky_axes, sky_polar
-from experiments.style import save
+from coopsat.experiments.skyplot import draw_sky_plot, drop_view_figure, setup_sky_axes, sky_polar
+from coopsat.experiments.style import save
 
 # Display coordinates are pixels: 1e-6 px is rounding, far below any drawing error.
 ONE_MICROPIXEL = 1e-6
@@ -259,9 +259,13 @@ def test_drop_view_renders_offline_to_png_and_pdf(offline):
     """A real drop (paper shell) drawn and saved with every network path refused (the
     ``offline`` fixture): only the two figure files may appear in the working directory.
     """
-    from constellation import sample_drop, utc_time
-    from constellation.groundtrack import ground_tracks, sky_coordinates, subsatellite_points
-    from constellation.shells import preset
+    from coopsat.constellation import sample_drop, utc_time
+    from coopsat.constellation.groundtrack import (
+        ground_tracks,
+        sky_coordinates,
+        subsatellite_points,
+    )
+    from coopsat.constellation.shells import preset
 
     const = preset("paper").build()
     t = utc_time("2025-01-01T00:00:00Z")

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from constellation.resources import data_path
-from experiments.cli import main
-from experiments.common import find_drop
-from experiments.config import load_config
-from experiments.constellations import constellation_for
-from experiments.store import read_table
+from coopsat.constellation.resources import data_path
+from coopsat.experiments.cli import main
+from coopsat.experiments.common import find_drop
+from coopsat.experiments.config import load_config
+from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.store import read_table
 
 TINY = str(data_path("tiny.toml"))
 ANGLE_DEG = 1e-9  # the same link geometry evaluated twice: rounding only
@@ -38,8 +38,8 @@ def test_show_rows_are_the_drops_scene_and_render_offline(offline, capsys):
     np.testing.assert_array_equal(at_epoch["lat_deg"], sats["lat_deg"])
     # the sky position seen from the centre: the drop's own link geometry from a UT placed
     # at the centre gives the same elevation (independent path: constellation.links)
-    from constellation.earth import geodetic_to_itrs
-    from constellation.links import link_geometry
+    from coopsat.constellation.earth import geodetic_to_itrs
+    from coopsat.constellation.links import link_geometry
 
     centre = geodetic_to_itrs(g.centre_lat_rad, g.centre_lon_rad)[None, :]
     link = link_geometry(g.sat_pos_m, g.sat_vel_mps, centre, 2e9)
@@ -79,9 +79,9 @@ def test_timeline_animation_has_one_frame_per_step(tmp_path):
 def test_show_rates_use_the_configured_estimator(tmp_path):
     """The per-UT rates of the drop view are evaluate_rates with precoding.estimator on the
     drop's mc seed (here the control variate, whose values differ from the plain mean's)."""
-    from channel.linkbudget import dbm_to_w
-    from experiments.sweeping import drop_with_csi
-    from precoding import evaluate_rates, precode
+    from coopsat.channel.linkbudget import dbm_to_w
+    from coopsat.experiments.sweeping import drop_with_csi
+    from coopsat.precoding import evaluate_rates, precode
 
     out = tmp_path / "cv"
     argv = ["show", "--config", TINY, "--out", str(out), "--quiet", "--set",

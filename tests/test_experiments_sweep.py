@@ -9,16 +9,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from channel.linkbudget import dbm_to_w
-from channel.model import statistical_csi
-from channel.sampler import sample_link_gains
-from constellation.resources import data_path
-from experiments.cli import main
-from experiments.common import find_drop
-from experiments.config import load_config
-from experiments.store import read_table
-from experiments.sweeping import csi_at, drop_draws, max_satellites
-from precoding import (
+from coopsat.channel.linkbudget import dbm_to_w
+from coopsat.channel.model import statistical_csi
+from coopsat.channel.sampler import sample_link_gains
+from coopsat.constellation.resources import data_path
+from coopsat.experiments.cli import main
+from coopsat.experiments.common import find_drop
+from coopsat.experiments.config import load_config
+from coopsat.experiments.store import read_table
+from coopsat.experiments.sweeping import csi_at, drop_draws, max_satellites
+from coopsat.precoding import (
     SolverError,
     evaluate_many,
     evaluate_rates,
@@ -126,7 +126,7 @@ def test_array_size_sweep_recomputes_the_steering_with_held_large_scale_draws(tm
 def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeypatch):
     """A "-psc" design that raises (precoding.dual's non-convergence) gives NaN rows for that
     scheme and a skipped record naming it; the other schemes' rows are computed as usual."""
-    import experiments.sweeping as sweeping
+    import coopsat.experiments.sweeping as sweeping
 
     real = sweeping.precode_many
 
@@ -157,7 +157,7 @@ def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeyp
 
 
 def test_a_drop_that_raises_is_recorded_as_skipped(tmp_path, monkeypatch):
-    from experiments import kinds
+    from coopsat.experiments import kinds
 
     def explode(config, index):
         raise np.linalg.LinAlgError("singular matrix (test)")
@@ -173,7 +173,7 @@ def test_a_drop_that_raises_is_recorded_as_skipped(tmp_path, monkeypatch):
 def test_a_drop_that_raises_anything_else_ends_the_run(monkeypatch, error):
     """Only numerical failures are recorded as skipped: a bug (or the runner's injected fault, a
     RuntimeError) propagates."""
-    from experiments import kinds
+    from coopsat.experiments import kinds
 
     def explode(config, index):
         raise error("a bug (test)")
@@ -207,7 +207,7 @@ def test_the_control_variate_estimator_reaches_the_table(tmp_path):
 def test_every_design_has_a_figure_style():
     """The figures draw the schemes that have a style: a new scheme without one would be left
     out of every figure silently."""
-    from experiments.style import SCHEME_STYLE
-    from experiments.sweeping import DESIGNS
+    from coopsat.experiments.style import SCHEME_STYLE
+    from coopsat.experiments.sweeping import DESIGNS
 
     assert tuple(SCHEME_STYLE) == DESIGNS

@@ -8,18 +8,18 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-import channel
-from experiments.common import drop_seeds, exceed_fraction, skyfield_time
-from experiments.config import build_config
-from experiments.constellations import constellation_for
-from experiments.kinds.timeline.report import (
+from coopsat import channel
+from coopsat.experiments.common import drop_seeds, exceed_fraction, skyfield_time
+from coopsat.experiments.config import build_config
+from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.kinds.timeline.report import (
     age_summary,
     crossing_age,
     refresh_average,
     set_change_summary,
 )
-from experiments.style import mean_ci
-from experiments.sweeping import csi_at, max_satellites, sweep_points
+from coopsat.experiments.style import mean_ci
+from coopsat.experiments.sweeping import csi_at, max_satellites, sweep_points
 
 EXACT = 1e-15  # relative: the same float operations on the same inputs
 
@@ -87,8 +87,7 @@ def test_sweep_points_are_the_cartesian_product_in_table_order():
 
 @pytest.fixture(scope="module")
 def geometry():
-    import constellation
-
+    from coopsat import constellation
     cfg = build_config({})
     const = constellation_for(cfg.constellation)
     t = skyfield_time(pd.Timestamp("2025-01-01", tz="UTC").to_pydatetime())

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.cli import build_parser, main, resolve
-from experiments.kinds.waveform import report
-from experiments.store import read_table
+from coopsat.experiments.cli import build_parser, main, resolve
+from coopsat.experiments.kinds.waveform import report
+from coopsat.experiments.store import read_table
 
 
 def test_waveform_options_are_shortcuts_for_config_keys(tmp_path):

@@ -4,8 +4,8 @@ physical phase-error model of channel.phase."""
 import numpy as np
 import pytest
 
-from channel.csi import StatisticalCSI
-from channel.ofdm import (
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.ofdm import (
     CompensationErrorModel,
     LinkTiming,
     OfdmNumerology,
@@ -13,8 +13,8 @@ from channel.ofdm import (
     ici_power_analytic,
     simulate_drop,
 )
-from channel.phase import physical_phase_variance
-from channel.steering import upa_steering
+from coopsat.channel.phase import physical_phase_variance
+from coopsat.channel.steering import upa_steering
 
 SINR_TOL_DB = 0.2  # the issue's tolerance, single satellite without errors
 MULTI_SAT_TOL_DB = 0.3  # 3 satellites, zeta2 = 0.5: finite blocks of random phases

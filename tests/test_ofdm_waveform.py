@@ -4,7 +4,7 @@ eq. (10), ISI beyond the CP and the inter-satellite correlation of Remark 1."""
 import numpy as np
 import pytest
 
-from channel.ofdm import (
+from coopsat.channel.ofdm import (
     OfdmNumerology,
     demodulate,
     ici_coefficient,
@@ -211,7 +211,7 @@ def test_partial_overlap_correlation_follows_the_window_overlap():
 def test_read_index_equals_the_direct_cyclic_prefix_position_formula():
     """Receive sample p of a link with offset b reads transmit position u = b + p: symbol
     u // N_sym, data index (u mod N_sym - N_cp) mod N. Checked for every offset at once."""
-    from channel.ofdm.waveform import _read_index
+    from coopsat.channel.ofdm.waveform import _read_index
 
     n, ncp, m = 16, 3, 5
     nsym = n + ncp

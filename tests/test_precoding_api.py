@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-import precoding
-from precoding import (
+from coopsat import precoding
+from coopsat.precoding import (
     ALL_SCHEMES,
     EXTENDED_SCHEMES,
     LABELS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from channel.structure import mean_channels
-from precoding import precode
+from coopsat.channel.structure import mean_channels
+from coopsat.precoding import precode
 from tests.oracle_precoding import dense_mmse, dense_wmmse, random_csi
 
 ITERATE_REL = 1e-9  # batched K x K push-through form vs dense N_T x N_T solves

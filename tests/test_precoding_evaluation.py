@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-import precoding.montecarlo as montecarlo
-from channel.csi import StatisticalCSI
-from channel.sampler import draw_standard
-from channel.structure import steering_projections
-from precoding.power import scale_per_satellite
-from precoding.rates import (
+import coopsat.precoding.montecarlo as montecarlo
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.sampler import draw_standard
+from coopsat.channel.structure import steering_projections
+from coopsat.precoding.power import scale_per_satellite
+from coopsat.precoding.rates import (
     ESTIMATORS,
     evaluate_history,
     evaluate_many,
@@ -20,7 +20,7 @@ from precoding.rates import (
     rate_ap1,
     rate_mc,
 )
-from precoding.schemes import precode
+from coopsat.precoding.schemes import precode
 from tests.oracle_precoding import random_csi
 from tests.test_channel_sampler import todays_sample_link_gains
 

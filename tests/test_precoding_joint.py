@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from channel.csi import StatisticalCSI
-from precoding import matched_filter, precode, rate_ap1, rate_ap2
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.precoding import matched_filter, precode, rate_ap1, rate_ap2
 from tests.oracle_precoding import (
     dense_joint,
     dense_matched_filter,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from channel.structure import mean_channels
-from precoding import precode
-from precoding.linear import rzf_directions
+from coopsat.channel.structure import mean_channels
+from coopsat.precoding import precode
+from coopsat.precoding.linear import rzf_directions
 from tests.oracle_precoding import (
     dense_matched_filter_per_satellite,
     dense_rzf,

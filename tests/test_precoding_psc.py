@@ -8,11 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from channel.structure import LinkStatistics
-from precoding import SolverError, precode, rate_ap1, rate_ap2
-from precoding.dual import DualProblem
-from precoding.mwmmse import eigen_step, receivers
-from precoding.subspace import SteeringSubspace
+from coopsat.channel.structure import LinkStatistics
+from coopsat.precoding import SolverError, precode, rate_ap1, rate_ap2
+from coopsat.precoding.dual import DualProblem
+from coopsat.precoding.mwmmse import eigen_step, receivers
+from coopsat.precoding.subspace import SteeringSubspace
 from tests.oracle_precoding import (
     dense_joint_psc,
     dense_matched_filter_per_satellite,
@@ -237,9 +237,9 @@ def test_single_satellite_reaches_ss_wmmse_on_drops_of_the_paper_model():
     SS-WMMSE (>= -0.5 %) where MS-JoMWMMSE is > 2 % below."""
     from dataclasses import replace
 
-    from channel import ChannelConfig, statistical_csi
-    from constellation import WalkerDelta, sample_drop, utc_time
-    from precoding import evaluate_rates
+    from coopsat.channel import ChannelConfig, statistical_csi
+    from coopsat.constellation import WalkerDelta, sample_drop, utc_time
+    from coopsat.precoding import evaluate_rates
 
     shell = WalkerDelta().build()
     epoch = utc_time("2025-01-01T00:00:00Z")
@@ -269,7 +269,7 @@ def test_a_multiplier_search_that_cannot_finish_raises_solver_error(monkeypatch)
     """With no Newton step allowed the KKT residual stays at its starting value: the solve
     reports ``SolverError`` (which the experiment layer records as a skipped scheme) rather than
     returning an infeasible precoder."""
-    import precoding.dual as dual
+    import coopsat.precoding.dual as dual
 
     csi = random_csi(np.random.default_rng(4), 3, 6, 2, 3, scale="realistic", zeta2=0.5)
     power = np.array([0.5, 1.0, 2.0])

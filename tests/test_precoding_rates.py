@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from channel.csi import StatisticalCSI
-from channel.sampler import sample_channels
-from channel.structure import steering_projections
-from precoding import (
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.sampler import sample_channels
+from coopsat.channel.structure import steering_projections
+from coopsat.precoding import (
     evaluate_history,
     evaluate_rates,
     precode,
@@ -18,7 +18,7 @@ from precoding import (
     rate_mc,
     scale_per_satellite,
 )
-from precoding.mwmmse import receivers
+from coopsat.precoding.mwmmse import receivers
 from tests.oracle_precoding import (
     mse_conventional,
     mse_modified,

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from channel import ChannelConfig, statistical_csi
-from channel.sampler import sample_link_gains
-from constellation import WalkerDelta, sample_drop, utc_time
-from precoding import (
+from coopsat.channel import ChannelConfig, statistical_csi
+from coopsat.channel.sampler import sample_link_gains
+from coopsat.constellation import WalkerDelta, sample_drop, utc_time
+from coopsat.precoding import (
     ALL_SCHEMES,
     REFERENCES,
     ReferenceResult,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from channel.structure import steering_projections
-from precoding.subspace import SteeringSubspace
+from coopsat.channel.structure import steering_projections
+from coopsat.precoding.subspace import SteeringSubspace
 from tests.oracle_precoding import random_csi
 
 MACHINE_REL = 1e-12  # relative agreement of two exact evaluations in double precision

@@ -7,7 +7,7 @@ residual compensation errors. ``linklevel``: the ICI and correlation measurement
 or one pair of links.
 """
 
-from channel.ofdm.link import (
+from coopsat.channel.ofdm.link import (
     ISI_POLICIES,
     MIN_SYMBOLS_PER_BLOCK,
     CompensationErrorModel,
@@ -16,8 +16,8 @@ from channel.ofdm.link import (
     known_symbol_split,
     simulate_drop,
 )
-from channel.ofdm.linklevel import interference_correlation, measure_ici
-from channel.ofdm.waveform import (
+from coopsat.channel.ofdm.linklevel import interference_correlation, measure_ici
+from coopsat.channel.ofdm.waveform import (
     MODULATIONS,
     OfdmNumerology,
     demodulate,

@@ -36,16 +36,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from channel.csi import StatisticalCSI
-from channel.ofdm.waveform import (
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.ofdm.waveform import (
     MODULATIONS,
     OfdmNumerology,
     demodulate,
     link_waveforms,
     qam_symbols,
 )
-from channel.sampler import sample_link_gains
-from channel.structure import steering_projections
+from coopsat.channel.sampler import sample_link_gains
+from coopsat.channel.structure import steering_projections
 
 ISI_POLICIES = ("model", "reject")
 MIN_SYMBOLS_PER_BLOCK = 2

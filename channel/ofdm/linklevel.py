@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from channel.ofdm.link import check_frame, known_symbol_split
-from channel.ofdm.waveform import OfdmNumerology, demodulate, link_waveforms, qam_symbols
+from coopsat.channel.ofdm.link import check_frame, known_symbol_split
+from coopsat.channel.ofdm.waveform import OfdmNumerology, demodulate, link_waveforms, qam_symbols
 
 
 def measure_ici(

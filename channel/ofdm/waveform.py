@@ -36,8 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from channel.linkbudget import LinkBudget
-from constellation.params import ParameterError, like, number, validate
+from coopsat.channel.linkbudget import LinkBudget
+from coopsat.constellation.params import ParameterError, like, number, validate
 
 MODULATIONS = ("qpsk", "16qam")
 NR_NORMAL_CP_PER_2048 = 144  # TS 38.211 sec. 5.3.1: N_CP = 144 kappa 2^-mu for l != 0, 7*2^mu

@@ -10,18 +10,18 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from experiments.common import NUMERICAL_FAILURES, DropOutcome, skipped_record
-from experiments.kinds.base import Kind, Option
-from experiments.kinds.constellations import compute as _constellations
-from experiments.kinds.convergence import compute as _convergence
-from experiments.kinds.delay import compute as _delay
-from experiments.kinds.show import compute as _show
-from experiments.kinds.sweep import compute as _sweep
-from experiments.kinds.timeline import compute as _timeline
-from experiments.kinds.waveform import compute as _waveform
+from coopsat.experiments.common import NUMERICAL_FAILURES, DropOutcome, skipped_record
+from coopsat.experiments.kinds.base import Kind, Option
+from coopsat.experiments.kinds.constellations import compute as _constellations
+from coopsat.experiments.kinds.convergence import compute as _convergence
+from coopsat.experiments.kinds.delay import compute as _delay
+from coopsat.experiments.kinds.show import compute as _show
+from coopsat.experiments.kinds.sweep import compute as _sweep
+from coopsat.experiments.kinds.timeline import compute as _timeline
+from coopsat.experiments.kinds.waveform import compute as _waveform
 
 if TYPE_CHECKING:
-    from experiments.config import ExperimentConfig
+    from coopsat.experiments.config import ExperimentConfig
 
 KINDS: dict[str, Kind] = {
     k.name: k

@@ -25,19 +25,25 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-import constellation
-from channel.linkbudget import dbm_to_w
-from channel.model import statistical_csi
-from channel.sampler import draw_standard
-from constellation.params import choices, number, numbers, validate
-from experiments.common import DropOutcome, drop_epoch, drop_seeds, nan_if_none, skyfield_time
-from experiments.constellations import constellation_for
-from experiments.kinds.base import Kind
-from experiments.sweeping import P_TX_DBM, RATE_KEYS, design, evaluate_batch
-from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
+from coopsat import constellation
+from coopsat.channel.linkbudget import dbm_to_w
+from coopsat.channel.model import statistical_csi
+from coopsat.channel.sampler import draw_standard
+from coopsat.constellation.params import choices, number, numbers, validate
+from coopsat.experiments.common import (
+    DropOutcome,
+    drop_epoch,
+    drop_seeds,
+    nan_if_none,
+    skyfield_time,
+)
+from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.kinds.base import Kind
+from coopsat.experiments.sweeping import P_TX_DBM, RATE_KEYS, design, evaluate_batch
+from coopsat.experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 
 if TYPE_CHECKING:
-    from experiments.config import ExperimentConfig
+    from coopsat.experiments.config import ExperimentConfig
 
 PRESETS = constellation.preset_names()
 

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.style import (
+from coopsat.experiments.style import (
     FONT_PT,
     SCHEME_STYLE,
     SUM_RATE,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from experiments.common import NUMERICAL_FAILURES, DropOutcome
-from experiments.kinds.base import Kind
-from experiments.sweeping import (
+from coopsat.experiments.common import NUMERICAL_FAILURES, DropOutcome
+from coopsat.experiments.kinds.base import Kind
+from coopsat.experiments.sweeping import (
     DropState,
     design,
     evaluate_batch,
@@ -21,10 +21,10 @@ from experiments.sweeping import (
     point_power_w,
     sweep_drop,
 )
-from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
+from coopsat.experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
 
 if TYPE_CHECKING:
-    from experiments.config import ExperimentConfig
+    from coopsat.experiments.config import ExperimentConfig
 
 COLUMNS = (*COMMON, *SWEEP_INPUTS, *RATES, ("iteration", "int64"), *STAGE_TIMES, *ROW_TIMES)
 

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from experiments.style import (
+from coopsat.experiments.style import (
     FIGSIZE_IN,
     FONT_PT,
     METRIC_STYLE,

@@ -16,13 +16,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from constellation.params import ParameterError, number, validate
-from experiments.common import DropOutcome, common_row, exceed_fraction, find_drop, stage_times
-from experiments.kinds.base import Kind
-from experiments.tables import COMMON, STAGE_TIMES
+from coopsat.constellation.params import ParameterError, number, validate
+from coopsat.experiments.common import (
+    DropOutcome,
+    common_row,
+    exceed_fraction,
+    find_drop,
+    stage_times,
+)
+from coopsat.experiments.kinds.base import Kind
+from coopsat.experiments.tables import COMMON, STAGE_TIMES
 
 if TYPE_CHECKING:
-    from experiments.config import ExperimentConfig
+    from coopsat.experiments.config import ExperimentConfig
 
 
 @dataclass(frozen=True)

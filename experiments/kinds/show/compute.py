@@ -27,18 +27,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from channel.linkbudget import dbm_to_w
-from constellation.params import choice, number, validate
-from experiments.common import DropOutcome, common_row, stage_times
-from experiments.constellations import constellation_for
-from experiments.kinds.base import Kind, Option
-from experiments.scene import Scene, scene_of
-from experiments.sweeping import P_TX_DBM, design, drop_with_csi
-from experiments.tables import COMMON, STAGE_TIMES
-from precoding import ALL_SCHEMES, evaluate_rates
+from coopsat.channel.linkbudget import dbm_to_w
+from coopsat.constellation.params import choice, number, validate
+from coopsat.experiments.common import DropOutcome, common_row, stage_times
+from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.kinds.base import Kind, Option
+from coopsat.experiments.scene import Scene, scene_of
+from coopsat.experiments.sweeping import P_TX_DBM, design, drop_with_csi
+from coopsat.experiments.tables import COMMON, STAGE_TIMES
+from coopsat.precoding import ALL_SCHEMES, evaluate_rates
 
 if TYPE_CHECKING:
-    from experiments.config import ExperimentConfig
+    from coopsat.experiments.config import ExperimentConfig
 
 
 @dataclass(frozen=True)

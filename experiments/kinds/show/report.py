@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.skyplot import drop_view_figure
-from experiments.style import SCHEME_STYLE, save
+from coopsat.experiments.skyplot import drop_view_figure
+from coopsat.experiments.style import SCHEME_STYLE, save
 
 MAX_FIGURES = 12  # one figure per drop; a run of many drops draws the first ones
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from experiments.common import NUMERICAL_FAILURES, DropOutcome
-from experiments.kinds.base import Kind
-from experiments.sweeping import (
+from coopsat.experiments.common import NUMERICAL_FAILURES, DropOutcome
+from coopsat.experiments.kinds.base import Kind
+from coopsat.experiments.sweeping import (
     DropState,
     design_many,
     evaluate_batch,
@@ -27,11 +27,11 @@ from experiments.sweeping import (
     reference_row,
     sweep_drop,
 )
-from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
-from precoding import REFERENCES
+from coopsat.experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
+from coopsat.precoding import REFERENCES
 
 if TYPE_CHECKING:
-    from experiments.config import ExperimentConfig
+    from coopsat.experiments.config import ExperimentConfig
 
 COLUMNS = (*COMMON, *SWEEP_INPUTS, *RATES, *STAGE_TIMES, *ROW_TIMES)
 

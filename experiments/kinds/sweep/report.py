@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import NullLocator
 
-from experiments.style import SCHEME_STYLE, SUM_RATE, X_LABELS, band, finish, mean_ci, rc, save
+from coopsat.experiments.style import (
+    SCHEME_STYLE,
+    SUM_RATE,
+    X_LABELS,
+    band,
+    finish,
+    mean_ci,
+    rc,
+    save,
+)
 
 _PRIORITY = ("n_satellites", "array_size", "power_offset_db", "zeta2", "kappa_db", "p_tx_dbm")
 

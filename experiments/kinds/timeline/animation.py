@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.animation import FFMpegWriter, PillowWriter
 
-from experiments.common import find_drop
-from experiments.constellations import constellation_for
-from experiments.maps import cap_outline_deg, draw_drop_map, map_extent_deg, read_coastlines
-from experiments.scene import scene_of
-from experiments.style import SCHEME_STYLE, SUM_RATE, X_LABELS, rc
+from coopsat.experiments.common import find_drop
+from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.maps import cap_outline_deg, draw_drop_map, map_extent_deg, read_coastlines
+from coopsat.experiments.scene import scene_of
+from coopsat.experiments.style import SCHEME_STYLE, SUM_RATE, X_LABELS, rc
 
 FRAME_DPI = 150
 FRAMES_PER_S = 4

@@ -42,15 +42,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-import constellation
-from channel.csi import StatisticalCSI
-from channel.linkbudget import dbm_to_w
-from channel.lsp import LargeScaleDraw
-from channel.model import draw_large_scale, statistical_csi
-from channel.sampler import StandardDraws
-from constellation.geometry import DropGeometry
-from constellation.params import ParameterError, choice, number, numbers, validate
-from experiments.common import (
+from coopsat import constellation
+from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.linkbudget import dbm_to_w
+from coopsat.channel.lsp import LargeScaleDraw
+from coopsat.channel.model import draw_large_scale, statistical_csi
+from coopsat.channel.sampler import StandardDraws
+from coopsat.constellation.geometry import DropGeometry
+from coopsat.constellation.params import ParameterError, choice, number, numbers, validate
+from coopsat.experiments.common import (
     DropOutcome,
     FoundDrop,
     common_row,
@@ -60,13 +60,13 @@ from experiments.common import (
     skyfield_time,
     timed,
 )
-from experiments.constellations import constellation_for
-from experiments.kinds.base import Kind, Option
-from experiments.sweeping import P_TX_DBM, RATE_KEYS, design, drop_draws, evaluate_batch
-from experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
+from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.kinds.base import Kind, Option
+from coopsat.experiments.sweeping import P_TX_DBM, RATE_KEYS, design, drop_draws, evaluate_batch
+from coopsat.experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 
 if TYPE_CHECKING:
-    from experiments.config import ExperimentConfig
+    from coopsat.experiments.config import ExperimentConfig
 
 
 ANIMATIONS = ("none", "gif", "mp4")

@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.kinds.timeline.animation import animate
-from experiments.style import (
+from coopsat.experiments.kinds.timeline.animation import animate
+from coopsat.experiments.style import (
     FONT_PT,
     SCHEME_STYLE,
     SUM_RATE,

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from channel.linkbudget import dbm_to_w
-from channel.ofdm import (
+from coopsat.channel.linkbudget import dbm_to_w
+from coopsat.channel.ofdm import (
     MIN_SYMBOLS_PER_BLOCK,
     MODULATIONS,
     CompensationErrorModel,
@@ -46,15 +46,15 @@ from channel.ofdm import (
     simulate_drop,
     window_overlap_correlation,
 )
-from constellation.params import choice, like, number, validate
-from experiments.common import DropOutcome, common_row, exceed_fraction, stage_times, timed
-from experiments.kinds.base import Kind, Option
-from experiments.sweeping import P_TX_DBM, csi_at, design, drop_with_csi
-from experiments.tables import COMMON, ROW_TIMES, STAGE_TIMES
-from precoding import ALL_SCHEMES, evaluate_rates, rate_ap1
+from coopsat.constellation.params import choice, like, number, validate
+from coopsat.experiments.common import DropOutcome, common_row, exceed_fraction, stage_times, timed
+from coopsat.experiments.kinds.base import Kind, Option
+from coopsat.experiments.sweeping import P_TX_DBM, csi_at, design, drop_with_csi
+from coopsat.experiments.tables import COMMON, ROW_TIMES, STAGE_TIMES
+from coopsat.precoding import ALL_SCHEMES, evaluate_rates, rate_ap1
 
 if TYPE_CHECKING:
-    from experiments.config import ExperimentConfig
+    from coopsat.experiments.config import ExperimentConfig
 
 ICI_EPS = np.array([0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5])
 CORR_DT = np.linspace(0.0, 2.5, 26)  # Delta tau / T_sym

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.style import FONT_PT, rc, save
+from coopsat.experiments.style import FONT_PT, rc, save
 
 
 def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:

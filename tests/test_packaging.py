@@ -1,0 +1,95 @@
+"""The installed package: ``import coopsat`` and nothing else at the top level.
+
+A user's own ``channel.py`` or ``experiments.py`` in the working folder must not shadow a layer
+(the layers install as ``coopsat.channel`` ...), and a wheel built from the tree must carry the
+code and the shipped data under ``coopsat/`` and work in a fresh virtual environment.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+LAYERS = ("constellation", "channel", "precoding", "experiments")
+
+# a small drop designed and evaluated with the names a notebook starts from
+EXAMPLE = """
+import numpy as np
+import coopsat
+from coopsat.channel import ChannelConfig
+from coopsat.experiments import load_config
+shell = coopsat.WalkerDelta().build()
+rng = np.random.default_rng(np.random.SeedSequence(7))
+geo = coopsat.sample_drop(shell, coopsat.utc_time("2025-01-01T00:00:00Z"), n_users=4,
+                          n_satellites=2, rng=rng)
+csi = coopsat.statistical_csi(geo, ChannelConfig(nv=2, nh=2), rng)
+result = coopsat.precode("ms-jomwmmse", csi, np.full(2, 3.0))
+report = coopsat.evaluate_rates(csi, result.weights, n_samples=50, rng=rng)
+assert report.sum_r_e > 0, report.sum_r_e
+assert load_config().run.kind == "sweep"
+print("ok", coopsat.__version__)
+"""
+
+
+def test_modules_named_like_a_layer_in_the_working_folder_shadow_nothing(tmp_path):
+    for name in (*LAYERS, "coopsat_data", "data"):
+        (tmp_path / f"{name}.py").write_text(f"raise ImportError('the user module {name}.py')\n")
+    proc = subprocess.run([sys.executable, "-c", EXAMPLE], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("ok ")
+
+
+def _source_copy(dest: Path) -> Path:
+    """The tree as a clean clone has it (no build outputs), so the build writes only in tmp."""
+    skip = shutil.ignore_patterns(".git", "build", "dist", "results", ".venv", "__pycache__",
+                                  "*.egg-info", ".pytest_cache", ".ruff_cache", "mutants")
+    return Path(shutil.copytree(REPO, dest, symlinks=True, ignore=skip))
+
+
+def test_the_wheel_holds_only_coopsat_and_runs_in_a_fresh_environment(tmp_path):
+    pytest.importorskip("setuptools", minversion="69")
+    src = _source_copy(tmp_path / "src")
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path / "dist"), str(src)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert build.returncode == 0, build.stderr
+    (wheel,) = (tmp_path / "dist").glob("coopsat-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {n.split("/")[0] for n in names} == {"coopsat", wheel.name.split("-")[0] + "-"
+                                                + wheel.name.split("-")[1] + ".dist-info"}
+    for needed in ("coopsat/data/paper.toml", "coopsat/data/tle/README.md",
+                   "coopsat/data/tables/quadriga_ntn_urban_los.csv",
+                   "coopsat/experiments/kinds/sweep/compute.py", "coopsat/channel/ofdm/link.py"):
+        assert needed in names, needed
+
+    venv = tmp_path / "venv"
+    # system site-packages for numpy & co. (nothing downloads); coopsat itself comes from the
+    # wheel, which a fresh environment's site-packages puts ahead of any editable install
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+                   check=True, timeout=120)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index",
+                    str(wheel)], check=True, capture_output=True, timeout=300)
+    run = tmp_path / "elsewhere"
+    run.mkdir()
+    where = ("import coopsat, coopsat.channel as c\n"
+             "from coopsat.constellation import data_path\n"
+             "print(coopsat.__file__); print(c.__file__); print(data_path('paper.toml'))\n")
+    proc = subprocess.run([str(python), "-c", EXAMPLE + where], cwd=run, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    site = str(venv.resolve())
+    for path in proc.stdout.splitlines()[1:]:
+        assert str(Path(path).resolve()).startswith(site), path
+    version = subprocess.run([str(venv / "bin" / "coopsat"), "--version"], capture_output=True,
+                             text=True, timeout=60)
+    assert version.stdout.startswith("coopsat "), version.stderr
