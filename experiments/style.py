@@ -8,7 +8,9 @@ and PDF.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import matplotlib
 
@@ -18,23 +20,48 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from coopsat.precoding.catalogue import SCHEME_INFO
+
 FIGSIZE_IN = (3.5, 2.5)
 FONT_PT = 8
 CONFIDENCE = 0.95
 SAVE_DPI = 300
 
-SCHEME_STYLE = {
-    "ss-mmse": ("SS-MMSE", "tab:gray", ":", "v"),
-    "ss-wmmse": ("SS-WMMSE", "tab:green", "-.", "^"),
-    "ms-sepwmmse": ("MS-SepWMMSE", "tab:purple", "--", "s"),
-    "ms-jowmmse": ("MS-JoWMMSE", "tab:blue", "-", "o"),
-    "ms-jomwmmse": ("MS-JoMWMMSE", "tab:red", "-", "D"),
-    "ms-jowmmse-psc": ("MS-JoWMMSE-PSC", "tab:cyan", "--", "o"),
-    "ms-jomwmmse-psc": ("MS-JoMWMMSE-PSC", "tab:orange", "--", "D"),
-    "ms-mrt": ("MS-MRT", "tab:brown", ":", "x"),
-    "ms-rzf": ("MS-RZF", "tab:olive", "-.", "P"),
-    "ic-wmmse": ("IC-WMMSE (inst.-CSI ref.)", "black", "-", "*"),
-}
+class CurveStyle(NamedTuple):
+    """How one curve is drawn: legend label, colour, line style, marker, filled marker or not."""
+
+    label: str
+    colour: str
+    linestyle: str
+    marker: str
+    filled: bool = True
+
+
+_FALLBACK_COLOURS = ("tab:pink", "darkgoldenrod", "teal", "navy", "indigo", "maroon")
+_FALLBACK_MARKERS = ("h", "<", ">", "p", "8", "d")
+_FALLBACK_LINES = ("-", "--", "-.", ":")
+
+
+def scheme_styles(names: Iterable[str]) -> dict[str, CurveStyle]:
+    """The styles of the schemes in ``names`` (any iterable, e.g. a table's column), in the
+    catalogue's order (``coopsat.precoding.SCHEME_INFO``); a name the catalogue does not know
+    is appended with a style from a fallback cycle and its own name as label, never dropped."""
+    present = set(names)
+    out = {
+        name: CurveStyle(info.label, info.colour, info.linestyle, info.marker, info.filled)
+        for name, info in SCHEME_INFO.items()
+        if name in present
+    }
+    for j, name in enumerate(sorted(present - set(SCHEME_INFO))):
+        out[name] = CurveStyle(
+            str(name),
+            _FALLBACK_COLOURS[j % len(_FALLBACK_COLOURS)],
+            _FALLBACK_LINES[j % len(_FALLBACK_LINES)],
+            _FALLBACK_MARKERS[j % len(_FALLBACK_MARKERS)],
+        )
+    return out
+
+
 METRIC_STYLE = {
     "r_e": ("$R_E$", "-"),
     "r_ap1": ("$R_{AP1}$", "--"),
@@ -104,9 +131,11 @@ def save(fig, base: Path) -> list[Path]:
     return paths
 
 
-def band(ax, x, stat, colour, linestyle, marker, label):
-    """A mean curve with its shaded 95 % across-drop interval (``mean_ci`` columns)."""
-    ax.plot(x, stat["mean"], color=colour, linestyle=linestyle, marker=marker, label=label)
+def band(ax, x, stat, colour, linestyle, marker, label, filled: bool = True):
+    """A mean curve with its shaded 95 % across-drop interval (``mean_ci`` columns); open
+    markers unless ``filled``."""
+    ax.plot(x, stat["mean"], color=colour, linestyle=linestyle, marker=marker, label=label,
+            markerfacecolor=None if filled else "none")
     ax.fill_between(x, stat["lo"], stat["hi"], color=colour, alpha=0.18, linewidth=0)
 
 

@@ -15,9 +15,10 @@ rate_ap1 / rate_ap2 (csi, weights), rate_mc(csi, weights, n_samples, rng): (K,) 
 matched_filter(csi, power_w): the Algorithm 1 initialiser; scale_per_satellite: step 14
 SolverError: raised where an iterative solve cannot meet its accuracy check (degenerate input)
 
-Registry: ``SCHEMES`` (the paper's five), ``EXTENDED_SCHEMES`` (exact per-satellite power
-constraints "-psc", joint MRT / RZF), ``ALL_SCHEMES``; ``REFERENCES`` = ("ic-wmmse",);
-``LABELS`` gives a one-line label for every name.
+Registry (``catalogue``): ``SCHEME_INFO`` holds one ``SchemeInfo`` per name (label, one-line
+description, family, figure style); ``SCHEMES`` (the paper's five), ``EXTENDED_SCHEMES`` (exact
+per-satellite power constraints "-psc", joint MRT / RZF), ``ALL_SCHEMES``; ``REFERENCES`` =
+("ic-wmmse",); ``LABELS`` gives the one-line description of every name.
 
 Equations (41)-(55) continue the paper's numbering (it ends at (40)); they are derived in the
 docstrings of ``psc`` (41-51), ``linear`` (52-53) and ``reference`` (54-55).
@@ -30,8 +31,15 @@ Monte Carlo estimators in ``montecarlo``, ``options`` (I_max, chi; ``SolverError
 ``schemes`` (registry).
 """
 
-from types import MappingProxyType
-
+from coopsat.precoding.catalogue import (
+    ALL_SCHEMES,
+    EXTENDED_SCHEMES,
+    LABELS,
+    REFERENCES,
+    SCHEME_INFO,
+    SCHEMES,
+    SchemeInfo,
+)
 from coopsat.precoding.montecarlo import ESTIMATORS
 from coopsat.precoding.options import SolverError, SolverOptions
 from coopsat.precoding.power import matched_filter, scale_per_satellite
@@ -45,23 +53,8 @@ from coopsat.precoding.rates import (
     rate_ap2,
     rate_mc,
 )
-from coopsat.precoding.reference import (
-    REFERENCE_LABELS,
-    REFERENCES,
-    ReferenceResult,
-    instantaneous_reference,
-)
-from coopsat.precoding.schemes import (
-    ALL_SCHEMES,
-    EXTENDED_SCHEMES,
-    SCHEME_LABELS,
-    SCHEMES,
-    PrecodingResult,
-    precode,
-    precode_many,
-)
-
-LABELS = MappingProxyType({**SCHEME_LABELS, **REFERENCE_LABELS})
+from coopsat.precoding.reference import ReferenceResult, instantaneous_reference
+from coopsat.precoding.schemes import PrecodingResult, precode, precode_many
 
 __all__ = [
     "ALL_SCHEMES",
@@ -70,10 +63,12 @@ __all__ = [
     "LABELS",
     "REFERENCES",
     "SCHEMES",
+    "SCHEME_INFO",
     "PrecodingResult",
     "RateReport",
     "RateReports",
     "ReferenceResult",
+    "SchemeInfo",
     "SolverError",
     "SolverOptions",
     "evaluate_history",

@@ -43,12 +43,6 @@ from coopsat.precoding.power import matched_coefficients, scale_to_budget
 from coopsat.precoding.rates import power_used
 from coopsat.precoding.subspace import SteeringSubspace
 
-REFERENCES: tuple[str, ...] = ("ic-wmmse",)
-REFERENCE_LABELS: dict[str, str] = {
-    "ic-wmmse": "IC-WMMSE: instantaneous-CSI reference (knows every channel realisation; "
-    "an upper reference, not a scheme a system could run)",
-}
-
 _LN2 = np.log(2.0)
 
 

@@ -8,7 +8,7 @@ The paper's five (``SCHEMES``):
     "ms-jowmmse"   Algorithm 1 with the conventional MSE (23)
     "ms-jomwmmse"  Algorithm 1 (modified MSE (27)), the paper's proposal
 
-Beyond the paper (``EXTENDED_SCHEMES``, issue 11):
+Beyond the paper (``EXTENDED_SCHEMES``):
 
     "ms-jowmmse-psc"   Algorithm 1's loop, conventional MSE, exact per-satellite budgets (41)
     "ms-jomwmmse-psc"  Algorithm 1's loop, modified MSE, exact per-satellite budgets (41)
@@ -16,7 +16,8 @@ Beyond the paper (``EXTENDED_SCHEMES``, issue 11):
     "ms-rzf"           joint regularised zero forcing on the mean channel, each at P_s (53)
 
 The instantaneous-CSI reference ("ic-wmmse", ``precoding.reference``) is not a scheme: it needs
-every channel realisation and has its own entry point. The master is satellite 0;
+every channel realisation and has its own entry point. Names, labels, families and figure
+styles of all of them are in ``catalogue``. The master is satellite 0;
 single-satellite schemes put zeros on the others. ``precode_many`` runs several power points of
 one drop through the same vectorised iterations; each result equals its own ``precode`` call.
 """
@@ -39,6 +40,7 @@ from coopsat.precoding._checks import (
     check_powers,
     check_weights,
 )
+from coopsat.precoding.catalogue import ALL_SCHEMES
 from coopsat.precoding.joint import joint_loop
 from coopsat.precoding.linear import rzf
 from coopsat.precoding.options import SolverOptions
@@ -210,23 +212,6 @@ _REGISTRY: dict[str, _Runner] = {
     "ms-mrt": _closed_form("ms-mrt", matched_filter_per_satellite),
     "ms-rzf": _closed_form("ms-rzf", rzf),
 }
-
-SCHEMES: tuple[str, ...] = ("ss-mmse", "ss-wmmse", "ms-sepwmmse", "ms-jowmmse", "ms-jomwmmse")
-SCHEME_LABELS: dict[str, str] = {
-    "ss-mmse": "SS-MMSE: master satellite alone, MMSE on its mean channel",
-    "ss-wmmse": "SS-WMMSE: master satellite alone, WMMSE on its mean channel",
-    "ms-sepwmmse": "MS-SepWMMSE: every satellite runs SS-WMMSE with its own budget",
-    "ms-jowmmse": "MS-JoWMMSE: Algorithm 1 with the conventional MSE (23), per-user split (31)",
-    "ms-jomwmmse": "MS-JoMWMMSE: Algorithm 1 (modified MSE (27), per-user split (31)), the paper's",
-    "ms-jowmmse-psc": "MS-JoWMMSE-PSC: conventional MSE, exact per-satellite power constraints",
-    "ms-jomwmmse-psc": "MS-JoMWMMSE-PSC: modified MSE, exact per-satellite power constraints",
-    "ms-mrt": "MS-MRT: joint matched filter on the mean channel, each satellite at its budget",
-    "ms-rzf": "MS-RZF: joint regularised zero forcing on the mean channel, each satellite at its "
-    "budget",
-}
-ALL_SCHEMES: tuple[str, ...] = tuple(_REGISTRY)  # the paper's five first
-EXTENDED_SCHEMES: tuple[str, ...] = tuple(s for s in ALL_SCHEMES if s not in SCHEMES)
-
 
 def _check_scheme(scheme: object) -> str:
     if not isinstance(scheme, str) or scheme not in _REGISTRY:

@@ -204,10 +204,19 @@ def test_the_control_variate_estimator_reaches_the_table(tmp_path):
     assert abs(cv["r_e"].iloc[0] - plain["r_e"].iloc[0]) < 4 * plain["r_e_stderr"].iloc[0]
 
 
-def test_every_design_has_a_figure_style():
-    """The figures draw the schemes that have a style: a new scheme without one would be left
-    out of every figure silently."""
-    from coopsat.experiments.style import SCHEME_STYLE
+def test_every_design_has_a_catalogue_style_and_an_unknown_name_still_gets_one():
+    """Every design the sweeps run has a record in the scheme catalogue (label and style); a
+    name the catalogue does not know is drawn with a fallback style, never left out."""
+    from coopsat.experiments.style import scheme_styles
     from coopsat.experiments.sweeping import DESIGNS
+    from coopsat.precoding import SCHEME_INFO
 
-    assert tuple(SCHEME_STYLE) == DESIGNS
+    assert tuple(SCHEME_INFO) == DESIGNS
+    styles = scheme_styles(["my-new-scheme", "ms-jomwmmse", "another", "ss-mmse"])
+    assert list(styles)[:2] == ["ss-mmse", "ms-jomwmmse"]  # the catalogue's order first
+    assert styles["ms-jomwmmse"].label == SCHEME_INFO["ms-jomwmmse"].label
+    assert styles["my-new-scheme"].label == "my-new-scheme"
+    fallback = {(s.colour, s.linestyle, s.marker) for n, s in styles.items() if n in
+                ("another", "my-new-scheme")}
+    known = {(i.colour, i.linestyle, i.marker) for i in SCHEME_INFO.values()}
+    assert len(fallback) == 2 and not fallback & known

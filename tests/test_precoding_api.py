@@ -50,6 +50,23 @@ def test_registry_names():
     }
 
 
+def test_every_runner_has_one_catalogue_record_and_every_record_a_runner():
+    """Names, labels, families and styles are read from one record per precoder."""
+    from coopsat.precoding import SCHEME_INFO
+    from coopsat.precoding.schemes import _REGISTRY
+
+    assert tuple(_REGISTRY) == ALL_SCHEMES  # the statistical designs, in the catalogue's order
+    assert tuple(SCHEME_INFO) == ALL_SCHEMES + REFERENCES
+    for name, info in SCHEME_INFO.items():
+        assert info.name == name and info.description == LABELS[name]
+        assert info.paper == (name in SCHEMES)
+        assert (info.family == "reference") == (name in REFERENCES)
+    # the exact per-satellite variants are drawn unlike their base schemes beyond the colour
+    for base in ("ms-jowmmse", "ms-jomwmmse"):
+        a, b = SCHEME_INFO[base], SCHEME_INFO[f"{base}-psc"]
+        assert (a.linestyle, a.filled) != (b.linestyle, b.filled) and a.colour != b.colour
+
+
 @pytest.mark.parametrize("scheme", ALL_SCHEMES)
 def test_every_scheme_respects_per_satellite_power_and_shapes(csi, scheme):
     power = np.array([0.3, 1.0, 2.5])

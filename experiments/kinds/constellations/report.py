@@ -11,11 +11,11 @@ import pandas as pd
 
 from coopsat.experiments.style import (
     FONT_PT,
-    SCHEME_STYLE,
     SUM_RATE,
     mean_ci,
     rc,
     save,
+    scheme_styles,
 )
 
 CONSTELLATION_STYLE = {  # label, colour, marker, line style (apart in grey print too)
@@ -33,12 +33,13 @@ def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:
     found = table[table["found"]]
     stat = mean_ci(found, ["constellation", "scheme"], "r_e")
     names = [c for c in CONSTELLATION_STYLE if c in set(stat["constellation"])]
-    schemes = [s for s in SCHEME_STYLE if s in set(stat["scheme"])]
+    styles = scheme_styles(stat["scheme"])
+    schemes = list(styles)
     width = 0.8 / max(len(schemes), 1)
     with plt.rc_context(rc()):
         fig, ax = plt.subplots()
         for j, scheme in enumerate(schemes):
-            label, colour, _, _ = SCHEME_STYLE[scheme]
+            label, colour = styles[scheme].label, styles[scheme].colour
             sub = stat[stat["scheme"] == scheme].set_index("constellation").reindex(names)
             x = np.arange(len(names)) + (j - (len(schemes) - 1) / 2) * width
             ax.bar(x, sub["mean"], width, color=colour, label=label, edgecolor="black",
@@ -98,7 +99,7 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
     satellites and the share of (drop, latitude) areas without a cooperative set."""
     found = table[table["found"]]
     rates = found.groupby(["constellation", "scheme"])["r_e"].mean().unstack("scheme")
-    rates = rates[[s for s in SCHEME_STYLE if s in rates.columns]]
+    rates = rates[list(scheme_styles(rates.columns))]
     per_area = table.drop_duplicates(["drop", "constellation", "latitude_deg"])
     g = per_area.groupby("constellation")
     rates["visible"] = g["n_visible"].mean()

@@ -12,7 +12,6 @@ from coopsat.experiments.style import (
     FIGSIZE_IN,
     FONT_PT,
     METRIC_STYLE,
-    SCHEME_STYLE,
     SUM_RATE,
     X_LABELS,
     band,
@@ -20,6 +19,7 @@ from coopsat.experiments.style import (
     mean_ci,
     rc,
     save,
+    scheme_styles,
 )
 
 
@@ -39,8 +39,8 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
 def _plot_point(table: pd.DataFrame, base: Path, title: str | None) -> list[Path]:
     with plt.rc_context(rc()):
         fig, ax = plt.subplots(figsize=(FIGSIZE_IN[0], FIGSIZE_IN[1] + 0.4))
-        for scheme in [s for s in SCHEME_STYLE if s in set(table["scheme"])]:
-            name, colour, _, marker = SCHEME_STYLE[scheme]
+        for scheme, st in scheme_styles(table["scheme"]).items():
+            name, colour, marker = st.label, st.colour, st.marker
             sub = table[table["scheme"] == scheme]
             for metric, (mlabel, ls) in METRIC_STYLE.items():
                 stat = mean_ci(sub, ["iteration"], metric)

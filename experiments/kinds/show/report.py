@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from coopsat.experiments.skyplot import drop_view_figure
-from coopsat.experiments.style import SCHEME_STYLE, save
+from coopsat.experiments.style import save, scheme_styles
 
 MAX_FIGURES = 12  # one figure per drop; a run of many drops draws the first ones
 
@@ -31,7 +31,7 @@ def plot_drop(t: pd.DataFrame, config, base: Path) -> list[Path]:
         ut_lat_deg=_arrays(t, "ut", "lat_deg"),
         ut_lon_deg=_arrays(t, "ut", "lon_deg"),
         ut_value=_arrays(t, "ut", "rate_bps_hz"),
-        value_label=f"$R_k$ of {SCHEME_STYLE.get(first['scheme'], (first['scheme'],))[0]} "
+        value_label=f"$R_k$ of {scheme_styles([first['scheme']])[first['scheme']].label} "
         "(bit/s/Hz)",
         sat_lat_deg=_arrays(t, "satellite", "lat_deg"),
         sat_lon_deg=_arrays(t, "satellite", "lon_deg"),

@@ -10,7 +10,6 @@ import pandas as pd
 from matplotlib.ticker import NullLocator
 
 from coopsat.experiments.style import (
-    SCHEME_STYLE,
     SUM_RATE,
     X_LABELS,
     band,
@@ -18,6 +17,7 @@ from coopsat.experiments.style import (
     mean_ci,
     rc,
     save,
+    scheme_styles,
 )
 
 _PRIORITY = ("n_satellites", "array_size", "power_offset_db", "zeta2", "kappa_db", "p_tx_dbm")
@@ -47,10 +47,10 @@ _FIXED = {  # how a figure names the value of a second swept input
 def _curves(ax, table: pd.DataFrame, x: str, value: str, scale=lambda v: v) -> None:
     """Mean ``value`` (95 % band over drops) vs column ``x``, one curve per scheme."""
     stat = mean_ci(table, ["scheme", x], value)
-    for scheme in [s for s in SCHEME_STYLE if s in set(stat["scheme"])]:
-        label, colour, ls, marker = SCHEME_STYLE[scheme]
+    for scheme, st in scheme_styles(stat["scheme"]).items():
         sub = stat[stat["scheme"] == scheme]
-        band(ax, scale(sub[x].to_numpy()), sub, colour, ls, marker, label)
+        band(ax, scale(sub[x].to_numpy()), sub, st.colour, st.linestyle, st.marker, st.label,
+             st.filled)
 
 
 def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None) -> list[Path]:
@@ -58,7 +58,7 @@ def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None
     budget sweep adds the share of the satellites' budgets used below."""
     column = X_COLUMN.get(x, x)
     scale = np.sqrt if x == "array_size" else (lambda v: v)  # N_T -> Nv = Nh
-    labels = [SCHEME_STYLE[s][0] for s in SCHEME_STYLE if s in set(table["scheme"])]
+    labels = [st.label for st in scheme_styles(table["scheme"]).values()]
     ncol = 2 if len(labels) > 6 or max(map(len, labels)) > 16 else 3  # fits 3.5 in
     budget = x == "power_offset_db"
     with plt.rc_context(rc()):
@@ -119,7 +119,7 @@ def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
     x = swept_input(config)
     column = X_COLUMN.get(x, x)
     rows = [*other_swept(config), "scheme"]
-    order = [s for s in SCHEME_STYLE if s in set(table["scheme"])]
+    order = list(scheme_styles(table["scheme"]))
 
     def per_value(value: str, digits: int, frame=table) -> str:
         frame = frame.assign(scheme=pd.Categorical(frame["scheme"], categories=order))

@@ -21,7 +21,7 @@ from coopsat.experiments.common import find_drop
 from coopsat.experiments.constellations import constellation_for
 from coopsat.experiments.maps import cap_outline_deg, draw_drop_map, map_extent_deg, read_coastlines
 from coopsat.experiments.scene import scene_of
-from coopsat.experiments.style import SCHEME_STYLE, SUM_RATE, X_LABELS, rc
+from coopsat.experiments.style import SUM_RATE, X_LABELS, rc, scheme_styles
 
 FRAME_DPI = 150
 FRAMES_PER_S = 4
@@ -87,10 +87,10 @@ def animate(table: pd.DataFrame, config, base: Path) -> list[Path]:
 
 def _draw_trace(ax, rec: pd.DataFrame, changes: list[float]):
     """R_E vs time per scheme, set changes as dotted lines; returns the moving cursor."""
-    for scheme in [s for s in SCHEME_STYLE if s in set(rec["scheme"])]:
-        name, colour, ls, _ = SCHEME_STYLE[scheme]
+    for scheme, st in scheme_styles(rec["scheme"]).items():
         sub = rec[rec["scheme"] == scheme].sort_values("time_s")
-        ax.plot(sub["time_s"], sub["r_e"], color=colour, linestyle=ls, label=name)
+        ax.plot(sub["time_s"], sub["r_e"], color=st.colour, linestyle=st.linestyle,
+                label=st.label)
     for i, t in enumerate(changes):  # thin dash-dot in a light violet: unlike any scheme's line
         ax.axvline(t, color="tab:pink", alpha=0.6, linestyle="-.", linewidth=0.6,
                    label="set change" if i == 0 else None)

@@ -13,7 +13,6 @@ import pandas as pd
 from coopsat.experiments.kinds.timeline.animation import animate
 from coopsat.experiments.style import (
     FONT_PT,
-    SCHEME_STYLE,
     SUM_RATE,
     X_LABELS,
     band,
@@ -21,6 +20,7 @@ from coopsat.experiments.style import (
     mean_ci,
     rc,
     save,
+    scheme_styles,
 )
 
 MARKERS_PER_CURVE = 8  # markers along a curve: enough to tell curves apart in grey print
@@ -47,8 +47,8 @@ def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
         fig, (ax, ax_set) = plt.subplots(
             2, 1, sharex=True, figsize=(3.5, 3.4), gridspec_kw={"height_ratios": (4, 1)}
         )
-        for scheme in [s for s in SCHEME_STYLE if s in set(table["scheme"])]:
-            name, colour, _, marker = SCHEME_STYLE[scheme]
+        for scheme, st in scheme_styles(table["scheme"]).items():
+            name, colour, marker = st.label, st.colour, st.marker
             for mode, ls in (("recomputed", "-"), ("reused", "--")):
                 sub = table[(table["scheme"] == scheme) & (table["mode"] == mode)]
                 stat = _mean_over_all_areas(sub, n_areas)
@@ -157,8 +157,8 @@ def age_summary(table: pd.DataFrame, levels=(0.9, 0.5)) -> pd.DataFrame:
             ok = ages[1:][avg >= lv]
             row[f"refresh_{lv:.0%}_s"] = float(ok.max()) if ok.size else math.nan
         rows.append(row)
-    order = {s: i for i, s in enumerate(SCHEME_STYLE)}
     out = pd.DataFrame(rows)
+    order = {s: i for i, s in enumerate(scheme_styles(out["scheme"] if len(out) else ()))}
     return out.sort_values("scheme", key=lambda s: s.map(order)) if len(out) else out
 
 
@@ -182,8 +182,8 @@ def plot_age(table: pd.DataFrame, base: Path) -> list[Path]:
     curve = age_curve(table)
     with plt.rc_context(rc()):
         fig, ax = plt.subplots()
-        for scheme in [s for s in SCHEME_STYLE if s in set(curve["scheme"])]:
-            name, colour, _, marker = SCHEME_STYLE[scheme]
+        for scheme, st in scheme_styles(curve["scheme"]).items():
+            name, colour, marker = st.label, st.colour, st.marker
             c = curve[curve["scheme"] == scheme]
             ages, mean = c["csi_age_s"].to_numpy(), c["mean"].to_numpy()
             pos = ages > 0
