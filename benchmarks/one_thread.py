@@ -4,7 +4,9 @@ kept, so ``OPENBLAS_NUM_THREADS=2 python -m benchmarks.precoding`` measures two 
 
 import os
 
-from coopsat.experiments.executors import BLAS_THREAD_VARS  # numpy-free: safe before numpy loads
+from coopsat.experiments.driver.executors import (
+    BLAS_THREAD_VARS,  # numpy-free: safe before numpy loads
+)
 
 for _name in BLAS_THREAD_VARS:
     os.environ.setdefault(_name, "1")

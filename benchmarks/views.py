@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from coopsat.experiments import load_config
 from coopsat.experiments.cli import main as coopsat
-from coopsat.experiments.config import load_config
+from coopsat.experiments.driver.store import read_table
 from coopsat.experiments.kinds.timeline.animation import animate
-from coopsat.experiments.store import read_table
 
 TARGET_S = 30.0
 
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         (path,) = animate(table, config, out / "timeline")
         t_anim = time.perf_counter() - t0
         size_mb = path.stat().st_size / 1e6
-        n_frames = config.timeline.n_steps
+        n_frames = config.section("timeline").n_steps
         t0 = time.perf_counter()
         coopsat(["show", "--out", str(Path(tmp) / "show"), "--quiet"])
         t_show = time.perf_counter() - t0

@@ -84,7 +84,7 @@ class WalkerShells:
         if len(set(labels)) != len(labels):
             dup = next(lab for i, lab in enumerate(labels) if lab in labels[:i])
             raise ValueError(f"shell labels must be unique; {dup!r} appears twice")
-        total = sum(s.n_satellites for s in shells)
+        total = sum(s.total_satellites for s in shells)
         if total > 99_999:
             raise ValueError(
                 f"the shells hold {total} satellites in all; at most 99999 fit the 5-digit "
@@ -94,13 +94,13 @@ class WalkerShells:
         object.__setattr__(self, "labels", labels)
 
     @property
-    def n_satellites(self) -> int:
+    def total_satellites(self) -> int:
         """Total number of satellites N over all shells."""
-        return sum(s.n_satellites for s in self.shells)
+        return sum(s.total_satellites for s in self.shells)
 
     def shell_index(self) -> np.ndarray:
         """(N,) int: the shell (0-based, in ``shells`` order) of each satellite of ``build()``."""
-        return np.repeat(np.arange(len(self.shells)), [s.n_satellites for s in self.shells])
+        return np.repeat(np.arange(len(self.shells)), [s.total_satellites for s in self.shells])
 
     def build(self) -> Constellation:
         """The union of the shells' satellites as one ``Constellation`` (shell order).
@@ -230,7 +230,7 @@ def _shell_from_toml(where: str, raw, epoch_utc: str) -> WalkerDelta:
     try:
         return WalkerDelta(
             inclination_deg=float(raw["inclination_deg"]),
-            n_satellites=raw["n_planes"] * raw["sats_per_plane"],
+            total_satellites=raw["n_planes"] * raw["sats_per_plane"],
             n_planes=raw["n_planes"],
             phasing=raw.get("phasing", 1),
             altitude_m=float(raw["altitude_km"]) * 1e3,
@@ -252,7 +252,7 @@ def _shell_from_toml(where: str, raw, epoch_utc: str) -> WalkerDelta:
 
 # The WalkerDelta fields computed from the table's keys, which errors name first.
 _TOML_KEY_OF = {
-    "altitude_m": "altitude_km", "n_satellites": "n_planes x sats_per_plane",
+    "altitude_m": "altitude_km", "total_satellites": "n_planes x sats_per_plane",
     "raan_offset_deg": "raan_offset_planes", "anomaly_offset_deg": "anomaly_offset_slots",
 }
 

@@ -44,7 +44,7 @@ class WalkerDelta:
     ----------
     inclination_deg : float
         Orbit inclination, 0 < i < 180 deg.
-    n_satellites : int
+    total_satellites : int
         T, total number of satellites (a multiple of ``n_planes``).
     n_planes : int
         P, number of equally spaced orbital planes.
@@ -64,7 +64,7 @@ class WalkerDelta:
     inclination_deg: float = number(
         53.0, lo=0, hi=180, lo_open=True, hi_open=True, unit="deg", doc="orbit inclination i"
     )
-    n_satellites: int = number(1680, lo=1, hi=99_999, integer=True, doc="T, a multiple of P")
+    total_satellites: int = number(1680, lo=1, hi=99_999, integer=True, doc="T, a multiple of P")
     n_planes: int = number(28, lo=1, hi=10_000, integer=True, doc="P, orbital planes")
     phasing: int = number(1, lo=0, integer=True, doc="F, relative phasing, 0 <= F < P")
     altitude_m: float = number(
@@ -85,10 +85,11 @@ class WalkerDelta:
     def __post_init__(self) -> None:
         object.__setattr__(self, "epoch_utc", utc_text(self.epoch_utc))
         validate(self)
-        if self.n_satellites % self.n_planes:
+        if self.total_satellites % self.n_planes:
             raise ParameterError(
                 type(self).__name__, "n_planes", self.n_planes,
-                f"a divisor of n_satellites = {self.n_satellites}", "does not divide n_satellites",
+                f"a divisor of total_satellites = {self.total_satellites}",
+                "does not divide total_satellites",
             )
         if self.phasing >= self.n_planes:
             raise ParameterError(
@@ -99,7 +100,7 @@ class WalkerDelta:
     @property
     def sats_per_plane(self) -> int:
         """Q = T / P."""
-        return self.n_satellites // self.n_planes
+        return self.total_satellites // self.n_planes
 
     def plane_slot(self, index: int) -> tuple[int, int]:
         """(plane p, slot q) of satellite ``index`` (satellites are numbered plane by plane)."""
@@ -116,7 +117,8 @@ class WalkerDelta:
 
     def mean_anomaly_rad(self, plane: int, slot: int) -> float:
         """Mean anomaly at epoch: 2 pi q / Q + 2 pi F p / T + offset, wrapped to [0, 2 pi)."""
-        m = 2.0 * math.pi * (slot / self.sats_per_plane + self.phasing * plane / self.n_satellites)
+        t = self.total_satellites
+        m = 2.0 * math.pi * (slot / self.sats_per_plane + self.phasing * plane / t)
         return (m + math.radians(self.anomaly_offset_deg)) % (2.0 * math.pi)
 
     def kozai_mean_motion_rad_per_min(self) -> float:
@@ -141,11 +143,12 @@ class WalkerDelta:
         stay within the five TLE digits (<= 99999).
         """
         if isinstance(first_satnum, bool) or not isinstance(first_satnum, int) or not (
-            1 <= first_satnum <= 100_000 - self.n_satellites
+            1 <= first_satnum <= 100_000 - self.total_satellites
         ):
             raise ValueError(
-                f"first_satnum must be an int in [1, {100_000 - self.n_satellites}] so that all "
-                f"{self.n_satellites} catalogue numbers fit in 5 digits, got {first_satnum!r}"
+                f"first_satnum must be an int in [1, {100_000 - self.total_satellites}] so that "
+                "all "
+                f"{self.total_satellites} catalogue numbers fit in 5 digits, got {first_satnum!r}"
             )
         if not isinstance(label, str) or not label:
             raise ValueError(f"label must be a non-empty string, got {label!r}")
@@ -153,7 +156,7 @@ class WalkerDelta:
         incl = math.radians(self.inclination_deg)
         n_kozai = self.kozai_mean_motion_rad_per_min()
         names, satrecs = [], []
-        for index in range(self.n_satellites):
+        for index in range(self.total_satellites):
             plane, slot = self.plane_slot(index)
             sat = Satrec()
             sat.sgp4init(

@@ -19,7 +19,34 @@ The only layer that touches files, configs, worker processes and matplotlib. Lay
     errors        ConfigError (exit code 2); cli: main(argv=None), the ``coopsat`` script
 """
 
-from coopsat.experiments.config import ExperimentConfig, load_config
-from coopsat.experiments.runner import RunResult, run_experiment
+from typing import Any
 
-__all__ = ["ExperimentConfig", "RunResult", "load_config", "run_experiment"]
+from coopsat.experiments.config import ExperimentConfig
+from coopsat.experiments.kinds import (
+    KINDS,
+    build_config,
+    config_from_json,
+    load_config,
+    parse_override,
+)
+
+__all__ = [
+    "KINDS",
+    "ExperimentConfig",
+    "RunResult",
+    "build_config",
+    "config_from_json",
+    "load_config",
+    "parse_override",
+    "run_experiment",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """``run_experiment`` and ``RunResult`` are imported on first use: the driver loads pandas
+    and pyarrow, which worker processes (importing this package to run drops) never need."""
+    if name in ("run_experiment", "RunResult"):
+        from coopsat.experiments.driver import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,13 +24,15 @@ import os
 import sys
 from pathlib import Path
 
-from coopsat.experiments.config import ExperimentConfig, load_config, parse_override, preset_names
-from coopsat.experiments.constellations import constellation_for
+import matplotlib
+
+from coopsat.experiments.config import ExperimentConfig, preset_names
+from coopsat.experiments.config.constellation import constellation_for
+from coopsat.experiments.driver.executors import check_scheduler_address, make_executor
+from coopsat.experiments.driver.runner import run_experiment
+from coopsat.experiments.driver.store import RunDir, package_version, read_table
 from coopsat.experiments.errors import ConfigError
-from coopsat.experiments.executors import check_scheduler_address, make_executor
-from coopsat.experiments.kinds import KINDS, report_of
-from coopsat.experiments.runner import run_experiment
-from coopsat.experiments.store import RunDir, package_version, read_table
+from coopsat.experiments.kinds import KINDS, load_config, parse_override, report_of
 
 STUDIES = {
     "fig2": ("delay", "Fig. 2: probability that inter-satellite interference is independent"),
@@ -260,6 +262,7 @@ def _plot(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``coopsat`` console script; returns the exit code."""
+    matplotlib.use("Agg")  # figures go to files: no window, whatever the environment offers
     args = build_parser().parse_args(argv)
     try:
         return _plot(args) if args.command == "plot" else _run(args)

@@ -166,7 +166,7 @@ def test_differential_delay_matches_its_definition(shell, epoch):
 
 def test_default_latitude_band_follows_the_inclination(shell):
     assert default_max_abs_latitude_deg(shell) == pytest.approx(53.0, abs=1e-9)
-    polar = WalkerDelta(inclination_deg=97.6, n_satellites=12, n_planes=3).build()
+    polar = WalkerDelta(inclination_deg=97.6, total_satellites=12, n_planes=3).build()
     assert default_max_abs_latitude_deg(polar) == pytest.approx(180 - 97.6, abs=1e-9)
     mixed = Constellation(("SHELL-53", "POLAR-97.6"),
                           shell.satrecs[:1] + polar.satrecs[:1])

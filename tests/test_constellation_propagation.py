@@ -180,7 +180,7 @@ def test_propagation_matches_skyfield_across_a_leap_second_and_year_ends(sample)
 def test_catalogue_numbers_come_from_the_satrecs_and_subsets_keep_them_and_the_notices():
     from coopsat.constellation import Constellation
 
-    shell = WalkerDelta(n_satellites=12, n_planes=3).build()
+    shell = WalkerDelta(total_satellites=12, n_planes=3).build()
     assert shell.catalog_numbers == tuple(range(1, 13))  # Walker satnum 1..T
     assert shell.notices == ()
     noted = Constellation(shell.names, shell.satrecs, ("read from a test",))

@@ -27,14 +27,14 @@ J2_SHORT_PERIOD_M = 20e3
 
 # Three small shells of different kinds: prograde, retrograde (sun-synchronous-like), star.
 SHELL_A = WalkerDelta(
-    inclination_deg=53.0, n_satellites=24, n_planes=4, phasing=1, altitude_m=550e3
+    inclination_deg=53.0, total_satellites=24, n_planes=4, phasing=1, altitude_m=550e3
 )
 SHELL_B = WalkerDelta(
-    inclination_deg=97.6, n_satellites=15, n_planes=3, phasing=2, altitude_m=560e3
+    inclination_deg=97.6, total_satellites=15, n_planes=3, phasing=2, altitude_m=560e3
 )
 SHELL_C = WalkerDelta(
     inclination_deg=87.9,
-    n_satellites=12,
+    total_satellites=12,
     n_planes=6,
     phasing=0,
     altitude_m=1200e3,
@@ -62,7 +62,7 @@ def test_union_of_shells_equals_the_shells_built_alone():
     shells = WalkerShells((SHELL_A, SHELL_B, SHELL_C), ("A", "B", "C"))
     union = shells.build()
     parts = [SHELL_A.build(), SHELL_B.build(), SHELL_C.build()]
-    assert len(union) == shells.n_satellites == 24 + 15 + 12
+    assert len(union) == shells.total_satellites == 24 + 15 + 12
     assert len(set(union.names)) == len(union)
     t = utc_time("2025-01-01T03:17:00Z")
     pos, vel = union.propagate(t)
@@ -106,7 +106,8 @@ def test_walker_star_spreads_planes_over_180_degrees():
     np.testing.assert_allclose(
         raan, np.repeat(np.arange(6)[:, None] * 30.0, 2, axis=1), rtol=0, atol=1e-12
     )
-    delta = np.degrees([s.nodeo for s in WalkerDelta(n_satellites=12, n_planes=6).build().satrecs])
+    six = WalkerDelta(total_satellites=12, n_planes=6).build()
+    delta = np.degrees([s.nodeo for s in six.satrecs])
     assert delta.max() == pytest.approx(300.0, abs=1e-12)
 
 
@@ -114,7 +115,7 @@ def test_walker_star_spreads_planes_over_180_degrees():
 def test_presets_have_the_published_shells_and_counts(name):
     shells = preset(name)
     const = shells.build()
-    assert len(const) == shells.n_satellites == PUBLISHED_TOTALS[name]
+    assert len(const) == shells.total_satellites == PUBLISHED_TOTALS[name]
     assert len(set(const.names)) == len(const)
     assert len({s.satnum for s in const.satrecs}) == len(const)
     index = shells.shell_index()
@@ -189,7 +190,8 @@ def test_oneweb_preset_is_a_walker_star():
         ({"shells": (SHELL_A,), "labels": ("",)}, "label '' is not allowed"),
         ({"shells": (SHELL_A,), "labels": "A"}, "labels must be a tuple"),
         (
-            {"shells": (WalkerDelta(n_satellites=60000, n_planes=100),) * 2, "labels": ("A", "B")},
+            {"shells": (WalkerDelta(total_satellites=60000, n_planes=100),) * 2,
+             "labels": ("A", "B")},
             "120000 satellites",
         ),
     ],
@@ -253,7 +255,7 @@ def test_first_satnum_must_keep_five_digits(first):
         (
             'label = "X"\ninclination_deg = 53.0\nn_planes = 400\nsats_per_plane = 400\n'
             "altitude_km = 550.0",
-            r"n_planes x sats_per_plane = 400 x 400 gives WalkerDelta\.n_satellites = 160000",
+            r"n_planes x sats_per_plane = 400 x 400 gives WalkerDelta\.total_satellites = 160000",
         ),
         (
             'label = "X"\ninclination_deg = 53.0\nn_planes = 4\nsats_per_plane = 6\n'

@@ -92,14 +92,14 @@ def test_epoch_is_the_documented_utc_instant(shell):
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"n_satellites": 1681}, "does not divide n_satellites"),
+        ({"total_satellites": 1681}, "does not divide total_satellites"),
         ({"phasing": 28}, "phasing"),
         ({"phasing": -1}, "phasing"),
         ({"inclination_deg": 0.0}, "inclination_deg"),
         ({"inclination_deg": float("nan")}, "inclination_deg"),
         ({"altitude_m": -600e3}, "altitude_m"),
         ({"n_planes": 0}, "n_planes"),
-        ({"n_satellites": 16.0}, "n_satellites"),
+        ({"total_satellites": 16.0}, "total_satellites"),
         ({"epoch_utc": "yesterday"}, "epoch"),
     ],
 )

@@ -5,15 +5,10 @@ import math
 import pytest
 
 from coopsat.constellation.resources import data_path
+from coopsat.experiments import build_config, config_from_json, load_config, parse_override
 from coopsat.experiments.cli import main
-from coopsat.experiments.config import (
-    ConfigError,
-    build_config,
-    config_from_json,
-    load_config,
-    parse_override,
-)
-from coopsat.experiments.sweeping import max_satellites
+from coopsat.experiments.core.design import max_satellites
+from coopsat.experiments.errors import ConfigError
 
 
 def test_paper_toml_states_table_i_and_section_v():
@@ -23,9 +18,10 @@ def test_paper_toml_states_table_i_and_section_v():
     assert c.sweep.p_tx_dbm == (20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0)
     assert c.channel.zeta2 == 0.5
     assert (c.precoding.max_iter, c.precoding.tol) == (10, 1e-3)
-    assert (c.drop.radius_m, c.constellation.altitude_m) == (800e3, 600e3)
-    assert c.constellation.inclination_deg == 53.0
-    assert (c.constellation.n_planes, c.constellation.n_satellites) == (28, 28 * 60)
+    assert (c.drop.radius_m, c.constellation.walker.altitude_m) == (800e3, 600e3)
+    assert c.constellation.walker.inclination_deg == 53.0
+    walker = c.constellation.walker
+    assert (walker.n_planes, walker.total_satellites) == (28, 28 * 60)
     lb = c.channel.link_budget
     assert (lb.carrier_hz, lb.subcarrier_spacing_hz) == (2e9, 30e3)
     assert (lb.noise_figure_db, lb.antenna_temperature_k) == (7.0, 290.0)
@@ -93,8 +89,8 @@ def test_wrong_type_is_an_error_not_a_coercion():
 
 
 def test_walker_consistency_is_checked():
-    with pytest.raises(ConfigError, match="n_planes = 29 does not divide n_satellites"):
-        build_config({"constellation.n_planes": 29})
+    with pytest.raises(ConfigError, match="n_planes = 29 does not divide total_satellites"):
+        build_config({"constellation.walker.n_planes": 29})
 
 
 def test_override_values_are_parsed_as_toml():

@@ -7,10 +7,10 @@ import pytest
 
 from coopsat import constellation
 from coopsat.constellation.resources import data_path
+from coopsat.experiments import load_config
 from coopsat.experiments.cli import main
-from coopsat.experiments.common import drop_seeds, skyfield_time
-from coopsat.experiments.config import load_config
-from coopsat.experiments.store import read_table
+from coopsat.experiments.core.drops import drop_seeds, skyfield_time
+from coopsat.experiments.driver.store import read_table
 
 TINY = str(data_path("tiny.toml"))
 

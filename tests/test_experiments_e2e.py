@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 
 from coopsat.constellation.resources import data_path
+from coopsat.experiments import load_config
 from coopsat.experiments.cli import main
-from coopsat.experiments.config import load_config
-from coopsat.experiments.executors import SerialExecutor, local_pool
+from coopsat.experiments.core.tables import SKIPPED, pandas_dtypes, reproducible_columns
+from coopsat.experiments.driver.executors import SerialExecutor, local_pool
+from coopsat.experiments.driver.runner import run_experiment
+from coopsat.experiments.driver.store import read_metadata, read_table
 from coopsat.experiments.kinds import KINDS
-from coopsat.experiments.runner import run_experiment
-from coopsat.experiments.store import read_metadata, read_table
-from coopsat.experiments.tables import SKIPPED, pandas_dtypes, reproducible_columns
 
 TINY = str(data_path("tiny.toml"))
 REPO = Path(__file__).resolve().parent.parent
@@ -210,8 +210,8 @@ def test_timeline_csi_age_sweep(tmp_path):
     table = _cli("timeline", tmp_path)
     cfg = load_config(TINY, presets=("timeline",))
     aged = table[table["mode"] == "aged"]
-    ages = cfg.timeline.csi_age_s
-    n_origins = len(range(0, len(table["step"].unique()), cfg.timeline.age_origin_every))
+    ages = cfg.section("timeline").csi_age_s
+    n_origins = len(range(0, len(table["step"].unique()), cfg.section("timeline").age_origin_every))
     assert len(aged) == cfg.run.drops * n_origins * len(ages) * len(cfg.precoding.schemes)
     assert sorted(aged["step"].unique()) == [0, 2]
     np.testing.assert_allclose(aged["time_s"], aged["step"] * 20.0 + aged["csi_age_s"], rtol=1e-12)
@@ -349,7 +349,8 @@ TLE_RATE_RTOL = 1e-4  # the shipped TLE rounds the Walker elements: metres, ~3e-
 
 def _tle_config(tmp_path, tle_path):
     text = Path(TINY).read_text().replace(
-        "[drop]", f'[constellation]\nsource = "tle"\ntle_path = "{tle_path}"\n\n[drop]', 1
+        "[drop]", f'[constellation]\nsource = "tle"\n\n[constellation.tle]\npath = "{tle_path}"\n\n'
+        "[drop]", 1
     )
     path = tmp_path / "tiny_tle.toml"
     path.write_text(text)
@@ -363,7 +364,7 @@ def test_tle_constellation_reproduces_the_walker_table(fig3, tmp_path):
     out = tmp_path / "out"
     assert main(["fig3", "--config", str(cfg), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     table = read_table(out / "table.parquet")
-    stored = load_config(cfg, presets=("fig3",)).constellation.tle_path
+    stored = load_config(cfg, presets=("fig3",)).constellation.tle.path
     assert Path(stored).is_absolute() and Path(stored).is_file()
     np.testing.assert_array_equal(table["centre_lat_deg"], walker["centre_lat_deg"])
     for col in ("r_e", "r_ap1", "r_ap2"):
@@ -375,7 +376,7 @@ def test_missing_tle_file_exits_2_and_writes_nothing(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["fig3", "--config", str(cfg), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "constellation.tle_path = 'no/such.tle'" in err and str(tmp_path) in err
+    assert "constellation.tle.path = 'no/such.tle'" in err and str(tmp_path) in err
     assert not out.exists()
 
 
@@ -395,7 +396,7 @@ def test_malformed_tle_exits_2_naming_the_line_before_any_worker_starts(tmp_path
     out = tmp_path / "out"
     assert main(["fig2", "--config", str(_tle_config(tmp_path, tle)), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert f"constellation.tle_path = '{tle}'" in err and "TLE line 5:" in err
+    assert f"constellation.tle.path = '{tle}'" in err and "TLE line 5:" in err
     assert not out.exists()
 
 
@@ -405,20 +406,20 @@ def test_an_edited_tle_file_cannot_be_resumed_into_the_earlier_run(tmp_path, cap
     cfg, out = _tle_config(tmp_path, tle), tmp_path / "out"
     args = ["fig2", "--config", str(cfg), "--out", str(out), "--drops", "1", "--quiet"]
     assert main(args) == 0
-    digest = load_config(cfg, presets=("fig2",)).constellation.tle_sha256
+    digest = load_config(cfg, presets=("fig2",)).constellation.tle.sha256
     stored = json.loads(read_metadata(out / "table.parquet")["coopsat.config"])
-    assert len(digest) == 64 and stored["constellation"]["tle_sha256"] == digest
+    assert len(digest) == 64 and stored["constellation"]["tle.sha256"] == digest
     assert main([*args, "--resume"]) == 0  # same content: resumes (nothing left to compute)
     _small_tle(tmp_path, keep_planes=27)  # a plane less, same path
     capsys.readouterr()
     assert main([*args, "--resume"]) == 2
     err = capsys.readouterr().err
-    assert "differs" in err and f"constellation.tle_sha256: '{digest}' -> '" in err
+    assert "differs" in err and f"constellation.tle.sha256: '{digest}' -> '" in err
 
 
 def test_workers_refuse_a_tle_file_changed_after_the_config_was_loaded(tmp_path):
-    from coopsat.experiments.config import ConfigError
-    from coopsat.experiments.constellations import constellation_for
+    from coopsat.experiments.config.constellation import constellation_for
+    from coopsat.experiments.errors import ConfigError
 
     tle = _small_tle(tmp_path, keep_planes=2)
     config = load_config(_tle_config(tmp_path, tle))
@@ -431,17 +432,17 @@ def test_workers_refuse_a_tle_file_changed_after_the_config_was_loaded(tmp_path)
 
 
 def test_a_tle_digest_given_in_the_config_must_match_the_file(tmp_path):
-    from coopsat.experiments.config import ConfigError
+    from coopsat.experiments.errors import ConfigError
 
     tle = _small_tle(tmp_path, keep_planes=1)
     cfg = _tle_config(tmp_path, tle)
-    good = load_config(cfg).constellation.tle_sha256
-    ok = load_config(cfg, overrides={"constellation.tle_sha256": good})
-    assert ok.constellation.tle_sha256 == good
-    with pytest.raises(ConfigError, match=r"constellation\.tle_sha256 = '0+' does not match"):
-        load_config(cfg, overrides={"constellation.tle_sha256": "0" * 64})
-    with pytest.raises(ConfigError, match=r"constellation\.tle_sha256 = 'xyz'"):
-        load_config(cfg, overrides={"constellation.tle_sha256": "xyz"})
+    good = load_config(cfg).constellation.tle.sha256
+    ok = load_config(cfg, overrides={"constellation.tle.sha256": good})
+    assert ok.constellation.tle.sha256 == good
+    with pytest.raises(ConfigError, match=r"constellation\.tle\.sha256 = '0+' does not match"):
+        load_config(cfg, overrides={"constellation.tle.sha256": "0" * 64})
+    with pytest.raises(ConfigError, match=r"constellation\.tle\.sha256 = 'xyz'"):
+        load_config(cfg, overrides={"constellation.tle.sha256": "xyz"})
 
 
 def test_a_run_whose_every_drop_is_skipped_exits_1_with_the_reason(tmp_path, capsys):

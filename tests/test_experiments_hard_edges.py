@@ -6,10 +6,10 @@ import tomllib
 import pytest
 
 from coopsat.constellation.resources import data_path
-from coopsat.experiments import executors
+from coopsat.experiments import load_config
 from coopsat.experiments.cli import main
-from coopsat.experiments.config import load_config
-from coopsat.experiments.store import read_table
+from coopsat.experiments.driver import executors
+from coopsat.experiments.driver.store import read_table
 
 TINY = str(data_path("tiny.toml"))
 SAMPLE = "tle/celestrak_starlink_2020-05-07_sample.tle"
@@ -21,7 +21,7 @@ def test_a_study_on_the_shipped_real_format_tle_sample(tmp_path, capsys):
     an epoch within the sets' validity: rows for every drop, the kept-newest notice printed."""
     out = tmp_path / "tle"
     argv = ["fig3", "--config", TINY, "--out", str(out), "--quiet", "--set",
-            "constellation.source=tle", "--set", f"constellation.tle_path={SAMPLE}", "--set",
+            "constellation.source=tle", "--set", f"constellation.tle.path={SAMPLE}", "--set",
             "constellation.epoch_utc=2020-05-07T12:00:00Z", *UNDER_THE_SAMPLE]
     assert main(argv) == 0
     table = read_table(out / "table.parquet")
@@ -75,7 +75,7 @@ def test_a_stored_tle_run_is_replotted_after_its_file_moved(tmp_path):
     tle = tmp_path / "sample.tle"
     tle.write_bytes(data_path(*SAMPLE.split("/")).read_bytes())
     out = tmp_path / "run"
-    assert _fig2(out, "--set", "constellation.source=tle", "--set", f"constellation.tle_path={tle}",
+    assert _fig2(out, "--set", "constellation.source=tle", "--set", f"constellation.tle.path={tle}",
                  "--set", "constellation.epoch_utc=2020-05-07T12:00:00Z", *UNDER_THE_SAMPLE) == 0
     tle.unlink()
     (out / "fig2.png").unlink()

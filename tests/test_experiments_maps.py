@@ -9,14 +9,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from coopsat.experiments.maps import (
+from coopsat.experiments.views.maps import (
     clip_polylines,
     draw_drop_map,
     read_coastlines,
     wrap_longitude_deg,
 )
-from coopsat.experiments.skyplot import draw_sky_plot, drop_view_figure, setup_sky_axes, sky_polar
-from coopsat.experiments.style import save
+from coopsat.experiments.views.skyplot import (
+    draw_sky_plot,
+    drop_view_figure,
+    setup_sky_axes,
+    sky_polar,
+)
+from coopsat.experiments.views.style import save
 
 # Display coordinates are pixels: 1e-6 px is rounding, far below any drawing error.
 ONE_MICROPIXEL = 1e-6

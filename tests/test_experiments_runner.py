@@ -19,14 +19,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopsat.experiments.common import DropOutcome, drop_seeds
-from coopsat.experiments.config import build_config
+from coopsat.experiments import build_config
+from coopsat.experiments.core.drops import DropOutcome, drop_seeds
+from coopsat.experiments.core.tables import SKIPPED, pandas_dtypes, reproducible_columns
+from coopsat.experiments.driver.executors import SerialExecutor, blas_threads, local_pool
+from coopsat.experiments.driver.runner import InjectedFault, chunks, run_experiment
+from coopsat.experiments.driver.store import ResumeError, RunDir, read_metadata, read_table
 from coopsat.experiments.errors import ConfigError
-from coopsat.experiments.executors import SerialExecutor, blas_threads, local_pool
 from coopsat.experiments.kinds import KINDS
-from coopsat.experiments.runner import InjectedFault, chunks, run_experiment
-from coopsat.experiments.store import ResumeError, RunDir, read_metadata, read_table
-from coopsat.experiments.tables import SKIPPED, pandas_dtypes, reproducible_columns
 
 ORPHAN_EXIT_TIMEOUT_S = 10.0  # generous: the watch thread reacts in milliseconds
 SKIP_EVERY = 5  # the synthetic task reports drops 0, 5, 10, ... as skipped on attempt 0
@@ -307,7 +307,7 @@ def test_process_pool_matches_serial_and_has_one_blas_thread(tmp_path):
 _KILLED_PARENT = """
 import os, signal, sys
 sys.path.insert(0, {repo!r})
-from coopsat.experiments.executors import local_pool
+from coopsat.experiments.driver.executors import local_pool
 
 with local_pool(2) as pool:
     pool.submit(os.getpid).result()

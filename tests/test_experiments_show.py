@@ -8,11 +8,11 @@ import pytest
 from PIL import Image
 
 from coopsat.constellation.resources import data_path
+from coopsat.experiments import load_config
 from coopsat.experiments.cli import main
-from coopsat.experiments.common import find_drop
-from coopsat.experiments.config import load_config
-from coopsat.experiments.constellations import constellation_for
-from coopsat.experiments.store import read_table
+from coopsat.experiments.config.constellation import constellation_for
+from coopsat.experiments.core.drops import find_drop
+from coopsat.experiments.driver.store import read_table
 
 TINY = str(data_path("tiny.toml"))
 ANGLE_DEG = 1e-9  # the same link geometry evaluated twice: rounding only
@@ -68,7 +68,7 @@ def test_timeline_animation_has_one_frame_per_step(tmp_path):
     assert main(argv) == 0
     config = load_config(TINY, presets=("timeline",))
     with Image.open(out / "timeline.gif") as gif:
-        assert gif.n_frames == config.timeline.n_steps == 4
+        assert gif.n_frames == config.section("timeline").n_steps == 4
     table = read_table(out / "table.parquet")
     first = table[(table["mode"] == "recomputed") & (table["step"] == 0)]
     const = constellation_for(config.constellation)
@@ -80,7 +80,7 @@ def test_show_rates_use_the_configured_estimator(tmp_path):
     """The per-UT rates of the drop view are evaluate_rates with precoding.estimator on the
     drop's mc seed (here the control variate, whose values differ from the plain mean's)."""
     from coopsat.channel.linkbudget import dbm_to_w
-    from coopsat.experiments.sweeping import drop_with_csi
+    from coopsat.experiments.core.design import drop_with_csi
     from coopsat.precoding import evaluate_rates, precode
 
     out = tmp_path / "cv"
@@ -91,7 +91,7 @@ def test_show_rates_use_the_configured_estimator(tmp_path):
     config = load_config(TINY, presets=("show",),
                          overrides={"precoding.estimator": "control-variate"})
     found, csi, _ = drop_with_csi(config, 0, [])
-    w = precode(config.show.scheme, csi, dbm_to_w(config.show.p_tx_dbm),
+    w = precode(config.section("show").scheme, csi, dbm_to_w(config.section("show").p_tx_dbm),
                 max_iter=config.precoding.max_iter, tol=config.precoding.tol).weights
     kwargs = {"n_samples": config.precoding.mc_samples}
     cv = evaluate_rates(csi, w, rng=np.random.default_rng(found.seeds["mc"]),

@@ -13,11 +13,11 @@ from coopsat.channel.linkbudget import dbm_to_w
 from coopsat.channel.model import statistical_csi
 from coopsat.channel.sampler import sample_link_gains
 from coopsat.constellation.resources import data_path
+from coopsat.experiments import load_config
 from coopsat.experiments.cli import main
-from coopsat.experiments.common import find_drop
-from coopsat.experiments.config import load_config
-from coopsat.experiments.store import read_table
-from coopsat.experiments.sweeping import csi_at, drop_draws, max_satellites
+from coopsat.experiments.core.design import csi_at, drop_draws, max_satellites
+from coopsat.experiments.core.drops import find_drop
+from coopsat.experiments.driver.store import read_table
 from coopsat.precoding import (
     SolverError,
     evaluate_many,
@@ -126,7 +126,7 @@ def test_array_size_sweep_recomputes_the_steering_with_held_large_scale_draws(tm
 def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeypatch):
     """A "-psc" design that raises (precoding.dual's non-convergence) gives NaN rows for that
     scheme and a skipped record naming it; the other schemes' rows are computed as usual."""
-    import coopsat.experiments.sweeping as sweeping
+    import coopsat.experiments.core.design as sweeping
 
     real = sweeping.precode_many
 
@@ -207,8 +207,8 @@ def test_the_control_variate_estimator_reaches_the_table(tmp_path):
 def test_every_design_has_a_catalogue_style_and_an_unknown_name_still_gets_one():
     """Every design the sweeps run has a record in the scheme catalogue (label and style); a
     name the catalogue does not know is drawn with a fallback style, never left out."""
-    from coopsat.experiments.style import scheme_styles
-    from coopsat.experiments.sweeping import DESIGNS
+    from coopsat.experiments.config.sections import DESIGNS
+    from coopsat.experiments.views.style import scheme_styles
     from coopsat.precoding import SCHEME_INFO
 
     assert tuple(SCHEME_INFO) == DESIGNS

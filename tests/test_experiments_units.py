@@ -9,17 +9,17 @@ import pytest
 from scipy import stats
 
 from coopsat import channel
-from coopsat.experiments.common import drop_seeds, exceed_fraction, skyfield_time
-from coopsat.experiments.config import build_config
-from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments import build_config
+from coopsat.experiments.config.constellation import constellation_for
+from coopsat.experiments.core.design import csi_at, max_satellites, sweep_points
+from coopsat.experiments.core.drops import drop_seeds, exceed_fraction, skyfield_time
 from coopsat.experiments.kinds.timeline.report import (
     age_summary,
     crossing_age,
     refresh_average,
     set_change_summary,
 )
-from coopsat.experiments.style import mean_ci
-from coopsat.experiments.sweeping import csi_at, max_satellites, sweep_points
+from coopsat.experiments.views.style import mean_ci
 
 EXACT = 1e-15  # relative: the same float operations on the same inputs
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from coopsat.experiments.cli import build_parser, main, resolve
+from coopsat.experiments.driver.store import read_table
 from coopsat.experiments.kinds.waveform import report
-from coopsat.experiments.store import read_table
 
 
 def test_waveform_options_are_shortcuts_for_config_keys(tmp_path):
@@ -32,9 +32,9 @@ def test_waveform_options_are_shortcuts_for_config_keys(tmp_path):
     config, out = resolve(args)
     assert out == tmp_path
     assert (config.run.kind, config.run.seed, config.run.first_drop) == ("waveform", 7, 4)
-    assert (config.waveform.n_symbols, config.waveform.fft_size) == (3, 256)
+    assert (config.section("waveform").n_symbols, config.section("waveform").fft_size) == (3, 256)
     assert config.channel.zeta2 == 0.8
-    assert config.waveform.n_blocks == 16 and config.drop.n_users == 12  # waveform_quick
+    assert config.section("waveform").n_blocks == 16 and config.drop.n_users == 12  # waveform_quick
     with pytest.raises(SystemExit) as exc:
         build_parser().parse_args(["waveform", "--help"])
     assert exc.value.code == 0

@@ -33,6 +33,8 @@ result = coopsat.precode("ms-jomwmmse", csi, np.full(2, 3.0))
 report = coopsat.evaluate_rates(csi, result.weights, n_samples=50, rng=rng)
 assert report.sum_r_e > 0, report.sum_r_e
 assert load_config().run.kind == "sweep"
+from coopsat.experiments.kinds import KINDS, report_of
+assert all(callable(report_of(kind).plot) for kind in KINDS.values())
 print("ok", coopsat.__version__)
 """
 

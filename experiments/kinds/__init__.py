@@ -1,16 +1,25 @@
 """The experiment kinds and their registry (``KINDS``), read by the command line and the driver.
 
-Each kind is a sub-package owning its drop function, table columns, config section, figures and
-summary (``experiments.kinds.base``); kinds never import each other (an import-linter contract).
+Each kind is a sub-package owning its drop function, table columns, config sections, figures and
+summary (``kinds.base.Kind``); kinds never import each other, and the config never imports them
+(import-linter contracts). Adding a kind is one sub-package and one line in ``_KINDS`` below.
+
+The registry also binds the config functions to the kinds (``load_config``, ``build_config``,
+``config_from_json``, ``parse_override``): a config is validated against the sections and
+``run.kind`` names registered here.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
+from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import Any
 
-from coopsat.experiments.common import NUMERICAL_FAILURES, DropOutcome, skipped_record
+from coopsat.experiments import config as _config
+from coopsat.experiments.config import ExperimentConfig
+from coopsat.experiments.core.drops import NUMERICAL_FAILURES, DropOutcome, skipped_record
 from coopsat.experiments.kinds.base import Kind, Option
 from coopsat.experiments.kinds.constellations import compute as _constellations
 from coopsat.experiments.kinds.convergence import compute as _convergence
@@ -20,18 +29,57 @@ from coopsat.experiments.kinds.sweep import compute as _sweep
 from coopsat.experiments.kinds.timeline import compute as _timeline
 from coopsat.experiments.kinds.waveform import compute as _waveform
 
-if TYPE_CHECKING:
-    from coopsat.experiments.config import ExperimentConfig
+_KINDS = (
+    _sweep.KIND,
+    _convergence.KIND,
+    _delay.KIND,
+    _timeline.KIND,
+    _waveform.KIND,
+    _show.KIND,
+    _constellations.KIND,
+)
+KINDS: Mapping[str, Kind] = {k.name: k for k in _KINDS}
+SECTIONS: dict[str, type] = _config.all_sections(KINDS)
+"""Every config section (the core ones, then the kinds'), ``{name: dataclass}``."""
 
-KINDS: dict[str, Kind] = {
-    k.name: k
-    for k in (
-        _sweep.KIND, _convergence.KIND, _delay.KIND, _timeline.KIND, _waveform.KIND, _show.KIND,
-        _constellations.KIND,
-    )
-}
+__all__ = [
+    "KINDS",
+    "SECTIONS",
+    "Kind",
+    "Option",
+    "build_config",
+    "config_from_json",
+    "load_config",
+    "parse_override",
+    "report_of",
+    "run_chunk",
+]
 
-__all__ = ["KINDS", "Kind", "Option", "report_of", "run_chunk"]
+
+def load_config(
+    path: str | Path | None = None,
+    *,
+    presets: tuple[str, ...] = (),
+    overrides: Mapping[str, Any] | None = None,
+) -> ExperimentConfig:
+    """``config.load_config`` with the registered kinds: a TOML file (None: the shipped
+    ``data/paper.toml``), its named presets, then dotted overrides, validated."""
+    return _config.load_config(path, kinds=KINDS, presets=presets, overrides=overrides)
+
+
+def build_config(values: Mapping[str, Any], *, cross_checks: bool = True) -> ExperimentConfig:
+    """``config.build_config`` with the registered kinds."""
+    return _config.build_config(values, kinds=KINDS, cross_checks=cross_checks)
+
+
+def config_from_json(text: str) -> ExperimentConfig:
+    """``config.config_from_json`` with the registered kinds (a stored run's config)."""
+    return _config.config_from_json(text, kinds=KINDS)
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """``config.parse_override`` with the registered kinds' declarations."""
+    return _config.parse_override(text, kinds=KINDS)
 
 
 def report_of(kind: Kind) -> ModuleType:
@@ -43,7 +91,7 @@ def report_of(kind: Kind) -> ModuleType:
 def run_chunk(config: ExperimentConfig, drops: tuple[int, ...]) -> list[DropOutcome]:
     """Worker task: the outcomes of ``drops`` (module-level so process pools and Dask pickle it).
 
-    A drop whose computation reports a numerical failure (``common.NUMERICAL_FAILURES``: a
+    A drop whose computation reports a numerical failure (``core.drops.NUMERICAL_FAILURES``: a
     multiplier search that does not converge, a singular matrix) is recorded as skipped with the
     reason instead of ending the run; any other exception propagates.
     """

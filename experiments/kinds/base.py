@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from coopsat.experiments.tables import Columns
+from coopsat.experiments.core.tables import Columns
 
 
 @dataclass(frozen=True)

@@ -30,17 +30,18 @@ from coopsat.channel.linkbudget import dbm_to_w
 from coopsat.channel.model import statistical_csi
 from coopsat.channel.sampler import draw_standard
 from coopsat.constellation.params import choices, number, numbers, validate
-from coopsat.experiments.common import (
+from coopsat.experiments.config.constellation import constellation_for
+from coopsat.experiments.config.sections import P_TX_DBM
+from coopsat.experiments.core.design import RATE_KEYS, design, evaluate_batch
+from coopsat.experiments.core.drops import (
     DropOutcome,
     drop_epoch,
     drop_seeds,
     nan_if_none,
     skyfield_time,
 )
-from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.core.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 from coopsat.experiments.kinds.base import Kind
-from coopsat.experiments.sweeping import P_TX_DBM, RATE_KEYS, design, evaluate_batch
-from coopsat.experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig
@@ -118,7 +119,7 @@ def _rows(config, base: dict, geometry, seeds, draws) -> list[dict]:
     t0 = time.perf_counter()
     csi = statistical_csi(geometry, config.channel, np.random.default_rng(seeds["channel"]))
     t_ch = time.perf_counter() - t0
-    budget = np.full(csi.n_satellites, dbm_to_w(config.constellations.p_tx_dbm))
+    budget = np.full(csi.n_satellites, dbm_to_w(config.section("constellations").p_tx_dbm))
     designs = [design(scheme, csi, budget, config) for scheme in schemes]
     columns, t_eval = evaluate_batch(
         csi, [r.weights for r, _ in designs], [budget] * len(designs), draws, config
@@ -132,7 +133,7 @@ def _rows(config, base: dict, geometry, seeds, draws) -> list[dict]:
 def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     """Rows of drop ``index`` for every preset and latitude."""
     seeds, epoch, lon = _area(config, index)
-    section = config.constellations
+    section = config.section("constellations")
     n_links = config.drop.n_satellites * config.drop.n_users
     draws = draw_standard(config.precoding.mc_samples, n_links,
                           np.random.default_rng(seeds["mc"]))
@@ -164,6 +165,6 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "constellation", "latitude_deg", "scheme"),
-    report="experiments.kinds.constellations.report",
+    report="coopsat.experiments.kinds.constellations.report",
     sections={"constellations": ConstellationsSection},
 )

@@ -9,14 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from coopsat.experiments.style import (
-    FONT_PT,
-    SUM_RATE,
-    mean_ci,
-    rc,
-    save,
-    scheme_styles,
-)
+from coopsat.experiments.views.style import FONT_PT, SUM_RATE, mean_ci, rc, save, scheme_styles
 
 CONSTELLATION_STYLE = {  # label, colour, marker, line style (apart in grey print too)
     "paper": ("Paper (53°)", "tab:blue", "o", "-"),

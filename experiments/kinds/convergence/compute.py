@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coopsat.experiments.common import NUMERICAL_FAILURES, DropOutcome
-from coopsat.experiments.kinds.base import Kind
-from coopsat.experiments.sweeping import (
+from coopsat.experiments.core.design import (
     DropState,
     design,
     evaluate_batch,
@@ -21,7 +19,9 @@ from coopsat.experiments.sweeping import (
     point_power_w,
     sweep_drop,
 )
-from coopsat.experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
+from coopsat.experiments.core.drops import NUMERICAL_FAILURES, DropOutcome
+from coopsat.experiments.core.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
+from coopsat.experiments.kinds.base import Kind
 
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig
@@ -68,5 +68,5 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "point", "scheme", "iteration"),
-    report="experiments.kinds.convergence.report",
+    report="coopsat.experiments.kinds.convergence.report",
 )

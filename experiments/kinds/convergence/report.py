@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from coopsat.experiments.style import (
+from coopsat.experiments.views.style import (
     FIGSIZE_IN,
     FONT_PT,
     METRIC_STYLE,

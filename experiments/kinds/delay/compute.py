@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coopsat.constellation.params import ParameterError, number, validate
-from coopsat.experiments.common import (
+from coopsat.experiments.core.drops import (
     DropOutcome,
     common_row,
     exceed_fraction,
     find_drop,
     stage_times,
 )
+from coopsat.experiments.core.tables import COMMON, STAGE_TIMES
 from coopsat.experiments.kinds.base import Kind
-from coopsat.experiments.tables import COMMON, STAGE_TIMES
 
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig
@@ -65,7 +65,7 @@ COLUMNS = (
 
 def delay_thresholds(config: ExperimentConfig) -> list[tuple[float, str]]:
     """(threshold_s, label): the log grid plus T = 1 / subcarrier spacing and T_sym = T + T_cp."""
-    d = config.delay
+    d = config.section("delay")
     grid = np.geomspace(d.threshold_min_s, d.threshold_max_s, d.n_thresholds)
     t_data = 1.0 / config.channel.link_budget.subcarrier_spacing_hz
     return [(float(t), "grid") for t in grid] + [(t_data, "T"), (t_data + d.cp_s, "T_sym")]
@@ -104,6 +104,6 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "threshold_s", "threshold_label"),
-    report="experiments.kinds.delay.report",
+    report="coopsat.experiments.kinds.delay.report",
     sections={"delay": DelaySection},
 )

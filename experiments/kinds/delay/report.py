@@ -8,7 +8,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from coopsat.experiments.style import band, finish, mean_ci, rc, save
+from coopsat.experiments.views.style import band, finish, mean_ci, rc, save
 
 PAPER_STATEMENT = (
     "paper (Remark 1, Fig. 2): Delta tau > T_sym is 'highly probable' for 600 km satellites "

@@ -29,12 +29,13 @@ import numpy as np
 
 from coopsat.channel.linkbudget import dbm_to_w
 from coopsat.constellation.params import choice, number, validate
-from coopsat.experiments.common import DropOutcome, common_row, stage_times
-from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.config.constellation import constellation_for
+from coopsat.experiments.config.sections import P_TX_DBM
+from coopsat.experiments.core.design import design, drop_with_csi
+from coopsat.experiments.core.drops import DropOutcome, common_row, stage_times
+from coopsat.experiments.core.tables import COMMON, STAGE_TIMES
 from coopsat.experiments.kinds.base import Kind, Option
-from coopsat.experiments.scene import Scene, scene_of
-from coopsat.experiments.sweeping import P_TX_DBM, design, drop_with_csi
-from coopsat.experiments.tables import COMMON, STAGE_TIMES
+from coopsat.experiments.views.scene import Scene, scene_of
 from coopsat.precoding import ALL_SCHEMES, evaluate_rates
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     if found_csi is None:
         return DropOutcome(index, [], skipped)
     found, csi, t_channel = found_csi
-    sh = config.show
+    sh = config.section("show")
     result, _ = design(sh.scheme, csi, dbm_to_w(sh.p_tx_dbm), config)
     report = evaluate_rates(csi, result.weights, n_samples=config.precoding.mc_samples,
                             rng=np.random.default_rng(found.seeds["mc"]),
@@ -126,7 +127,7 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "element", "index", "offset_s"),
-    report="experiments.kinds.show.report",
+    report="coopsat.experiments.kinds.show.report",
     sections={"show": ShowSection},
     options=(
         Option("--drop", "run.first_drop", "index of the drop shown", "I"),

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coopsat.experiments.skyplot import drop_view_figure
-from coopsat.experiments.style import save, scheme_styles
+from coopsat.experiments.views.skyplot import drop_view_figure
+from coopsat.experiments.views.style import save, scheme_styles
 
 MAX_FIGURES = 12  # one figure per drop; a run of many drops draws the first ones
 

@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coopsat.experiments.common import NUMERICAL_FAILURES, DropOutcome
-from coopsat.experiments.kinds.base import Kind
-from coopsat.experiments.sweeping import (
+from coopsat.experiments.core.design import (
     DropState,
     design_many,
     evaluate_batch,
@@ -27,7 +25,9 @@ from coopsat.experiments.sweeping import (
     reference_row,
     sweep_drop,
 )
-from coopsat.experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
+from coopsat.experiments.core.drops import NUMERICAL_FAILURES, DropOutcome
+from coopsat.experiments.core.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
+from coopsat.experiments.kinds.base import Kind
 from coopsat.precoding import REFERENCES
 
 if TYPE_CHECKING:
@@ -84,5 +84,5 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "point", "scheme"),
-    report="experiments.kinds.sweep.report",
+    report="coopsat.experiments.kinds.sweep.report",
 )

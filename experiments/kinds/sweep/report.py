@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import NullLocator
 
-from coopsat.experiments.style import (
+from coopsat.experiments.views.style import (
     SUM_RATE,
     X_LABELS,
     band,

@@ -17,11 +17,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.animation import FFMpegWriter, PillowWriter
 
-from coopsat.experiments.common import find_drop
-from coopsat.experiments.constellations import constellation_for
-from coopsat.experiments.maps import cap_outline_deg, draw_drop_map, map_extent_deg, read_coastlines
-from coopsat.experiments.scene import scene_of
-from coopsat.experiments.style import SUM_RATE, X_LABELS, rc, scheme_styles
+from coopsat.experiments.config.constellation import constellation_for
+from coopsat.experiments.core.drops import find_drop
+from coopsat.experiments.views.maps import (
+    cap_outline_deg,
+    draw_drop_map,
+    map_extent_deg,
+    read_coastlines,
+)
+from coopsat.experiments.views.scene import scene_of
+from coopsat.experiments.views.style import SUM_RATE, X_LABELS, rc, scheme_styles
 
 FRAME_DPI = 150
 FRAMES_PER_S = 4
@@ -55,7 +60,7 @@ def animate(table: pd.DataFrame, config, base: Path) -> list[Path]:
     )
     coast = read_coastlines()
     rec = table[(table["mode"] == "recomputed") & (table["drop"] == table["drop"].min())]
-    mp4 = config.timeline.animation == "mp4"
+    mp4 = config.section("timeline").animation == "mp4"
     path = base.with_name(base.name + (".mp4" if mp4 else ".gif"))
     writer = FFMpegWriter(fps=FRAMES_PER_S) if mp4 else PillowWriter(fps=FRAMES_PER_S)
     with plt.rc_context(rc()):

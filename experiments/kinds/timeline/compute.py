@@ -50,7 +50,10 @@ from coopsat.channel.model import draw_large_scale, statistical_csi
 from coopsat.channel.sampler import StandardDraws
 from coopsat.constellation.geometry import DropGeometry
 from coopsat.constellation.params import ParameterError, choice, number, numbers, validate
-from coopsat.experiments.common import (
+from coopsat.experiments.config.constellation import constellation_for
+from coopsat.experiments.config.sections import P_TX_DBM
+from coopsat.experiments.core.design import RATE_KEYS, design, drop_draws, evaluate_batch
+from coopsat.experiments.core.drops import (
     DropOutcome,
     FoundDrop,
     common_row,
@@ -60,10 +63,8 @@ from coopsat.experiments.common import (
     skyfield_time,
     timed,
 )
-from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.core.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 from coopsat.experiments.kinds.base import Kind, Option
-from coopsat.experiments.sweeping import P_TX_DBM, RATE_KEYS, design, drop_draws, evaluate_batch
-from coopsat.experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
 
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig
@@ -193,7 +194,7 @@ def _rate_rows(area: Area, base: dict, csi: StatisticalCSI | None, designs: dict
                  "n_iterations": int(result.n_iterations), **nan, "zeta2": math.nan,
                  "time_evaluation_s": 0.0}
                 for scheme, result in designs.items()]
-    budget = np.full(csi.n_satellites, dbm_to_w(area.config.timeline.p_tx_dbm))
+    budget = np.full(csi.n_satellites, dbm_to_w(area.config.section("timeline").p_tx_dbm))
     columns, t_eval = evaluate_batch(
         csi, [r.weights for r in designs.values()], [budget] * len(designs), area.mc_draws,
         area.config,
@@ -216,7 +217,7 @@ def recomputed_rows(area: Area, common: dict, g: DropGeometry, changed: bool, t_
         "time_geometry_s": t_geo,
         "time_channel_s": t_ch,
     }
-    p_w = dbm_to_w(area.config.timeline.p_tx_dbm)
+    p_w = dbm_to_w(area.config.section("timeline").p_tx_dbm)
     designs, times = {}, {}
     for scheme in area.config.precoding.schemes:
         designs[scheme], t_pre = design(scheme, csi, p_w, area.config)
@@ -252,7 +253,7 @@ def aged_rows(area: Area, common: dict, origin: DropGeometry, designs: dict) -> 
     set_origin = np.asarray(origin.sat_index)
     origin_set = frozenset(set_origin.tolist())
     rows: list[dict] = []
-    for age in area.config.timeline.csi_age_s:
+    for age in area.config.section("timeline").csi_age_s:
         epoch = common["epoch_utc"] + timedelta(seconds=age)
         t0 = time.perf_counter()
         g = area.geometry_at(epoch, sat_index=set_origin)
@@ -284,7 +285,7 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     if found is None:
         return DropOutcome(index, [], skipped)
     area = Area(config, found, drop_draws(config, found, config.drop.n_satellites))
-    tl = config.timeline
+    tl = config.section("timeline")
     held0 = area.draws(area.first)
     step0: dict = {}
     rows: list[dict] = []
@@ -327,7 +328,7 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "step", "mode", "scheme", "csi_age_s"),
-    report="experiments.kinds.timeline.report",
+    report="coopsat.experiments.kinds.timeline.report",
     sections={"timeline": TimelineSection},
     options=(Option("--animation", "timeline.animation", "none, gif or mp4", "FORMAT"),),
 )

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from coopsat.experiments.kinds.timeline.animation import animate
-from coopsat.experiments.style import (
+from coopsat.experiments.views.style import (
     FONT_PT,
     SUM_RATE,
     X_LABELS,
@@ -206,7 +206,7 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
     paths = plot_timeline(table, base)
     if (table["mode"] == "aged").any():
         paths += plot_age(table, base.with_name(base.name + "_age"))
-    if config.timeline.animation != "none":
+    if config.section("timeline").animation != "none":
         paths += animate(table, config, base)
     return paths
 

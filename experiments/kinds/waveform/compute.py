@@ -47,10 +47,17 @@ from coopsat.channel.ofdm import (
     window_overlap_correlation,
 )
 from coopsat.constellation.params import choice, like, number, validate
-from coopsat.experiments.common import DropOutcome, common_row, exceed_fraction, stage_times, timed
+from coopsat.experiments.config.sections import P_TX_DBM
+from coopsat.experiments.core.design import csi_at, design, drop_with_csi
+from coopsat.experiments.core.drops import (
+    DropOutcome,
+    common_row,
+    exceed_fraction,
+    stage_times,
+    timed,
+)
+from coopsat.experiments.core.tables import COMMON, ROW_TIMES, STAGE_TIMES
 from coopsat.experiments.kinds.base import Kind, Option
-from coopsat.experiments.sweeping import P_TX_DBM, csi_at, design, drop_with_csi
-from coopsat.experiments.tables import COMMON, ROW_TIMES, STAGE_TIMES
 from coopsat.precoding import ALL_SCHEMES, evaluate_rates, rate_ap1
 
 if TYPE_CHECKING:
@@ -118,7 +125,7 @@ COLUMNS = (
 
 def drop(config: ExperimentConfig, index: int) -> DropOutcome:
     """Per-UT measured vs analytic rates of drop ``index``."""
-    wf, ch = config.waveform, config.channel
+    wf, ch = config.section("waveform"), config.channel
     skipped: list[dict] = []
     found_csi = drop_with_csi(config, index, skipped, config.drop.n_satellites)  # no sweep
     if found_csi is None:
@@ -178,8 +185,8 @@ def link_tables(config: ExperimentConfig) -> dict[str, dict[str, np.ndarray]]:
     """The two link-level sweeps (computed once per run, from their own seed stream):
     ``ici`` (measured and analytic ICI of eq. (10) vs nu / df) and ``correlation`` (measured
     |corr| of one stream over two links and the window-overlap model vs Delta tau / T_sym)."""
-    numerology = config.waveform.numerology(config)
-    n_link = config.waveform.link_symbols
+    numerology = config.section("waveform").numerology(config)
+    n_link = config.section("waveform").link_symbols
     rng = np.random.default_rng(np.random.SeedSequence(config.run.seed, spawn_key=(LINK_STREAM,)))
     signal, ici = measure_ici(ICI_EPS, numerology=numerology, n_symbols=n_link, rng=rng)
     analytic = [ici_power_analytic(e, numerology) for e in ICI_EPS]
@@ -210,7 +217,7 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "ut"),
-    report="experiments.kinds.waveform.report",
+    report="coopsat.experiments.kinds.waveform.report",
     sections={"waveform": WaveformSection},
     extra_tables=link_tables,
     extra_names=("ici", "correlation"),

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from coopsat.experiments.style import FONT_PT, rc, save
+from coopsat.experiments.views.style import FONT_PT, rc, save
 
 
 def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:
@@ -88,7 +88,7 @@ def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
     ici_err = (ici["ici_measured"] / ici["ici_analytic"] - 1).abs().max()
     per_drop = table.drop_duplicates("drop")
     throughput = per_drop["link_samples"].sum() / per_drop["time_evaluation_s"].sum()
-    wf = config.waveform
+    wf = config.section("waveform")
     return [
         f"waveform: K={table['ut'].nunique()}, {len(per_drop)} drop(s), {wf.n_blocks} blocks x "
         f"{wf.n_symbols} symbols; |measured - Rbar_k| mean {err.mean():.3f}, max "

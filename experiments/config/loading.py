@@ -1,16 +1,18 @@
 """Experiment configuration: TOML sections mapped onto the dataclasses that declare them.
 
 Each TOML table is one section, and each section is a frozen dataclass declared by the code
-that uses it (``constellation.params``): ``[channel]`` is ``channel.ChannelConfig`` with its
-``link_budget`` (``channel.LinkBudget``) flattened into the same table; ``[run]``, ``[drop]``,
-``[constellation]``, ``[precoding]`` and ``[sweep]`` are declared by this layer; every
-experiment kind adds its own sections (``[delay]``, ``[timeline]``, ``[waveform]``). A
-parameter and its allowed values are therefore written once; this module only maps dotted keys
-(``channel.zeta2``) onto fields and reports a library's :class:`ParameterError` as a
-:class:`ConfigError` naming the key, the bad value and what is allowed. Every key is optional
-and defaults to the paper's value (Table I and Section V); ``data/paper.toml`` states them all
-and adds ``[presets.NAME]`` tables of dotted-key overrides (one per paper figure, plus
-``quick``).
+that uses it (``coopsat.constellation.params``): ``[channel]`` is ``channel.ChannelConfig`` with
+its ``link_budget`` (``channel.LinkBudget``) flattened into the same table; ``[run]``,
+``[drop]``, ``[precoding]`` and ``[sweep]`` are in ``config.sections``, ``[constellation]`` in
+``config.constellation``; every experiment kind declares its own sections (``[delay]``,
+``[timeline]``, ...) beside its drop function. The kinds reach this module as an argument
+(``kinds``: the registry ``experiments.kinds.KINDS``, or any mapping of names to objects with a
+``sections`` dict), so the config never imports them. A parameter and its allowed values are
+therefore written once; this module only maps dotted keys (``channel.zeta2``) onto fields and
+reports a library's :class:`ParameterError` as a :class:`ConfigError` naming the key, the bad
+value and what is allowed. Every key is optional and defaults to the paper's value (Table I and
+Section V); ``data/paper.toml`` states them all and adds ``[presets.NAME]`` tables of dotted-key
+overrides (one per paper figure, plus ``quick``).
 
 Overrides (``--set section.key=value``, presets, ``--drops``) are applied to the flat mapping
 and validated with the file, before anything is written. The config hash covers every field
@@ -31,73 +33,56 @@ from pathlib import Path
 from typing import Any
 
 from coopsat.channel.config import ChannelConfig
-from coopsat.constellation.params import ParameterError, number, spec_of, text, validate
+from coopsat.constellation.params import ParameterError, spec_of
 from coopsat.constellation.resources import data_path
-from coopsat.experiments.common import DropSection
-from coopsat.experiments.constellations import ConstellationSection, pin_tle
+from coopsat.experiments.config.constellation import ConstellationSection, pin_tle, subtable_of
+from coopsat.experiments.config.sections import (
+    DropSection,
+    PrecodingSection,
+    RunSection,
+    SweepSection,
+)
 from coopsat.experiments.errors import ConfigError
-from coopsat.experiments.kinds import KINDS
-from coopsat.experiments.sweeping import PrecodingSection, SweepSection
 
-MAX_SEED = 2**63 - 1
 UNHASHED = (("run", "chunk_drops"),)
 """Keys that only group rows into checkpoint files, never change their content."""
 
 
-MAX_NAME_CHARS = 100  # a run name is a directory and the stem of its figure files
+CORE_SECTIONS: dict[str, type] = {
+    "run": RunSection,
+    "constellation": ConstellationSection,
+    "drop": DropSection,
+    "channel": ChannelConfig,
+    "precoding": PrecodingSection,
+    "sweep": SweepSection,
+}
+"""The sections every config has, in the order of ``ExperimentConfig``'s fields."""
+
+RENAMED_KEYS = {
+    **{f"constellation.{key}": f"constellation.walker.{key}" for key in (
+        "inclination_deg", "n_planes", "phasing", "altitude_m", "raan_spread_deg",
+        "raan_offset_deg", "anomaly_offset_deg")},
+    "constellation.n_satellites": "constellation.walker.total_satellites",
+    "constellation.tle_path": "constellation.tle.path",
+    "constellation.tle_sha256": "constellation.tle.sha256",
+    "constellation.max_element_age_days": "constellation.tle.max_element_age_days",
+}
+"""Keys of earlier versions -> their names now (an old name is an error naming the new one)."""
+
+Kinds = Mapping[str, Any]
+"""The experiment kinds a config may name: kind name -> an object whose ``sections`` dict maps
+the kind's section names to their dataclasses (``experiments.kinds.KINDS``)."""
 
 
-def _plain_name(value: str) -> bool:
-    return (
-        0 < len(value) <= MAX_NAME_CHARS
-        and value not in (".", "..")
-        and all(c.isalnum() or c in "_.-" for c in value)
-    )
-
-
-@dataclass(frozen=True)
-class RunSection:
-    """``[run]``: what to compute, how many drops, the seed."""
-
-    name: str = text(
-        "paper", _plain_name,
-        f"a plain file name of at most {MAX_NAME_CHARS} letters, digits, '_', '.', '-' "
-        "(not '.' or '..')",
-        doc="run directory and figure name",
-    )
-    kind: str = text("sweep", lambda v: v in KINDS, f"one of {', '.join(map(repr, KINDS))}")
-    drops: int = number(100, lo=1, hi=10_000_000, integer=True, doc="number of drops")
-    first_drop: int = number(0, lo=0, hi=10_000_000, integer=True, doc="index of the first drop")
-    seed: int = number(20250101, lo=0, hi=MAX_SEED, integer=True, doc="root seed")
-    chunk_drops: int = number(1, lo=1, hi=10_000, integer=True, doc="drops per checkpoint part")
-    max_attempts: int = number(
-        1, lo=1, hi=100, integer=True, doc="attempts of a drop without enough satellites"
-    )
-
-    def __post_init__(self) -> None:
-        validate(self)
-
-    @property
-    def drop_indices(self) -> range:
-        """The drops of the run: first_drop .. first_drop + drops - 1."""
-        return range(self.first_drop, self.first_drop + self.drops)
-
-
-def _sections() -> dict[str, type]:
-    out: dict[str, type] = {
-        "run": RunSection,
-        "constellation": ConstellationSection,
-        "drop": DropSection,
-        "channel": ChannelConfig,
-        "precoding": PrecodingSection,
-        "sweep": SweepSection,
-    }
-    for kind in KINDS.values():
-        out.update(kind.sections)
+def all_sections(kinds: Kinds) -> dict[str, type]:
+    """The core sections followed by every kind's own, ``{section name: dataclass}``."""
+    out = dict(CORE_SECTIONS)
+    for name, kind in kinds.items():
+        for section, cls in kind.sections.items():
+            if section in out and out[section] is not cls:
+                raise ValueError(f"kind {name!r} declares section {section!r} a second time")
+            out[section] = cls
     return out
-
-
-SECTIONS: dict[str, type] = _sections()
 
 
 def _nested(f: dataclasses.Field) -> type | None:
@@ -109,40 +94,56 @@ def _nested(f: dataclasses.Field) -> type | None:
 
 
 def section_keys(cls: type) -> list[str]:
-    """The TOML keys of a section: its declared fields, nested dataclasses flattened."""
+    """The TOML keys of a section: its declared fields, nested dataclasses flattened, the keys
+    of a sub-table ``[section.NAME]`` as ``NAME.key``."""
     keys: list[str] = []
     for f in dataclasses.fields(cls):
-        inner = _nested(f)
+        inner, sub = _nested(f), subtable_of(f)
         if inner is not None:
             keys += section_keys(inner)
+        elif sub is not None:
+            keys += [f"{f.name}.{k}" for k in section_keys(sub[0]) if k not in sub[1]]
         elif spec_of(f) is not None:
             keys.append(f.name)
     return keys
+
+
+def _config_error(exc: ParameterError, section: str) -> ConfigError:
+    key = f"{section}.{exc.name}"
+    return ConfigError(
+        f"config key {key} = {exc.value!r} {exc.problem}; allowed: {exc.allowed}", key
+    )
 
 
 def _build(cls: type, values: dict[str, Any], section: str) -> Any:
     """An instance of ``cls`` from its section's keys; library errors become ConfigErrors."""
     args = dict(values)
     for f in dataclasses.fields(cls):
-        inner = _nested(f)
+        inner, sub = _nested(f), subtable_of(f)
         if inner is not None:
             own = set(section_keys(inner))
             args[f.name] = _build(inner, {k: args.pop(k) for k in list(args) if k in own}, section)
+        elif sub is not None:
+            prefix = f"{f.name}."
+            mine = {k.removeprefix(prefix): args.pop(k) for k in list(args) if k.startswith(prefix)}
+            args[f.name] = _build(sub[0], mine, f"{section}.{f.name}")
     try:
         return cls(**args)
     except ParameterError as exc:
-        key = f"{section}.{exc.name}"
-        raise ConfigError(
-            f"config key {key} = {exc.value!r} {exc.problem}; allowed: {exc.allowed}", key
-        ) from None
+        raise _config_error(exc, section) from None
 
 
 def _flat(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
+        sub = subtable_of(f)
         if _nested(f) is not None:
             out.update(_flat(value))
+        elif sub is not None:
+            if value is not None:  # a sub-table the section does not use is not stored
+                out.update({f"{f.name}.{k}": v for k, v in _flat(value).items()
+                            if k not in sub[1]})
         elif spec_of(f) is not None:
             out[f.name] = list(value) if isinstance(value, tuple) else value
     return out
@@ -150,17 +151,37 @@ def _flat(obj: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ExperimentConfig:
-    """The whole, validated configuration: one frozen section per TOML table, as attributes
-    (``config.channel`` is a ``channel.ChannelConfig``, ``config.run`` a :class:`RunSection`)."""
+    """The whole, validated configuration: one frozen section per TOML table.
 
-    sections: tuple[tuple[str, Any], ...]
+    Attributes
+    ----------
+    run, constellation, drop, channel, precoding, sweep
+        The core sections (``channel`` is a ``coopsat.channel.ChannelConfig``).
+    kind_sections : tuple of (name, section)
+        The sections the experiment kinds declare, e.g. ``("timeline", TimelineSection(...))``;
+        :meth:`section` returns one by name.
+    """
 
-    def __getattr__(self, name: str) -> Any:
-        if name != "sections":
-            for key, section in self.sections:
-                if key == name:
-                    return section
-        raise AttributeError(f"ExperimentConfig has no section {name!r}")
+    run: RunSection
+    constellation: ConstellationSection
+    drop: DropSection
+    channel: ChannelConfig
+    precoding: PrecodingSection
+    sweep: SweepSection
+    kind_sections: tuple[tuple[str, Any], ...] = ()
+
+    def section(self, name: str) -> Any:
+        """The section called ``name`` (core or a kind's); KeyError naming the known ones."""
+        for key, value in self.sections:
+            if key == name:
+                return value
+        raise KeyError(f"no config section {name!r}; known: {[k for k, _ in self.sections]}")
+
+    @property
+    def sections(self) -> tuple[tuple[str, Any], ...]:
+        """Every section as (name, section): the core ones, then the kinds'."""
+        core = tuple((name, getattr(self, name)) for name in CORE_SECTIONS)
+        return core + self.kind_sections
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict {section: {key: value}} (tuples as lists): the stored form."""
@@ -203,23 +224,42 @@ def _unknown(key: str, known: list[str], what: str) -> ConfigError:
     return ConfigError(f"unknown config {what} {key!r}{hint}; known: {', '.join(known)}", key)
 
 
-def build_config(values: Mapping[str, Any], *, cross_checks: bool = True) -> ExperimentConfig:
+def _check_renamed(dotted: str) -> None:
+    if dotted in RENAMED_KEYS:
+        raise ConfigError(
+            f"config key {dotted} was renamed {RENAMED_KEYS[dotted]}; use the new name", dotted
+        )
+
+
+def build_config(
+    values: Mapping[str, Any], *, kinds: Kinds, cross_checks: bool = True
+) -> ExperimentConfig:
     """Validate dotted-key ``values`` (``"channel.zeta2": 0.5``) into an :class:`ExperimentConfig`.
 
-    Raises :class:`ConfigError` for an unknown section or key, a wrong type or a bad range;
-    with ``cross_checks``, also the sections' ``check(config)`` (keys that depend on others).
+    Raises :class:`ConfigError` for an unknown section or key, a renamed key, a wrong type, a
+    bad range or a ``run.kind`` that ``kinds`` does not hold; with ``cross_checks``, also the
+    sections' ``check(config)`` (keys that depend on others).
     """
-    per_section: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
+    sections = all_sections(kinds)
+    per_section: dict[str, dict[str, Any]] = {name: {} for name in sections}
     for dotted, value in values.items():
+        _check_renamed(dotted)
         section, _, key = dotted.partition(".")
-        if section not in SECTIONS:
-            raise _unknown(section, list(SECTIONS), "section")
-        keys = section_keys(SECTIONS[section])
+        if section not in sections:
+            raise _unknown(section, list(sections), "section")
+        keys = section_keys(sections[section])
         if key not in keys:
             raise _unknown(dotted, [f"{section}.{k}" for k in keys], "key")
         per_section[section][key] = value
+    built = {name: _build(cls, per_section[name], name) for name, cls in sections.items()}
+    if built["run"].kind not in kinds:
+        raise ConfigError(
+            f"config key run.kind = {built['run'].kind!r} is not an experiment kind; allowed: "
+            f"one of {', '.join(map(repr, kinds))}", "run.kind",
+        )
     config = ExperimentConfig(
-        tuple((name, _build(cls, per_section[name], name)) for name, cls in SECTIONS.items())
+        **{name: built[name] for name in CORE_SECTIONS},
+        kind_sections=tuple((n, v) for n, v in built.items() if n not in CORE_SECTIONS),
     )
     for name, section in config.sections if cross_checks else ():
         check = getattr(section, "check", None)
@@ -227,14 +267,11 @@ def build_config(values: Mapping[str, Any], *, cross_checks: bool = True) -> Exp
             try:
                 check(config)
             except ParameterError as exc:
-                key = f"{name}.{exc.name}"
-                raise ConfigError(
-                    f"config key {key} = {exc.value!r} {exc.problem}; allowed: {exc.allowed}", key
-                ) from None
+                raise _config_error(exc, name) from None
     return config
 
 
-def parse_override(text_: str) -> tuple[str, Any]:
+def parse_override(text_: str, *, kinds: Kinds) -> tuple[str, Any]:
     """``"section.key=value"`` -> (key, value); value parsed as TOML, else kept as a string.
     A key declared as text keeps the text as written when TOML reads it as something else
     (``run.name=123``, ``constellation.epoch_utc=2025-03-01``): its own check then judges it."""
@@ -247,21 +284,24 @@ def parse_override(text_: str) -> tuple[str, Any]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
-    if not isinstance(value, str) and _declared_kind(key) == "str":
+    if not isinstance(value, str) and _declared_kind(key, all_sections(kinds)) == "str":
         value = raw
     return key, value
 
 
-def _declared_kind(dotted: str) -> str | None:
+def _declared_kind(dotted: str, sections: dict[str, type]) -> str | None:
     """The declared kind ("str", "float", ...) of a dotted config key, None if unknown."""
     section, _, key = dotted.partition(".")
-    todo = [SECTIONS[section]] if section in SECTIONS else []
+    todo = [(sections[section], key)] if section in sections else []
     while todo:
-        for f in dataclasses.fields(todo.pop()):
-            inner = _nested(f)
+        cls, name = todo.pop()
+        for f in dataclasses.fields(cls):
+            inner, sub = _nested(f), subtable_of(f)
             if inner is not None:
-                todo.append(inner)
-            elif f.name == key and spec_of(f) is not None:
+                todo.append((inner, name))
+            elif sub is not None and name.startswith(f"{f.name}."):
+                todo.append((sub[0], name.removeprefix(f"{f.name}.")))
+            elif f.name == name and spec_of(f) is not None:
                 return spec_of(f).kind
     return None
 
@@ -290,6 +330,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 def load_config(
     path: str | Path | None = None,
     *,
+    kinds: Kinds,
     presets: tuple[str, ...] = (),
     overrides: Mapping[str, Any] | None = None,
 ) -> ExperimentConfig:
@@ -311,7 +352,7 @@ def load_config(
         values.update(flatten(preset_tables[name]))
     values.update(overrides or {})
     pin_tle(values, path.parent)
-    return build_config(values)
+    return build_config(values, kinds=kinds)
 
 
 def preset_names(path: str | Path | None) -> set[str]:
@@ -332,8 +373,8 @@ def _preset_tables(presets: Any, path: Path) -> dict[str, dict]:
     return presets
 
 
-def config_from_json(text_: str) -> ExperimentConfig:
+def config_from_json(text_: str, *, kinds: Kinds) -> ExperimentConfig:
     """Rebuild a config stored by :meth:`ExperimentConfig.to_json`. The cross-section checks
     (e.g. the TLE file's element ages) ran when the run was created and are not repeated: a
     stored run can be re-plotted after its TLE file moved."""
-    return build_config(flatten(json.loads(text_)), cross_checks=False)
+    return build_config(flatten(json.loads(text_)), kinds=kinds, cross_checks=False)

@@ -16,7 +16,7 @@ import numpy as np
 from coopsat.constellation.geometry import DropGeometry
 from coopsat.constellation.groundtrack import ground_tracks, sky_coordinates
 from coopsat.constellation.orbits import Constellation
-from coopsat.experiments.common import skyfield_time
+from coopsat.experiments.core.drops import skyfield_time
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
 
-from coopsat.experiments.maps import (
+from coopsat.experiments.views.maps import (
     CAP_STYLE,
     DROP_VIEW_FIGSIZE_IN,
     FONT_PT,
@@ -28,7 +28,7 @@ from coopsat.experiments.maps import (
     read_coastlines,
     same_shape,
 )
-from coopsat.experiments.style import SAVE_DPI
+from coopsat.experiments.views.style import SAVE_DPI
 
 # --- the sky plot -------------------------------------------------------------------------
 

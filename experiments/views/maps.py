@@ -23,9 +23,6 @@ import functools
 import math
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
@@ -33,7 +30,7 @@ from matplotlib.ticker import FuncFormatter
 
 from coopsat.constellation.earth import destination
 from coopsat.constellation.resources import data_path
-from coopsat.experiments import style
+from coopsat.experiments.views import style
 
 COASTLINE_FILE = ("coastlines", "natural_earth_110m_coastline.csv")
 COASTLINE_HEADER = "lon_deg,lat_deg"

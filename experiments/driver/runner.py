@@ -26,9 +26,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from coopsat.experiments.config import ExperimentConfig
-from coopsat.experiments.executors import SerialExecutor
+from coopsat.experiments.driver.executors import SerialExecutor
+from coopsat.experiments.driver.store import RunDir
 from coopsat.experiments.kinds import KINDS, run_chunk
-from coopsat.experiments.store import RunDir
 
 FAULT_ENV = "COOPSAT_FAULT_AFTER_PARTS"
 

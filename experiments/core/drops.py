@@ -23,8 +23,7 @@ import numpy as np
 
 from coopsat import constellation
 from coopsat.constellation.geometry import DropGeometry
-from coopsat.constellation.params import number
-from coopsat.experiments.constellations import constellation_for
+from coopsat.experiments.config.constellation import constellation_for
 from coopsat.precoding import SolverError
 
 if TYPE_CHECKING:
@@ -35,17 +34,6 @@ STAGES = ("epoch", "geometry", "channel", "mc", "waveform")  # append only: keep
 #: The failures a drop's numerics may report on a degenerate input; they are recorded as skipped
 #: (with the message) instead of ending a run. Anything else is a bug and propagates.
 NUMERICAL_FAILURES: tuple[type[Exception], ...] = (SolverError, np.linalg.LinAlgError)
-
-
-@dataclass(frozen=True)
-class DropSection(constellation.DropSpec):
-    """``[drop]``: a ``constellation.DropSpec`` (UTs, cooperative set, coverage centre; its
-    fields and allowed values) plus how the drops' epochs spread in time."""
-
-    epoch_spread_s: float = number(
-        0.0, lo=0, hi=1e8, unit="s",
-        doc="each drop's epoch is uniform in [epoch, epoch + spread)",
-    )
 
 
 def drop_seeds(seed: int, drop: int, attempt: int = 0) -> dict[str, np.random.SeedSequence]:

@@ -35,10 +35,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from coopsat.experiments.config import ExperimentConfig, config_from_json
+from coopsat.experiments.config import ExperimentConfig
+from coopsat.experiments.core.tables import SKIPPED, SKIPPED_SORT, Columns
 from coopsat.experiments.errors import ConfigError
-from coopsat.experiments.kinds import KINDS
-from coopsat.experiments.tables import SKIPPED, SKIPPED_SORT, Columns
+from coopsat.experiments.kinds import KINDS, config_from_json
 
 _ARROW_TYPES = {
     "str": pa.string(),

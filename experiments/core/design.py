@@ -20,22 +20,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coopsat.channel.config import ChannelConfig
 from coopsat.channel.csi import StatisticalCSI
 from coopsat.channel.linkbudget import dbm_to_w, w_to_dbm
 from coopsat.channel.model import draw_large_scale, statistical_csi
 from coopsat.channel.sampler import StandardDraws, draw_standard
-from coopsat.constellation.drops import DropSpec
-from coopsat.constellation.params import (
-    ParameterError,
-    choice,
-    choices,
-    list_like,
-    number,
-    numbers,
-    validate,
-)
-from coopsat.experiments.common import (
+from coopsat.experiments.core.drops import (
     DropOutcome,
     FoundDrop,
     common_row,
@@ -46,11 +35,6 @@ from coopsat.experiments.common import (
     timed,
 )
 from coopsat.precoding import (
-    ALL_SCHEMES,
-    ESTIMATORS,
-    REFERENCES,
-    SCHEMES,
-    SolverOptions,
     evaluate_many,
     instantaneous_reference,
     precode_many,
@@ -64,81 +48,6 @@ RATE_KEYS = (
     "r_e", "r_e_stderr", "r_ap1", "r_ap2", "power_used_max_w", "power_used_max_dbm",
     "power_used_share",
 )
-P_TX_DBM = {"lo": -30.0, "hi": 80.0, "unit": "dBm"}
-"""Allowed per-satellite transmit power on the subcarrier, for every key that sets one."""
-DESIGNS = ALL_SCHEMES + REFERENCES
-
-
-@dataclass(frozen=True)
-class PrecodingSection(SolverOptions):
-    """``[precoding]``: the solver options I_max and chi (``precoding.SolverOptions``, declared
-    there), the schemes (``precoding.ALL_SCHEMES`` and the reference "ic-wmmse"), the Monte
-    Carlo size and the reference's realisations."""
-
-    schemes: tuple[str, ...] = choices(list(SCHEMES), DESIGNS, doc="schemes to run")
-    mc_samples: int = number(1000, lo=1, hi=1_000_000, integer=True, doc="R_E samples")
-    estimator: str = choice(
-        "mean", ESTIMATORS,
-        doc="R_E estimator: the sample mean, or the cross-fitted control variate (lower error)",
-    )
-    ic_realisations: int = number(
-        64, lo=1, hi=1_000_000, integer=True,
-        doc="realisations of the ic-wmmse reference (the first of the R_E draws)",
-    )
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.estimator == "control-variate" and self.mc_samples < 4:
-            raise ParameterError(
-                "PrecodingSection", "mc_samples", self.mc_samples,
-                "mc_samples >= 4 with estimator = 'control-variate' (two halves of >= 2)",
-                "is too small",
-            )
-        if self.ic_realisations > self.mc_samples:
-            raise ParameterError(
-                "PrecodingSection", "ic_realisations", self.ic_realisations,
-                f"1 <= ic_realisations <= mc_samples = {self.mc_samples} (the reference "
-                "designs on the first of the R_E realisations)", "is out of range",
-            )
-
-    def check(self, config: ExperimentConfig) -> None:
-        """Cross-section check: the reference is a sweep-only design (it has no precoder)."""
-        refs = [s for s in self.schemes if s in REFERENCES]
-        if refs and config.run.kind != "sweep":
-            raise ParameterError(
-                "PrecodingSection", "schemes", list(self.schemes),
-                f"precoders only ({', '.join(map(repr, ALL_SCHEMES))}); the reference "
-                f"{refs[0]!r} runs in run.kind = 'sweep' only", "is not allowed here",
-            )
-
-
-@dataclass(frozen=True)
-class SweepSection:
-    """``[sweep]``: the swept inputs; the rows are their Cartesian product.
-
-    An empty ``zeta2`` / ``kappa_db`` / ``n_satellites`` / ``array_size`` list means "the single
-    value of the channel / drop section"; ``power_offset_db`` lowers every satellite but the
-    master (P_s = p_tx_dbm - offset for s > 0; empty: 0 dB).
-    """
-
-    p_tx_dbm: tuple[float, ...] = numbers(
-        [20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0], nonempty=True, distinct=True, **P_TX_DBM
-    )
-    zeta2: tuple[float, ...] = list_like(ChannelConfig, "zeta2", [], distinct=True)
-    kappa_db: tuple[float, ...] = list_like(ChannelConfig, "kappa_db", [], distinct=True)
-    n_satellites: tuple[int, ...] = list_like(DropSpec, "n_satellites", [], distinct=True)
-    array_size: tuple[int, ...] = list_like(
-        ChannelConfig, "nv", [], distinct=True, doc="Nv = Nh of the satellites' square arrays"
-    )
-    power_offset_db: tuple[float, ...] = numbers(
-        [], lo=0, hi=60, distinct=True, unit="dB",
-        doc="budget of the non-master satellites below P_TX",
-    )
-
-    def __post_init__(self) -> None:
-        validate(self)
-
-
 AXES = ("kappa_db", "zeta2", "n_satellites", "array_size", "power_offset_db", "p_tx_dbm")
 """Sweep axes in table order: the point index runs fastest over the last (power)."""
 

@@ -1,8 +1,8 @@
 """The ``[constellation]`` section and the satellites it names: a Walker-Delta shell or a TLE file.
 
-With ``source = "tle"`` the loader resolves ``tle_path`` (next to the config file, then the
+With ``source = "tle"`` the loader resolves ``tle.path`` (next to the config file, then the
 working directory, then the shipped data files) and records the file's SHA-256 in
-``tle_sha256``, so the config hash covers the TLE content, not only its path: an edited file
+``tle.sha256``, so the config hash covers the TLE content, not only its path: an edited file
 cannot be resumed into an earlier run, and a worker refuses a file changed after loading.
 The constellation is built once per process (``functools.lru_cache`` on the frozen section).
 """
@@ -22,35 +22,76 @@ import numpy as np
 
 from coopsat import constellation
 from coopsat.constellation.constants import SECONDS_PER_DAY
-from coopsat.constellation.params import ParameterError, choice, number, tables, text
+from coopsat.constellation.params import (
+    ParameterError,
+    choice,
+    like,
+    number,
+    tables,
+    text,
+    validate,
+)
 from coopsat.constellation.resources import data_path
 from coopsat.constellation.shells import WalkerShells, preset, preset_names, shells_from_tables
-from coopsat.constellation.timebase import parse_utc
+from coopsat.constellation.timebase import parse_utc, utc_text
 from coopsat.experiments.errors import ConfigError
 
 SOURCES = ("walker", "preset", "shells", "tle")
+LAST_EPOCH_YEAR = 2200  # later drop epochs are refused: no element set or time scale reaches them
 
 
 def _sha256_ok(value: str) -> bool:
     return value == "" or (len(value) == 64 and all(c in "0123456789abcdef" for c in value))
 
 
-LAST_EPOCH_YEAR = 2200  # later drop epochs are refused: no element set or time scale reaches them
+def subtable(cls: type, *, exclude: tuple[str, ...] = ()) -> Any:
+    """A field holding a nested table ``[section.NAME]`` of ``cls``'s keys (``exclude``: keys
+    the section sets itself); None when the section does not use it."""
+    return dataclasses.field(default=None, metadata={"subtable": cls, "exclude": exclude})
+
+
+def subtable_of(f: dataclasses.Field) -> tuple[type, tuple[str, ...]] | None:
+    """(dataclass, excluded keys) of a :func:`subtable` field, else None."""
+    cls = f.metadata.get("subtable")
+    return None if cls is None else (cls, f.metadata["exclude"])
 
 
 @dataclass(frozen=True)
-class ConstellationSection(constellation.WalkerDelta):
-    """``[constellation]``: where the satellites come from.
+class TleSource:
+    """``[constellation.tle]``: the element sets of a TLE file."""
 
-    source "walker" (default): the single Walker-Delta shell of this section's fields (those of
-    ``constellation.WalkerDelta``: Table I's 53 deg, 28 x 60, 600 km); "preset": a shipped
-    multi-shell preset (``preset``; ``constellation.preset_names()``); "shells": the Walker shells
-    listed in ``shells`` (tables in the format of ``data/constellations/presets.toml``); "tle":
-    the element sets of ``tle_path``. Every source uses ``epoch_utc``; a TLE set further than
-    ``max_element_age_days`` from it is refused at config load.
+    path: str = text("", lambda v: True, "a TLE file path", doc="TLE file (source = 'tle')")
+    sha256: str = text(
+        "", _sha256_ok, "empty or the 64-hex-digit SHA-256 of the TLE file (filled in on load)"
+    )
+    max_element_age_days: float = number(
+        30.0, lo=0, hi=36_500, lo_open=True, unit="days",
+        doc="largest gap between epoch_utc and a TLE set's own epoch",
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True)
+class ConstellationSection:
+    """``[constellation]``: where the satellites come from, and when.
+
+    Each source has its own keys and the section holds only those of its source (the others are
+    None): "walker" (default) the single Walker-Delta shell of ``[constellation.walker]``
+    (``constellation.WalkerDelta``'s keys: Table I's 53 deg, 28 x 60, 600 km); "preset" a
+    shipped multi-shell preset (``preset``; ``constellation.preset_names()``); "shells" the
+    Walker shells listed in ``shells`` (tables in the format of
+    ``data/constellations/presets.toml``); "tle" the element sets of ``[constellation.tle]``.
+    Every source uses ``epoch_utc``, the drops' epoch (and the Walker elements'); a TLE set
+    further than ``tle.max_element_age_days`` from it is refused at config load.
     """
 
     source: str = choice("walker", SOURCES, doc="where the satellites come from")
+    epoch_utc: str = like(constellation.WalkerDelta, "epoch_utc")
+    walker: constellation.WalkerDelta | None = subtable(  # noqa: RUF009 (a field(), default None)
+        constellation.WalkerDelta, exclude=("epoch_utc",)
+    )
     preset: str = text(
         "", lambda v: v == "" or v in preset_names(),
         f"a shipped preset, one of {', '.join(map(repr, preset_names()))}",
@@ -63,22 +104,27 @@ class ConstellationSection(constellation.WalkerDelta):
         "anomaly_offset_slots), as in data/constellations/presets.toml",
         doc="with source = 'shells'",
     )
-    tle_path: str = text("", lambda v: True, "a TLE file path (used when source = 'tle')")
-    tle_sha256: str = text(
-        "", _sha256_ok, "empty or the 64-hex-digit SHA-256 of the TLE file (filled in on load)"
-    )
-    max_element_age_days: float = number(
-        30.0, lo=0, hi=36_500, lo_open=True, unit="days",
-        doc="largest gap between epoch_utc and a TLE set's own epoch",
-    )
+    tle: TleSource | None = subtable(TleSource)  # noqa: RUF009 (a field(), default None)
 
     def __post_init__(self) -> None:
-        super().__post_init__()
-        needs = {"preset": "preset", "shells": "shells", "tle": "tle_path"}
-        key = needs.get(self.source)
-        if key is not None and not getattr(self, key):
+        object.__setattr__(self, "epoch_utc", utc_text(self.epoch_utc))  # a TOML datetime too
+        validate(self)
+        walker = self.walker or constellation.WalkerDelta()
+        keep = {
+            "walker": dataclasses.replace(walker, epoch_utc=self.epoch_utc)
+            if self.source == "walker" else None,
+            "tle": (self.tle or TleSource()) if self.source == "tle" else None,
+            "preset": self.preset if self.source == "preset" else "",
+            "shells": self.shells if self.source == "shells" else (),
+        }
+        for name, value in keep.items():  # only the source's own keys stay
+            object.__setattr__(self, name, value)
+        needs = {"preset": ("preset", self.preset), "shells": ("shells", self.shells),
+                 "tle": ("tle.path", keep["tle"].path if keep["tle"] else "")}
+        key, value = needs.get(self.source, (None, None))
+        if key is not None and not value:
             raise ParameterError(
-                "ConstellationSection", key, getattr(self, key),
+                "ConstellationSection", key, value,
                 f"a value when source = {self.source!r}", "is empty",
             )
         if self.source == "shells":
@@ -97,11 +143,6 @@ class ConstellationSection(constellation.WalkerDelta):
         """``epoch_utc`` as a timezone-aware UTC datetime."""
         return parse_utc(self.epoch_utc)
 
-    def walker(self) -> constellation.WalkerDelta:
-        """The single shell of source "walker" (this section's WalkerDelta fields)."""
-        names = [f.name for f in dataclasses.fields(constellation.WalkerDelta)]
-        return constellation.WalkerDelta(**{n: getattr(self, n) for n in names})
-
     def walker_shells(self) -> WalkerShells:
         """The shells of source "preset" or "shells"."""
         if self.source == "preset":
@@ -111,7 +152,7 @@ class ConstellationSection(constellation.WalkerDelta):
     def check(self, config) -> None:
         """Cross-section checks at load: every drop epoch (epoch_utc .. epoch_utc +
         drop.epoch_spread_s) lies in LAST_EPOCH_YEAR or before; TLE sets no older than
-        ``max_element_age_days`` at any of them."""
+        ``tle.max_element_age_days`` at any of them."""
         start = self.epoch
         try:
             end = start + timedelta(seconds=config.drop.epoch_spread_s)
@@ -123,19 +164,19 @@ class ConstellationSection(constellation.WalkerDelta):
                 f"a time with epoch_utc + drop.epoch_spread_s in {LAST_EPOCH_YEAR} or before",
                 f"is out of range with drop.epoch_spread_s = {config.drop.epoch_spread_s:g} s",
             )
-        if self.source != "tle":
+        if self.tle is None:
             return
         const = constellation_for(self)
         ts = constellation.timescale()
         ages = [const.element_age_s(ts.from_datetime(t)) for t in (start, end)]
         worst = float(np.max(ages)) / SECONDS_PER_DAY
-        if worst > self.max_element_age_days:
+        if worst > self.tle.max_element_age_days:
             raise ParameterError(
                 "ConstellationSection", "epoch_utc", self.epoch_utc,
-                f"a time within constellation.max_element_age_days = "
-                f"{self.max_element_age_days:g} days of every set's epoch (raise that key to "
-                "use stale elements)",
-                f"is {worst:.1f} days from the oldest TLE set of {self.tle_path!r}",
+                f"a time within constellation.tle.max_element_age_days = "
+                f"{self.tle.max_element_age_days:g} days of every set's epoch (raise that key "
+                "to use stale elements)",
+                f"is {worst:.1f} days from the oldest TLE set of {self.tle.path!r}",
             )
 
 
@@ -150,27 +191,27 @@ def read_tle_checked(path: str | Path, expected_sha256: str = ""):
         data = Path(path).read_bytes()
     except OSError as exc:
         raise ConfigError(
-            f"config key constellation.tle_path = {str(path)!r}: cannot be read "
-            f"({exc.strerror or exc})", "constellation.tle_path",
+            f"config key constellation.tle.path = {str(path)!r}: cannot be read "
+            f"({exc.strerror or exc})", "constellation.tle.path",
         ) from None
     digest = hashlib.sha256(data).hexdigest()
     if expected_sha256 and digest != expected_sha256:
         raise ConfigError(
-            f"config key constellation.tle_path = {str(path)!r}: the file changed since the "
+            f"config key constellation.tle.path = {str(path)!r}: the file changed since the "
             f"config was loaded (SHA-256 {expected_sha256[:12]}... expected)",
-            "constellation.tle_path",
+            "constellation.tle.path",
         )
     try:
         shell = constellation.read_tle(data)
     except constellation.TLEFormatError as exc:
         raise ConfigError(
-            f"config key constellation.tle_path = {str(path)!r}: {exc}", "constellation.tle_path"
+            f"config key constellation.tle.path = {str(path)!r}: {exc}", "constellation.tle.path"
         ) from None
     return shell, digest
 
 
 def resolve_tle_path(value: Any, config_dir: Path) -> Any:
-    """The absolute path of ``constellation.tle_path``.
+    """The absolute path of ``constellation.tle.path``.
 
     A relative path is looked up next to the config file, then in the working directory, then
     among the shipped data files (``tle/walker_53deg_1680_28_1_600km.tle``). A file found
@@ -192,38 +233,38 @@ def resolve_tle_path(value: Any, config_dir: Path) -> Any:
         except FileNotFoundError:
             candidates.append(Path("<shipped data>") / given)
     raise ConfigError(
-        f"config key constellation.tle_path = {value!r}: no such file; allowed: an existing "
+        f"config key constellation.tle.path = {value!r}: no such file; allowed: an existing "
         f"TLE file (looked at {', '.join(str(c) for c in candidates)})",
-        "constellation.tle_path",
+        "constellation.tle.path",
     )
 
 
 def pin_tle(values: dict[str, Any], config_dir: Path) -> None:
-    """Resolve ``constellation.tle_path`` and record its digest in ``values`` (dotted keys), in
+    """Resolve ``constellation.tle.path`` and record its digest in ``values`` (dotted keys), in
     place, when the source is a TLE file; a digest given in the config must match the file."""
-    if values.get("constellation.source") != "tle" or not values.get("constellation.tle_path"):
+    if values.get("constellation.source") != "tle" or not values.get("constellation.tle.path"):
         return
-    path = resolve_tle_path(values["constellation.tle_path"], config_dir)
-    values["constellation.tle_path"] = path
+    path = resolve_tle_path(values["constellation.tle.path"], config_dir)
+    values["constellation.tle.path"] = path
     if not isinstance(path, str):
         return
     _, digest = read_tle_checked(path)
-    given = values.get("constellation.tle_sha256", "")
+    given = values.get("constellation.tle.sha256", "")
     if given and given != digest:
         raise ConfigError(
-            f"config key constellation.tle_sha256 = {given!r} does not match the file {path!r} "
+            f"config key constellation.tle.sha256 = {given!r} does not match the file {path!r} "
             f"(SHA-256 {digest!r}): the TLE file changed; allowed: the file's digest, or leave "
             "the key out",
-            "constellation.tle_sha256",
+            "constellation.tle.sha256",
         )
-    values["constellation.tle_sha256"] = digest
+    values["constellation.tle.sha256"] = digest
 
 
 @functools.lru_cache(maxsize=4)
 def constellation_for(cfg: ConstellationSection) -> constellation.Constellation:
     """The satellites of ``cfg``, built once per process."""
-    if cfg.source == "tle":
-        return read_tle_checked(cfg.tle_path, cfg.tle_sha256)[0]
-    if cfg.source == "walker":
-        return cfg.walker().build()
+    if cfg.tle is not None:
+        return read_tle_checked(cfg.tle.path, cfg.tle.sha256)[0]
+    if cfg.walker is not None:
+        return cfg.walker.build()
     return cfg.walker_shells().build()
