@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_REF = "7f093dd84f6b91e731aaaebc7c79043c36e57570"  # the commit issue 10 started from
+DEFAULT_REF = "7f093dd84f6b91e731aaaebc7c79043c36e57570"  # a fixed reference commit
 PRECODER_STUDIES = (
     "precoders-power", "precoders-satellites", "precoders-budgets", "precoders-arrays"
 )

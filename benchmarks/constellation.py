@@ -4,7 +4,7 @@ Prints satellite-epochs per second for the whole default shell (1680 satellites)
 epochs with ``Constellation.propagate`` (SGP4 + TEME -> ITRS positions and velocities) and with
 raw ``sgp4.api.SatrecArray.sgp4`` (TEME only) on the same Julian dates, their ratio, and the time
 of one drop's geometry (``sample_drop``, K = 20 UTs, S = 4). Best of ``--repeats`` runs.
-Targets (issue 2): propagate in < 2 s and within 2x of SatrecArray's rate.
+Targets: propagate in < 2 s and within 2x of SatrecArray's rate.
 
 Run from the repository root: ``python -m benchmarks.constellation [--epochs 1000] [--repeats 5]``
 (as a script, this file would shadow the ``constellation`` package).

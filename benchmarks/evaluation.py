@@ -1,4 +1,4 @@
-"""Monte Carlo evaluation of R_E (issue 12): old vs new path side by side, and its standard error.
+"""Monte Carlo evaluation of R_E: old vs new path side by side, and its standard error.
 
 At the paper's size (S = 5, K = 48, 10 x 10 UPA; QuaDRiGa NTN Urban LOS CSIs of real Walker-Delta
 drops, zeta2 = 0.5) with the five schemes, prints in one run:
@@ -44,7 +44,7 @@ from coopsat.channel.structure import link_powers, steering_projections
 from coopsat.precoding.schemes import SCHEMES, precode
 
 ROOT = Path(__file__).resolve().parent.parent
-BASELINE = "b1d05df"  # the commit issue 12's evaluation work starts from
+BASELINE = "b1d05df"  # before the shared-draws evaluation
 S, K, NV, NH = 5, 48, 10, 10
 N_MC = 1000  # the paper's Monte Carlo size (data/paper.toml, precoding.mc_samples)
 N_CV = 100  # control-variate samples for about the standard error of N_MC plain ones

@@ -1,4 +1,4 @@
-"""Benchmark: paper figures at full size, this tree against the commit issue 12 started from.
+"""Benchmark: paper figures at full size, this tree against the reference commit START.
 
 Side by side in one run, for each figure: the wall time of ``coopsat FIG`` on a process pool of
 ``--workers`` processes with the reference commit's code (extracted with ``git archive``, as
@@ -24,7 +24,7 @@ import pandas as pd
 
 from benchmarks.compare_tables import REPO, reference_tree, run_cli
 
-START = "7f093dd84f6b91e731aaaebc7c79043c36e57570"  # the commit issue 12 started from
+START = "7f093dd84f6b91e731aaaebc7c79043c36e57570"  # before the performance work measured
 TARGET_S = 10.0
 
 

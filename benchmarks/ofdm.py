@@ -35,7 +35,7 @@ from coopsat.channel.ofdm import (
 )
 from coopsat.channel.steering import upa_steering
 
-TARGET_PER_CORE = 10e6  # link samples per second (issue 6)
+TARGET_PER_CORE = 10e6  # target: link samples per second and core
 S, K, NV, NH = 5, 48, 10, 10
 
 

@@ -1,4 +1,4 @@
-"""Benchmarks of the precoding package (issues 4, 11, 12); prints ratios measured side by side.
+"""Benchmarks of the precoding package; prints ratios measured side by side.
 
 1. Paper size (S = 5, 10 x 10 UPA, K = 48, 10 iterations): MS-JoMWMMSE fast subspace path vs the
    dense line-by-line oracle of tests/oracle_precoding.py. Target: >= 300x, same W to 1e-9.
@@ -10,7 +10,7 @@
    Target: < 0.5 s per drop and power point. Printed next to the time of its 10 x S x 64
    eigendecompositions alone, the floor of any eigenbasis-based exact per-satellite solver.
 5. Large size (S = 10, 32 x 32 UPA, K = 200, 10 iterations): MS-JoMWMMSE-PSC (target < 3 s)
-   and MS-JoMWMMSE (issue 12 target <= 0.5 s), a flop / memory estimate of the dense path.
+   and MS-JoMWMMSE (target <= 0.5 s), a flop / memory estimate of the dense path.
 6. R_E with 1000 Monte Carlo samples at paper size (target < 50 ms).
 7. With --profile: where the time of one joint call goes, per stage of Algorithm 1, at paper
    and large size (cProfile, grouped by function).
@@ -156,7 +156,7 @@ def large_size(repeats: int) -> None:
     t_eigh = n_iter * best_of(lambda: np.linalg.eigh(eig_in), repeats)
     print(f"[5 large size] S={s}, N_T={nv * nh}, K={k}, {n_iter} iterations")
     print(f"  ms-jomwmmse-psc: {t['ms-jomwmmse-psc']:6.2f} s (target < 3 s)")
-    print(f"  ms-jomwmmse    : {t['ms-jomwmmse']:6.2f} s (issue 12 target <= 0.5 s; its "
+    print(f"  ms-jomwmmse    : {t['ms-jomwmmse']:6.2f} s (target <= 0.5 s; its "
           f"{n_iter} x {s} eigendecompositions of {k} x {k} alone take {t_eigh:.2f} s)")
     print(
         f"  dense path     : ~{flops:.1e} flops (~{flops / 1e11 / 3600:.0f} h at 100 GFLOP/s) "

@@ -1,4 +1,4 @@
-"""Benchmark: rendering the scenario views (issue 13).
+"""Benchmark: rendering the scenario views.
 
 Times, on a one-area timeline of the paper's defaults (10 min in 10 s steps, 61 frames), the
 animation of the drop view (``timeline.animation = "gif"``) apart from the simulation, and one

@@ -1,6 +1,6 @@
 """Statistical CSI of one drop (paper eq. 18-20): the contract between channel and precoding.
 
-Conventions (``DESIGN.md``, section Channel): ``h_{s,k} = a_{s,k} v_{s,k}`` with Rician ``a`` of
+Conventions (``docs/design.md#channel``): ``h_{s,k} = a_{s,k} v_{s,k}`` with Rician ``a`` of
 power ``gamma`` and K-factor ``kappa`` whose LoS part has phase pi/4; the compensated channel
 ``hbar = h phi`` with ``phi = exp(j varphi)``, ``varphi ~ N(0, zeta2)``. Hence
 

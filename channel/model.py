@@ -1,4 +1,4 @@
-"""Statistical CSI of one drop from its geometry (paper eq. 1-3, 18-20; DESIGN.md, Link budget).
+"""Statistical CSI of one drop from its geometry (eq. 1-3, 18-20; docs/design.md#link-budget).
 
     gamma_{s,k} [dB] = G_tx + G_rx + 10 log10(N_T) - PL(d_{s,k}, f0) - SF_{s,k} - CL_{s,k} - L_sc
     kappa_{s,k}      = 10^(K_{s,k} / 10)   (drawn; 0 for NLOS; or the fixed override)

@@ -1,4 +1,4 @@
-"""Monte Carlo sampler of the compensated channel (DESIGN.md, section Channel).
+"""Monte Carlo sampler of the compensated channel (docs/design.md#channel).
 
     hbar_{s,k} = a_{s,k} phi_{s,k} v_{s,k},
     a   = sqrt(kappa gamma / (kappa + 1)) e^{j pi/4} + sqrt(gamma / (kappa + 1)) z,  z ~ CN(0, 1)

@@ -131,7 +131,7 @@ class LinkPowers:
 
     mean_response : m_k^T w_k = E{hbar_k^T} w_k (complex, sqrt(W)).
     scatter_power : w_k^H Omega_k w_k - |m_k^T w_k|^2 = sum_s |c_{s,k}|^2 |t[s,k,k]|^2.
-    interference  : sum_{i != k} w_i^H Omega~_k w_i (eq. 13 with the DESIGN.md typo fix).
+    interference  : sum_{i != k} w_i^H Omega~_k w_i (eq. 13 as read in docs/design.md#channel).
     noise         : sigma_k^2, (K,).
     own_response  : (..., S, K) t[s,k,k] = v_{s,k}^T w_{s,k}, kept for the receivers of
         Algorithm 1.

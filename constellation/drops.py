@@ -1,6 +1,6 @@
 """Drops: a coverage centre, K UTs uniform in a spherical cap, the S nearest visible satellites.
 
-Conventions (DESIGN.md): the centre is uniform by area over |latitude| <= the covered latitude;
+Conventions (docs/design.md#geometry): centre uniform by area over |lat| <= the covered latitude;
 UTs are uniform by area in the spherical cap of radius R around the centre; the cooperative set is
 the S satellites nearest (slant range) to the centre among those at or above the minimum
 elevation at EVERY UT, sorted by that range, so the master (index 0) is the nearest.

@@ -1,6 +1,6 @@
 """Per-link geometry of one drop: the contract between ``constellation`` and ``channel``.
 
-Conventions (``DESIGN.md``, section Geometry): ITRS (Earth-fixed) positions in metres and
+Conventions (``docs/design.md#geometry``): ITRS (Earth-fixed) positions in metres and
 velocities in m/s; the UPA of each satellite is nadir-pointing with z toward the Earth's centre,
 x along the velocity component orthogonal to z and y = z cross x. For the unit direction d from
 satellite s to UT k: ``cos(theta_y) = d . y`` and ``sin(theta_y) cos(theta_x) = d . x``.

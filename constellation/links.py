@@ -1,6 +1,6 @@
 """Per-link geometry (satellites x UTs), one vectorised function.
 
-Conventions of DESIGN.md (Geometry): ITRS positions (m) and velocities (m/s); the UT is at rest in
+Conventions (docs/design.md#geometry): ITRS positions (m), velocities (m/s); the UT is at rest in
 ITRS; nadir-pointing UPA frame z = -r_sat/|r_sat| (toward the Earth's centre), x = the velocity
 component orthogonal to z (normalised), y = z x x.
 """

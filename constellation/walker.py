@@ -1,6 +1,6 @@
 """Walker-Delta shells i:T/P/F built from SGP4 mean elements (no TLE text involved).
 
-Convention (DESIGN.md): plane p = 0..P-1 has RAAN 360 p / P; slot q = 0..Q-1 (Q = T / P) has mean
+Convention (docs/design.md#geometry): plane p < P has RAAN 360 p / P; slot q < Q = T / P has mean
 anomaly 360 q / Q + 360 F p / T; circular orbits (e = 0, argument of perigee 0), zero drag
 (bstar = ndot = nddot = 0). Elements are WGS72 SGP4 mean elements, as sgp4 expects.
 

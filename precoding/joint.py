@@ -64,7 +64,7 @@ def joint_loop(
     the exact per-satellite constraints (``precoding.psc``) instead of eq. (37)-(38) with
     P_k = sum_s P_s / K (31).
 
-    Termination (DESIGN.md), per member: at pass n compute e~ for the current W; stop when
+    Termination (docs/design.md#algorithm-1), per member: at pass n compute e~ of W; stop when
     sum_k log2(e~'_k / e~_k) <= tol (e~' from the previous pass) or after max_iter updates.
 
     Inputs: stats with link arrays (S, K) (shared) or (B, S, K); sub, the steering subspace;

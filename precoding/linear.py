@@ -1,4 +1,4 @@
-"""Joint linear baselines on the stacked mean channel (issue 11, item 3).
+"""Joint linear baselines on the stacked mean channel (eq. 52-53).
 
 The stacked mean channel M (K x S N_T) has rows m_k^T = [rho_{1,k} v_{1,k}^T, ..., rho_{S,k}
 v_{S,k}^T], i.e. M = [H_1, ..., H_S] with the per-satellite mean channels H_s = diag(rho_s) V_s

@@ -82,7 +82,7 @@ def receivers(stats: LinkStatistics, t: np.ndarray, *, modified: bool) -> Receiv
 class EigenStep:
     """Step 9, shared part: D_s = B_s^H diag(b_i gamma_{s,i}) B_s = P_s diag(lam_s) P_s^H.
 
-    b : (B, K) b_k = beta_k u_k ||a_k||^2 (c_k of DESIGN.md).
+    b : (B, K) b_k = beta_k u_k ||a_k||^2 (c_k of eq. 41, ``precoding.psc``).
     omega : (B, S, K) step-10 right-hand side beta_k u_k Q_k^H a_k = blocks omega_{s,k} y_{s,k};
         omega = conj(rho) * kappa[:, None] + omega_scatter with
     kappa : (B, K) beta_k u_k m_k^T w_k / T_k (the part along conj(m_k)) and

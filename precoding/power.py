@@ -28,7 +28,7 @@ def matched_coefficients(rho: np.ndarray, gamma: np.ndarray) -> np.ndarray:
 
 
 def matched_filter(csi: StatisticalCSI, power_w: np.ndarray) -> np.ndarray:
-    """Initial precoders of Algorithm 1 (DESIGN.md): w_k = conj(m_k) scaled to ||w_k||^2 = P_k.
+    """Initialiser of Algorithm 1 (docs/design.md#algorithm-1): w_k = conj(m_k), ||w_k||^2 = P_k.
 
         m_k = [rho_{1,k} v_{1,k}; ...; rho_{S,k} v_{S,k}],   P_k = sum_s P_s / K.
 

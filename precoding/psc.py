@@ -1,4 +1,4 @@
-"""Precoder step with exact per-satellite power constraints (DESIGN.md, "Beyond the paper").
+"""Precoder step with exact per-satellite power constraints (docs/design.md, eq. 41-51).
 
 Design notes (equations continue the paper's numbering, which ends at (40)).
 

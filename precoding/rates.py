@@ -1,4 +1,4 @@
-"""Rate evaluation of multi-satellite precoders (DESIGN.md, section Rates).
+"""Rate evaluation of multi-satellite precoders (docs/design.md#rates).
 
     R_E   = sum_k E{ log2(1 + |sum_s hbar_{s,k}^T w_{s,k}|^2
                            / (sum_{i!=k} sum_s |hbar_{s,k}^T w_{s,i}|^2 + sigma_k^2)) }
@@ -28,9 +28,8 @@ Estimators of R_E (``ESTIMATORS``) and their standard errors (bit/s/Hz), n sampl
                       beta_k is the least-squares slope of R_k on c_k (per UT and precoder),
                       cross-fitted: the first n // 2 samples use the slope of the others and vice
                       versa, which keeps the estimate unbiased. SE = std(sum_k (R_k - beta_k c_k))
-                      / sqrt(n). Needs n >= 4. Measured at paper size (5 schemes, 20-50 dBm): the
-                      variance is 5x-240x lower (median 18x) than the sample mean's on the same
-                      draws, for about 1.2x the time (benchmarks/evaluation.py).
+                      / sqrt(n). Needs n >= 4. ``benchmarks.evaluation`` measures its variance
+                      and time against the sample mean's on the same draws.
 All rates are in bit/s/Hz.
 """
 

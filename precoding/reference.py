@@ -1,4 +1,4 @@
-"""Instantaneous-CSI reference "ic-wmmse" (DESIGN.md, "Beyond the paper"; issue 11, item 2).
+"""Instantaneous-CSI reference "ic-wmmse" (eq. 54-55).
 
 Not a scheme a system could run: for every channel realisation g (n, S, K) of the drop (Rician
 fading and phase error, drawn as for R_E by ``channel.sampler.sample_link_gains``) the precoder

@@ -8,7 +8,7 @@ The paper's five (``SCHEMES``):
     "ms-jowmmse"   Algorithm 1 with the conventional MSE (23)
     "ms-jomwmmse"  Algorithm 1 (modified MSE (27)), the paper's proposal
 
-Beyond the paper (``EXTENDED_SCHEMES``):
+Beyond the paper (``EXTENDED_SCHEMES``, docs/design.md):
 
     "ms-jowmmse-psc"   Algorithm 1's loop, conventional MSE, exact per-satellite budgets (41)
     "ms-jomwmmse-psc"  Algorithm 1's loop, modified MSE, exact per-satellite budgets (41)
@@ -243,7 +243,7 @@ def precode(
     max_iter : I_max, maximum precoder updates; tol : chi in bit/s/Hz, stop when the
         pass-to-pass gain sum_k log2(e'_k / e_k) <= tol (-inf: never). None: the defaults and
         allowed values of ``SolverOptions`` (the paper's 10 and 0.001).
-    init : (S, N_T, K) initial precoders, default the matched filter of DESIGN.md, scaled per
+    init : (S, N_T, K) initial precoders, default the matched filter of Algorithm 1, scaled per
         UT to P_k (eq. 31 schemes) or per satellite to P_s ("-psc"); "ss-wmmse" uses init[0];
         the closed forms ignore it.
     record_history : keep every iterate (see ``PrecodingResult.history``).

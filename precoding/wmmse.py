@@ -1,4 +1,4 @@
-"""Single-satellite baselines on the mean channel (DESIGN.md, section Baselines).
+"""Single-satellite baselines on the mean channel (docs/design.md#baselines).
 
 Each satellite s sees its own mean channel H_s = [rho_{s,k} v_{s,k}^T]_k (K x N_T). All routines
 are batched over a leading satellite axis and work in K x K form via the push-through identity

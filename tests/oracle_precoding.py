@@ -3,10 +3,10 @@
 Everything here builds the (S N_T) x (S N_T) matrices of the paper explicitly and loops over UTs,
 so that it is an independent check of the compact production path in ``precoding/``:
 eq. (13) Rbar_k, (16)-(19) Omega_k, (17) Omega~_k, (23) e_k, (27) e~_k, (28)-(30) Q_k and Q~_k,
-(32)/(39) receivers, (37)-(38) and Algorithm 1 (with the DESIGN.md termination rule and step 14),
+(32)/(39) receivers, (37)-(38) and Algorithm 1 (docs/design.md#algorithm-1, step 14 included),
 Christensen et al. (2008) WMMSE and the MMSE precoder for the single-satellite baselines.
 
-Beyond the paper (issue 11): the W-step (41) with exact per-satellite budgets by dense least
+Beyond the paper (docs/design.md): the W-step (41) with exact per-satellite budgets by dense least
 squares (42) and multipliers from ``scipy.optimize.root`` on a Fischer-Burmeister form of the
 KKT conditions (44) (``dense_joint_psc``); known channel realisations as deterministic
 statistics (``KnownChannel``: rho = g, gamma = |g|^2, c = 0) and their full-vector rates
@@ -88,7 +88,7 @@ def omega(csi: StatisticalCSI, k: int) -> np.ndarray:
 
 
 def omega_tilde(csi: StatisticalCSI, k: int) -> np.ndarray:
-    """Omega~_k: the diagonal blocks of Omega_k only (eq. 17 as fixed by DESIGN.md)."""
+    """Omega~_k: the diagonal blocks of Omega_k only (eq. 17 as read in docs/design.md#channel)."""
     v = np.asarray(csi.steering)
     s_count, _, n = v.shape
     out = np.zeros((s_count * n, s_count * n), dtype=complex)
@@ -184,7 +184,7 @@ def mse_conventional(csi: StatisticalCSI, w: np.ndarray, k: int, a: complex) -> 
 
 
 def dense_matched_filter(csi: StatisticalCSI, power_w: np.ndarray) -> np.ndarray:
-    """w_k = conj(m_k) / ||m_k|| sqrt(P_k), P_k = sum P_s / K (DESIGN.md initialiser)."""
+    """w_k = conj(m_k) / ||m_k|| sqrt(P_k), P_k = sum P_s / K (Algorithm 1's initialiser)."""
     s_count, k_count, n = np.shape(csi.steering)
     p_k = np.sum(power_w) / k_count
     w = np.zeros((s_count * n, k_count), dtype=complex)
@@ -317,7 +317,7 @@ def dense_wmmse(
     return iterates, w
 
 
-# ---------------------------------------------------------------- beyond the paper (issue 11)
+# ---------------------------------------------------------------- beyond the paper (eq. 41-55)
 
 
 class KnownChannel:

@@ -64,7 +64,7 @@ def make_geometry(
 
 
 def test_slant_range_matches_tr38811_leo600_values():
-    # ../shared/tables/README.md: 1931.6 km at 10 deg, 1075.1 km at 30 deg, 600.0 km at 90 deg.
+    # data/tables/SOURCES.md: 1931.6 km at 10 deg, 1075.1 km at 30 deg, 600.0 km at 90 deg.
     got = slant_range_m(np.array([10.0, 30.0, 90.0]))
     np.testing.assert_allclose(got, [1931.6e3, 1075.1e3, 600.0e3], atol=100 * ONE_METRE)
 

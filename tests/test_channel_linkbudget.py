@@ -18,7 +18,7 @@ from coopsat.channel.linkbudget import (
 )
 
 PUBLISHED_ROUNDING_DB = 0.005  # values quoted to 0.01 dB
-NOISE_TOLERANCE_DB = 0.05  # issue 3: -122.2 dBm to 0.05 dB
+NOISE_TOLERANCE_DB = 0.05  # Table I noise: -122.2 dBm to 0.05 dB
 
 
 def test_noise_power_table1_is_minus_122_2_dbm():

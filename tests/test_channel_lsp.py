@@ -115,7 +115,7 @@ def test_quadriga_k_factor_at_2ghz_is_33_3_db_at_10_deg_and_22_8_db_at_90_deg():
 
 
 def test_quadriga_k_factor_matches_the_published_2ghz_list():
-    published = [33.3, 30.0, 28.0, 26.6, 25.6, 24.7, 24.0, 23.3, 22.8]  # tables/README.md
+    published = [33.3, 30.0, 28.0, 26.6, 25.6, 24.7, 24.0, 23.3, 22.8]  # data/tables/SOURCES.md
     mean, _ = k_factor_db(TABULATED_DEG, "urban_los_quadriga", "s", 2e9)
     np.testing.assert_allclose(mean, published, atol=PUBLISHED_ROUNDING_DB)
 

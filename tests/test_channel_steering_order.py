@@ -1,6 +1,6 @@
 """Index order of the UPA steering vector, checked independently of its implementation.
 
-Eq. (2)-(3) of the paper with DESIGN.md's conventions: v = v_Nv(dir_cos_y) kron v_Nh(dir_cos_x),
+Eq. (2)-(3) as docs/design.md#channel reads them: v = v_Nv(dir_cos_y) kron v_Nh(dir_cos_x),
 v_N(x) = N^-1/2 [exp(-j pi n x)]_n, so element iv * Nh + ih is
 exp(-j pi (iv dir_cos_y + ih dir_cos_x)) / sqrt(Nv Nh). Two independent checks, each with
 Nv != Nh: the array-factor test fails if the cosines drive the wrong dimension (dir_cos_y on an

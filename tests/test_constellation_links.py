@@ -247,7 +247,7 @@ def test_geodetic_round_trip():
 
 
 def test_direction_cosines_against_an_independent_frame_from_the_orbit_normal(shell, state):
-    # DESIGN.md: z toward the Earth's centre, x along the velocity component orthogonal to z,
+    # docs/design.md#geometry: z toward the Earth's centre, x along the velocity's part normal to z,
     # y = z cross x. Built here from the angular momentum instead: y = -(r x v) / |r x v|,
     # x = y cross z. A UT ahead on the ground track has d . x > 0; one to the right of the
     # track (looking along the velocity, i.e. on the side opposite the orbit normal) d . y > 0.

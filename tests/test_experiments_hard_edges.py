@@ -1,4 +1,4 @@
-"""Real-world inputs at the command line (issue 14): a real-format TLE sample, TOML datetimes,
+"""Real-world inputs at the command line: a real-format TLE sample, TOML datetimes,
 an unreachable Dask scheduler, a capped worker count."""
 
 import tomllib

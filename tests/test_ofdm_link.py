@@ -16,7 +16,7 @@ from coopsat.channel.ofdm import (
 from coopsat.channel.phase import physical_phase_variance
 from coopsat.channel.steering import upa_steering
 
-SINR_TOL_DB = 0.2  # the issue's tolerance, single satellite without errors
+SINR_TOL_DB = 0.2  # the target tolerance, single satellite without errors
 MULTI_SAT_TOL_DB = 0.3  # 3 satellites, zeta2 = 0.5: finite blocks of random phases
 F0 = 2e9
 
@@ -38,7 +38,7 @@ def _matched_filter(csi, power_w):
 
 
 def _dense_eq13_sinr(csi, weights):
-    """Eq. (13) with explicit Omega_k (S N_T x S N_T) blocks, DESIGN.md conventions."""
+    """Eq. (13) with explicit Omega_k (S N_T x S N_T) blocks, docs/design.md conventions."""
     s_n, k_n, nt = csi.n_satellites, csi.n_users, csi.n_antennas
     v, rho, gamma = csi.steering, csi.rho, csi.gamma
     sinr = np.empty(k_n)

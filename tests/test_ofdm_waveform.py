@@ -18,9 +18,9 @@ from coopsat.channel.ofdm import (
 )
 
 MACHINE = 1e-10  # float64 round-off of FFT-based synthesis, relative to unit-power samples
-ICI_REL_TOL = 0.05  # the tolerance on the ICI power
+ICI_REL_TOL = 0.05  # target tolerance on the ICI power
 ICI_BIN_REL_TOL = 0.1  # per subcarrier: > 6 standard errors at 4000 symbols
-UNCORRELATED = 0.05  # the bound on |corr| beyond one OFDM symbol
+UNCORRELATED = 0.05  # target bound on |corr| beyond one OFDM symbol
 NR_CP_30KHZ_S = 144 * 64 / 2 / (480e3 * 4096)  # TS 38.211: 144 kappa 2^-mu T_c, mu = 1
 
 

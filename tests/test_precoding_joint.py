@@ -17,7 +17,7 @@ from tests.oracle_precoding import (
     stacked,
 )
 
-ITERATE_REL = 1e-9  # fast vs dense iterates, relative Frobenius error (issue 4)
+ITERATE_REL = 1e-9  # fast vs dense iterates, relative Frobenius error
 POWER_REL = 1e-12  # power constraints hold to rounding
 
 

@@ -21,7 +21,7 @@ from tests.oracle_precoding import (
     stacked,
 )
 
-ITERATE_REL = 1e-9  # fast vs dense iterates, relative Frobenius error (issue 11)
+ITERATE_REL = 1e-9  # fast vs dense iterates, relative Frobenius error
 KKT_REL = 1e-8  # stationarity, feasibility, complementary slackness at the returned point
 BUDGET_REL = 1e-9  # a satellite with lambda_s > 0 transmits exactly P_s
 FD_REL = 1e-6  # analytic Jacobian vs central differences (step 1e-5 relative)
