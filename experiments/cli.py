@@ -232,6 +232,10 @@ def _run(args: argparse.Namespace) -> int:
     print(f"table:   {result.table_path.resolve()} ({rows}, {drops})")
     attempts = _count(len(result.skipped), "skipped attempt")
     print(f"skipped: {result.skipped_path.resolve()} ({attempts})")
+    if "r_e" in result.table and result.table["r_e"].isna().any():  # designs that failed
+        failed = result.table.loc[result.table["r_e"].isna(), "scheme"].value_counts()
+        print(f"failed:  {_count(int(failed.sum()), 'design row')} without a rate ("
+              + ", ".join(f"{name} {n}" for name, n in failed.items()) + "; reasons in skipped)")
     if not len(result.table):
         reason = result.skipped["reason"].iloc[0] if len(result.skipped) else "unknown"
         print(

@@ -20,10 +20,21 @@ rate is the mean over the realisations of
 
 With the same draws as the R_E of a statistical design (common random numbers), R_IC - R_E is
 the price of statistical CSI on that drop.
+
+Several starts. The loop is only locally optimal, so it is run from several starts: the matched
+filter and every statistical precoder the caller passes (``starts``, each taken as it is, scaled
+down per satellite only where it exceeds P_s). Every start makes ``SCREEN_PASSES`` updates; per
+realisation the start with the highest sum rate (54) after them is continued to the loop's own
+termination rule (I_max counting the screening passes). A WMMSE pass never lowers the sum rate
+of (54) (block coordinate descent of the weighted MSE, whose minimum over receivers and weights
+is minus the rate), so the reference is at least the rate of every start on every realisation:
+>= every statistical design evaluated on the same draws. The winning start is recorded, and the
+bound (56) of ``precoding.bound`` is reported next to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,14 +47,18 @@ from coopsat.precoding._checks import (
     check_flag,
     check_gains,
     check_power,
+    check_weights,
 )
+from coopsat.precoding.bound import sum_rate_bound
 from coopsat.precoding.joint import joint_loop
 from coopsat.precoding.options import SolverOptions
-from coopsat.precoding.power import matched_coefficients, scale_to_budget
+from coopsat.precoding.power import matched_coefficients, scale_per_satellite, scale_to_budget
 from coopsat.precoding.rates import power_used
 from coopsat.precoding.subspace import SteeringSubspace
 
 _LN2 = np.log(2.0)
+MATCHED_START = "matched-filter"  # the name of the start every reference run has
+SCREEN_PASSES = 1  # updates every start makes before the best one per realisation goes on
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,6 +72,9 @@ class ReferenceResult:
     n_iterations : (n,) precoder updates of each realisation's WMMSE loop.
     multipliers : (n, S) lambda_s of each realisation's last precoder update, 1/W (NaN if none).
     weights : (n, S, N_T, K) the precoders, only when asked (``keep_weights``), else None.
+    start_names : the starts, ``MATCHED_START`` first, then the caller's in their order.
+    start : (n,) int, index into start_names of the start that won on each realisation.
+    bound_sum_rates : (n,) the upper bound (56) of each realisation, bit/s/Hz.
     """
 
     name: str
@@ -66,6 +84,9 @@ class ReferenceResult:
     n_iterations: np.ndarray
     multipliers: np.ndarray
     weights: np.ndarray | None = None
+    start_names: tuple[str, ...] = (MATCHED_START,)
+    start: np.ndarray | None = None
+    bound_sum_rates: np.ndarray | None = None
 
     @property
     def sum_rate(self) -> float:
@@ -78,12 +99,23 @@ class ReferenceResult:
         n = self.sum_rates.size
         return float(np.std(self.sum_rates, ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
 
+    @property
+    def bound_sum_rate(self) -> float:
+        """Mean over realisations of the bound (56), bit/s/Hz."""
+        return float(np.mean(self.bound_sum_rates))
+
+    def start_shares(self) -> dict[str, float]:
+        """Share of the realisations each start won, by name."""
+        counts = np.bincount(self.start, minlength=len(self.start_names))
+        return dict(zip(self.start_names, (counts / self.start.size).tolist(), strict=True))
+
 
 def instantaneous_reference(
     csi: StatisticalCSI,
     power_w: float | np.ndarray,
     gains: np.ndarray,
     *,
+    starts: Mapping[str, np.ndarray] | None = None,
     beta: np.ndarray | None = None,
     max_iter: int | None = None,
     tol: float | None = None,
@@ -91,48 +123,109 @@ def instantaneous_reference(
 ) -> ReferenceResult:
     """The instantaneous-CSI WMMSE reference (54)-(55) of one drop and power point.
 
-    Inputs: csi (steering vectors and noise powers of the drop); power_w P_s (S,) W or a scalar,
-    > 0; gains (n, S, K) complex realisations g_{s,k} (n >= 1), e.g. ``draws.gains(csi)[:n]``
-    of the drop's ``channel.draw_standard`` draws (those of its R_E evaluation); beta (K,) rate
-    weights (default ones); max_iter, tol: I_max and chi of each realisation's loop (as
-    ``precode``); keep_weights: also return the (n, S, N_T, K) precoders.
-    Output: ``ReferenceResult``. Raises ValueError / TypeError on bad input, ``SolverError``
-    when a realisation's multiplier search fails (``precoding.dual``).
+    Parameters
+    ----------
+    csi : steering vectors and noise powers of the drop.
+    power_w : P_s (S,) W or a scalar, > 0.
+    gains : (n, S, K) complex realisations g_{s,k} (n >= 1), e.g. ``draws.gains(csi)[:n]`` of
+        the drop's ``channel.draw_standard`` draws (those of its R_E evaluation).
+    starts : extra starts by name, each (S, N_T, K) precoders (the statistical designs being
+        compared); the matched filter (52) is always the first start.
+    beta : (K,) rate weights (default ones).
+    max_iter, tol : I_max and chi of each realisation's loop (as ``precode``).
+    keep_weights : also return the (n, S, N_T, K) precoders.
+
+    Returns
+    -------
+    ``ReferenceResult``
+
+    Raises
+    ------
+    ValueError, TypeError on bad input (naming the argument); ``SolverError`` only on
+    non-finite numerics inside the multiplier search (``precoding.dual``).
     """
     csi = check_csi(csi)
     power = check_power(power_w, csi.n_satellites)
     g = check_gains(gains, csi.n_satellites, csi.n_users)
     beta = check_beta(beta, csi.n_users)
     keep_weights = check_flag(keep_weights, "keep_weights")
+    names, extra = _check_starts(starts, csi)
     solver = SolverOptions.of(max_iter=max_iter, tol=tol)
-    max_iter, tol = solver.max_iter, solver.tol
     n = g.shape[0]
     stats = LinkStatistics.from_gains(g, np.asarray(csi.sigma2, dtype=float))
     sub = SteeringSubspace.from_steering(np.asarray(csi.steering))
     budgets = np.broadcast_to(power, (n, csi.n_satellites)).copy()
-    out = joint_loop(
-        stats,
-        sub,
-        budgets,
-        beta,
-        _matched_coords(sub, stats, budgets),
-        modified=False,
-        per_satellite=True,
-        max_iter=max_iter,
-        tol=tol,
-        record_history=False,
-    )
-    p = link_powers(stats, sub.projections(out.z))  # (54) for every realisation
-    rates = np.log1p(np.abs(p.mean_response) ** 2 / (p.interference + p.noise)) / _LN2  # (n, K)
+    z0 = [_matched_coords(sub, stats, budgets)]
+    z0 += [np.broadcast_to(sub.to_coords(scale_per_satellite(w, power)), z0[0].shape)
+           for w in extra]
+    z, n_iter, multipliers, won = _multi_start(stats, sub, budgets, beta, z0, solver)
+    rates = _rates(stats, sub, z)
     return ReferenceResult(
         name="ic-wmmse",
         rate=np.mean(rates, axis=0),
         sum_rates=np.sum(rates, axis=1),
-        power_used_w=power_used(out.z),  # orthonormal coordinates: ||W_s||_F^2
-        n_iterations=out.n_iterations,
-        multipliers=out.multipliers,
-        weights=sub.to_weights(out.z) if keep_weights else None,
+        power_used_w=power_used(z),  # orthonormal coordinates: ||W_s||_F^2
+        n_iterations=n_iter,
+        multipliers=multipliers,
+        weights=sub.to_weights(z) if keep_weights else None,
+        start_names=names,
+        start=won,
+        bound_sum_rates=sum_rate_bound(g, np.asarray(csi.sigma2, dtype=float), power),
     )
+
+
+def _check_starts(starts: object, csi: StatisticalCSI) -> tuple[tuple[str, ...], list]:
+    """(names, precoders) of the starts, the matched filter first; one-line errors otherwise."""
+    if starts is None:
+        return (MATCHED_START,), []
+    if not isinstance(starts, Mapping):
+        raise TypeError(f"starts must be a mapping of name to precoders, got {starts!r}")
+    names = [str(name) for name in starts]
+    if MATCHED_START in names:
+        raise ValueError(f"starts: {MATCHED_START!r} is always the first start; use another name")
+    weights = [check_weights(w, csi, name=f"starts[{name!r}]") for name, w in starts.items()]
+    return (MATCHED_START, *names), weights
+
+
+def _rates(stats: LinkStatistics, sub: SteeringSubspace, z: np.ndarray) -> np.ndarray:
+    """(n, K) per-UT rates of (54) of the iterates z (n, S, r, K), bit/s/Hz."""
+    p = link_powers(stats, sub.projections(z))
+    return np.log1p(np.abs(p.mean_response) ** 2 / (p.interference + p.noise)) / _LN2
+
+
+def _multi_start(stats, sub, budgets, beta, z0: list, solver: SolverOptions):
+    """Every start for ``SCREEN_PASSES`` updates in one batch, then per realisation the best one
+    to the termination rule. Output (z (n, S, r, K), iterations (n,), multipliers (n, S),
+    winning start (n,))."""
+    n, m = budgets.shape[0], len(z0)
+    loop = {"modified": False, "per_satellite": True, "tol": solver.tol, "record_history": False}
+    first = solver.max_iter if m == 1 else min(solver.max_iter, SCREEN_PASSES)
+    screen = _run(stats, sub, budgets, beta, np.concatenate(z0), m, loop, first)
+    if m == 1:
+        return screen.z, screen.n_iterations, screen.multipliers, np.zeros(n, dtype=int)
+    total = np.sum(_rates(_tiled(stats, m), sub, screen.z), axis=1).reshape(m, n)
+    won = np.argmax(total, axis=0)
+    pick = won * n + np.arange(n)
+    z, n_iter, lam = screen.z[pick], screen.n_iterations[pick], screen.multipliers[pick]
+    if solver.max_iter > first:
+        rest = _run(stats, sub, budgets, beta, z, 1, loop, solver.max_iter - first)
+        lam = np.where((rest.n_iterations > 0)[:, None], rest.multipliers, lam)
+        z, n_iter = rest.z, n_iter + rest.n_iterations
+    return z, n_iter, lam, won
+
+
+def _tiled(stats: LinkStatistics, m: int) -> LinkStatistics:
+    """The realisations' statistics (n, S, K) repeated m times along the batch: (m n, S, K)."""
+    if m == 1:
+        return stats
+    return LinkStatistics(rho=np.tile(stats.rho, (m, 1, 1)), c2=np.tile(stats.c2, (m, 1, 1)),
+                          gamma=np.tile(stats.gamma, (m, 1, 1)), sigma2=stats.sigma2)
+
+
+def _run(stats, sub, budgets, beta, z0, m: int, loop: dict, max_iter: int):
+    """``joint_loop`` of m starts of every realisation stacked along the batch (start-major)."""
+    return joint_loop(_tiled(stats, m), sub, np.tile(budgets, (m, 1)), beta, z0,
+                      max_iter=max_iter, **loop)
 
 
 def _matched_coords(sub: SteeringSubspace, stats: LinkStatistics, power: np.ndarray) -> np.ndarray:

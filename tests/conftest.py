@@ -31,3 +31,14 @@ def offline(tmp_path, monkeypatch):
         yield tmp_path
     finally:
         cached_timescale.cache_clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked slow run only when asked for (``pytest -m slow``); a fast test covers the
+    same logic in the default run."""
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

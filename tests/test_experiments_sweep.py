@@ -3,6 +3,7 @@ instantaneous-CSI reference, unequal budgets and array sizes, against independen
 (one precode / evaluate_rates / instantaneous_reference call per row, as the paper's pipeline
 made them)."""
 
+import json
 import math
 from dataclasses import replace
 
@@ -89,10 +90,19 @@ def test_reference_rows_design_on_the_first_realisations_of_the_drops_draws(budg
     for _, row in ref_rows.iterrows():
         power = np.full(csi.n_satellites, dbm_to_w(35.0 - row["power_offset_db"]))
         power[0] = dbm_to_w(35.0)
-        ref = instantaneous_reference(csi, power, gains, max_iter=config.precoding.max_iter,
-                                      tol=config.precoding.tol)
+        opts = {"max_iter": config.precoding.max_iter, "tol": config.precoding.tol}
+        starts = {s: precode(s, csi, power, **opts).weights
+                  for s in json.loads(ALL) if s != "ic-wmmse"}
+        ref = instantaneous_reference(csi, power, gains, starts=starts, **opts)
         assert row["r_e"] == pytest.approx(ref.sum_rate, rel=1e-12)
         assert row["r_e_stderr"] == pytest.approx(ref.sum_rate_stderr, rel=1e-12)
+        assert row["r_bound"] == pytest.approx(ref.bound_sum_rate, rel=1e-12)
+        assert row["r_bound"] > row["r_e"]
+        shares = ref.start_shares()
+        assert row["ic_start"] in starts or row["ic_start"] == "matched-filter"
+        assert shares[row["ic_start"]] == max(shares.values())
+    designs = table[table["scheme"] != "ic-wmmse"]
+    assert designs["r_bound"].isna().all() and (designs["ic_start"] == "").all()
 
 
 def test_unequal_budgets_exact_constraints_use_every_budget(budgets):
@@ -123,7 +133,7 @@ def test_array_size_sweep_recomputes_the_steering_with_held_large_scale_draws(tm
         assert row["r_ap1"] == rep.sum_r_ap1 and math.isfinite(row["r_e"])
 
 
-def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeypatch):
+def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeypatch, capsys):
     """A "-psc" design that raises (precoding.dual's non-convergence) gives NaN rows for that
     scheme and a skipped record naming it; the other schemes' rows are computed as usual."""
     import coopsat.experiments.core.design as sweeping
@@ -145,6 +155,9 @@ def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeyp
     assert table.loc[table["scheme"] == "ms-jomwmmse-psc", "r_e"].isna().all()
     assert table.loc[table["scheme"] == "ms-jomwmmse", "r_e"].gt(0).all()
     assert skipped["reason"].str.contains("ms-jomwmmse-psc at sweep points 0, 1").any()
+    summary = capsys.readouterr().out  # the run summary counts the failed design rows
+    assert ("failed:  2 design rows without a rate (ms-jomwmmse-psc 2; reasons in skipped)"
+            in summary)
     # the convergence kind: the failed scheme's row keeps an integer iteration (0)
     out5 = tmp_path / "f5"
     argv5 = ["fig5", "--config", TINY, "--out", str(out5), "--quiet", "--drops", "1", "--set",

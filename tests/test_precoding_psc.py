@@ -266,9 +266,9 @@ def test_single_satellite_reaches_ss_wmmse_on_drops_of_the_paper_model():
 
 
 def test_a_multiplier_search_that_cannot_finish_raises_solver_error(monkeypatch):
-    """With no Newton step allowed the KKT residual stays at its starting value: the solve
-    reports ``SolverError`` (which the experiment layer records as a skipped scheme) rather than
-    returning an infeasible precoder."""
+    """With no Newton step and no coordinate sweep allowed the KKT residual stays at its
+    starting value: the solve reports ``SolverError`` (which the experiment layer records as a
+    skipped scheme) rather than returning an infeasible precoder."""
     import coopsat.precoding.dual as dual
 
     csi = random_csi(np.random.default_rng(4), 3, 6, 2, 3, scale="realistic", zeta2=0.5)
@@ -277,5 +277,6 @@ def test_a_multiplier_search_that_cannot_finish_raises_solver_error(monkeypatch)
     start = prob.evaluate(np.full((1, 3), np.max(prob.d)))
     assert start.residual[0] > dual.KKT_FAIL  # the test is not trivially satisfied
     monkeypatch.setattr(dual, "MAX_NEWTON", 0)
+    monkeypatch.setattr(dual, "MAX_ROUNDS", 0)
     with pytest.raises(SolverError, match="per-satellite multipliers did not converge"):
         dual.solve_multipliers(prob, start.lam)

@@ -152,3 +152,74 @@ def test_bad_inputs_name_the_field(kwargs, error, message):
     args = {"csi": csi, "power_w": 1.0, "gains": np.ones((2, 2, 4), dtype=complex), **kwargs}
     with pytest.raises(error, match=message):
         instantaneous_reference(args.pop("csi"), args.pop("power_w"), args.pop("gains"), **args)
+
+
+DESIGNS = ("ms-jomwmmse", "ms-jowmmse", "ms-jomwmmse-psc", "ms-jowmmse-psc", "ms-sepwmmse",
+           "ms-mrt", "ms-rzf", "ss-wmmse")
+DOMINANCE_REL = 1e-9  # reference vs a start's own rate on the same realisation
+
+
+def _paper_drop(drop: int, n_sat: int, n_users: int, size: int):
+    shell = WalkerDelta().build()
+    rng = np.random.default_rng(np.random.SeedSequence(9, spawn_key=(drop,)))
+    geo = sample_drop(shell, utc_time("2025-01-01T00:00:00Z"), n_users=n_users,
+                      n_satellites=n_sat, rng=rng)
+    return statistical_csi(geo, ChannelConfig(nv=size, nh=size, zeta2=0.5), rng)
+
+
+@pytest.mark.parametrize("drop", range(2))
+def test_multi_start_reference_dominates_every_design_per_realisation_and_stays_below_bound(drop):
+    """Paper channel model, S = 3, K = 8, 4 x 4 UPA, 25 / 40 / 50 dBm: on every realisation the
+    multi-start reference is >= the instantaneous rate (54) of every statistical design on the
+    same realisation, and every design and the reference are <= the bound (56)."""
+    csi = _paper_drop(drop, 3, 8, 4)
+    gains = sample_link_gains(csi, 6, np.random.default_rng(drop))
+    for dbm in (25.0, 40.0, 50.0):
+        p_w = 10 ** (dbm / 10) / 1e3
+        starts = {s: precode(s, csi, p_w).weights for s in DESIGNS}
+        ref = instantaneous_reference(csi, p_w, gains, starts=starts)
+        assert ref.start_names == ("matched-filter", *DESIGNS)
+        assert ref.bound_sum_rates.shape == (6,) and ref.start.shape == (6,)
+        for name, w in starts.items():
+            own = np.array([instantaneous_rates(csi, g, w).sum() for g in gains])
+            assert np.all(ref.sum_rates >= own * (1 - DOMINANCE_REL)), (dbm, name)
+            assert np.all(own <= ref.bound_sum_rates * (1 + 1e-12)), (dbm, name)
+        assert np.all(ref.sum_rates <= ref.bound_sum_rates * (1 + 1e-12))
+
+
+def test_bound_is_water_filling_of_the_coherent_gains():
+    """(56) against a direct water-filling by bisection on the level, per realisation, and
+    reached with equality by one user alone (no interference to drop)."""
+    rng = np.random.default_rng(3)
+    g = rng.normal(size=(5, 3, 4)) + 1j * rng.normal(size=(5, 3, 4))
+    sigma2 = np.array([0.1, 1.0, 0.5, 2.0])
+    power = np.array([1.0, 0.5, 2.0])
+    from coopsat.precoding.bound import sum_rate_bound
+
+    got = sum_rate_bound(g, sigma2, power)
+    for n in range(5):
+        a = sigma2 / np.sum(np.abs(g[n]) ** 2, axis=0)
+        lo, hi = 0.0, np.max(a) + power.sum()
+        for _ in range(200):
+            mu = 0.5 * (lo + hi)
+            lo, hi = (mu, hi) if np.sum(np.maximum(mu - a, 0)) < power.sum() else (lo, mu)
+        assert got[n] == pytest.approx(np.sum(np.log2(np.maximum(mu / a, 1.0))), rel=1e-12)
+    csi = random_csi(np.random.default_rng(1), 1, 1, 2, 2, scale="realistic")
+    one = sample_link_gains(csi, 4, np.random.default_rng(2))
+    ref = instantaneous_reference(csi, 2.0, one)  # one satellite, one user: MRT, no interference
+    np.testing.assert_allclose(ref.sum_rates, ref.bound_sum_rates, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("starts", "error", "message"),
+    [
+        ({"x": np.ones((2, 4, 3))}, ValueError, r"starts\['x'\] must have shape"),
+        ({"x": np.full((2, 4, 4), np.nan)}, ValueError, r"starts\['x'\] contains NaN"),
+        ({"matched-filter": np.ones((2, 4, 4))}, ValueError, "always the first start"),
+        ([np.ones((2, 4, 4))], TypeError, "starts must be a mapping"),
+    ],
+)
+def test_bad_starts_name_the_argument(starts, error, message):
+    csi = random_csi(np.random.default_rng(7), 2, 4, 2, 2)
+    with pytest.raises(error, match=message):
+        instantaneous_reference(csi, 1.0, np.ones((2, 2, 4), dtype=complex), starts=starts)

@@ -260,14 +260,18 @@ def evaluate_batch(csi: StatisticalCSI, weights: list, budgets: list, draws: Sta
 
 
 def reference_row(csi: StatisticalCSI, power_w: np.ndarray, config: ExperimentConfig,
-                  draws: StandardDraws) -> tuple[dict, int, float]:
+                  draws: StandardDraws, starts: dict | None = None) -> tuple[dict, int, float]:
     """(rate columns, iterations, wall time s) of the instantaneous-CSI reference on the first
-    ``precoding.ic_realisations`` realisations of the drop's draws (R_AP1, R_AP2: NaN)."""
+    ``precoding.ic_realisations`` realisations of the drop's draws (R_AP1, R_AP2: NaN), started
+    from the matched filter and the designs ``starts`` (name: (S, N_T, K)); the columns add
+    r_bound (the mean bound (56)) and ic_start (the start that won most realisations)."""
     gains = draws.gains(csi)[: config.precoding.ic_realisations]
-    ref, seconds = timed(instantaneous_reference, csi, power_w, gains,
+    ref, seconds = timed(instantaneous_reference, csi, power_w, gains, starts=starts,
                          max_iter=config.precoding.max_iter, tol=config.precoding.tol)
     columns = rate_columns(ref.sum_rate, ref.sum_rate_stderr, math.nan, math.nan,
                            np.mean(ref.power_used_w, axis=0), power_w)
+    shares = ref.start_shares()
+    columns.update(r_bound=ref.bound_sum_rate, ic_start=max(shares, key=shares.get))
     return columns, int(np.max(ref.n_iterations)), seconds
 
 

@@ -6,7 +6,10 @@ Columns: ``experiments.tables.COMMON`` and ``RATES`` plus
     n_antennas (int64)       N_T of each satellite's array (``sweep.array_size`` squared)
     power_offset_db (float64)  budget of the non-master satellites below p_tx_dbm
 and the stage and row timings. Rows of the reference "ic-wmmse" carry its mean instantaneous-CSI
-rate as r_e (its standard error over the realisations as r_e_stderr) and NaN R_AP1, R_AP2.
+rate as r_e (its standard error over the realisations as r_e_stderr) and NaN R_AP1, R_AP2; it is
+started from the matched filter and every design of its point (``REFERENCE_COLUMNS``: the mean
+per-realisation upper bound (56) and the start that won most realisations; NaN and "" on the
+designs' rows).
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from coopsat.precoding import REFERENCES
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig
 
-COLUMNS = (*COMMON, *SWEEP_INPUTS, *RATES, *STAGE_TIMES, *ROW_TIMES)
+REFERENCE_COLUMNS = (("r_bound", "float64"), ("ic_start", "str"))
+COLUMNS = (*COMMON, *SWEEP_INPUTS, *RATES, *REFERENCE_COLUMNS, *STAGE_TIMES, *ROW_TIMES)
+_NO_REFERENCE = {"r_bound": float("nan"), "ic_start": ""}
 
 
 def group_rows(config: ExperimentConfig, state: DropState, group: list, base: dict,
@@ -57,15 +62,18 @@ def group_rows(config: ExperimentConfig, state: DropState, group: list, base: di
             csi, weights, [budgets[d[0]] for d in designs], state.draws, config
         )
         for (j, scheme, result, t_pre), rates in zip(designs, columns, strict=True):
-            rows.append({**base, **inputs[j], "scheme": scheme, **rates,
+            rows.append({**base, **inputs[j], "scheme": scheme, **rates, **_NO_REFERENCE,
                          "n_iterations": int(result.n_iterations), "time_precoding_s": t_pre,
                          "time_evaluation_s": t_eval})
     for scheme in [s for s in config.precoding.schemes if s in REFERENCES]:
         for j in range(len(group)):
+            starts = {scheme: result.weights for k, scheme, result, _ in designs if k == j}
             try:
-                rates, n_iter, seconds = reference_row(csi, budgets[j], config, state.draws)
+                rates, n_iter, seconds = reference_row(csi, budgets[j], config, state.draws,
+                                                       starts)
             except NUMERICAL_FAILURES as exc:
-                rows += failed_rows(config, state, base, [inputs[j]], scheme, exc, skipped)
+                rows += [{**r, **_NO_REFERENCE} for r in
+                         failed_rows(config, state, base, [inputs[j]], scheme, exc, skipped)]
                 continue
             rows.append({**base, **inputs[j], "scheme": scheme, **rates,
                          "n_iterations": n_iter, "time_precoding_s": seconds,
