@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from coopsat.experiments.common import NUMERICAL_FAILURES, DropOutcome, skipped_record
+from coopsat.experiments.kinds.arrays import compute as _arrays
 from coopsat.experiments.kinds.base import Kind, Option
 from coopsat.experiments.kinds.constellations import compute as _constellations
 from coopsat.experiments.kinds.convergence import compute as _convergence
@@ -27,7 +28,7 @@ KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
         _sweep.KIND, _convergence.KIND, _delay.KIND, _timeline.KIND, _waveform.KIND, _show.KIND,
-        _constellations.KIND,
+        _constellations.KIND, _arrays.KIND,
     )
 }
 
