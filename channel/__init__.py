@@ -3,11 +3,13 @@
 Public surface (one module per concept): ``linkbudget`` (Table I), ``lsp`` (scenarios and per-drop
 large-scale draws), ``phase`` (phase-error models), ``config`` (``ChannelConfig``), ``model``
 (``statistical_csi``), ``structure`` (the compact form of eq. 13, 16-20, 28-30: mean channels,
-steering projections v^T w, link powers), ``steering`` (eq. 2-3), ``sampler``.
+steering projections v^T w, link powers), ``steering`` (eq. 2-3), ``element`` (element
+patterns), ``sampler``.
 """
 
 from coopsat.channel.config import ChannelConfig
 from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.element import ELEMENT_PATTERNS, element_gain_db
 from coopsat.channel.linkbudget import LinkBudget, fspl_db, thermal_noise_w
 from coopsat.channel.lsp import (
     SCENARIOS,
@@ -32,6 +34,7 @@ from coopsat.channel.steering import ula_vector, upa_steering
 from coopsat.channel.structure import LinkPowers, link_powers, mean_channels, steering_projections
 
 __all__ = [
+    "ELEMENT_PATTERNS",
     "PHASE_MODELS",
     "SCENARIOS",
     "ChannelConfig",
@@ -44,6 +47,7 @@ __all__ = [
     "draw_large_scale",
     "draw_link_parameters",
     "draw_standard",
+    "element_gain_db",
     "fspl_db",
     "gaussian_phibar",
     "k_factor_db",

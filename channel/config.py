@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coopsat.channel.element import ELEMENT_PATTERNS
 from coopsat.channel.linkbudget import LinkBudget
 from coopsat.channel.lsp import BANDS, SCENARIOS, band_for_carrier
 from coopsat.channel.phase import PHASE_MODELS
@@ -47,6 +48,15 @@ class ChannelConfig:
         Include the N_T-element array gain in gamma (True, physical: the steering vectors are
         unit-norm, so E||h||^2 = gamma must carry N_T G_element G_rx / PL). False keeps only the
         per-element gain, i.e. gamma = G_element G_rx / PL.
+    element_pattern : str
+        Shape of the element gain towards each UT (``channel.element``): "isotropic" (the
+        paper: ``link_budget.tx_element_gain_dbi`` towards every UT), "3gpp" (TR 38.901 Table
+        7.3-1, whose peak is 8 dBi: set tx_element_gain_dbi = 8) or "cosine" (G0 cos^q(eta)).
+        The peak gain is ``link_budget.tx_element_gain_dbi`` for every pattern.
+    element_hpbw_deg : float in (0, 180]
+        Half-power beamwidth of the "3gpp" element in both cuts (65 deg in TR 38.901).
+    element_scan_exponent : float > 0
+        q of the "cosine" element.
 
     The allowed value of every field is in its declaration below.
     """
@@ -77,6 +87,17 @@ class ChannelConfig:
     )
     scintillation: bool = flag(False, doc="add the scintillation loss of TR 38.811 6.6.6.1")
     array_gain: bool = flag(True, doc="gamma includes the array gain 10 log10(N_T)")
+    element_pattern: str = choice(
+        "isotropic", ELEMENT_PATTERNS,
+        doc="satellite element pattern; its peak is tx_element_gain_dbi",
+    )
+    element_hpbw_deg: float = number(
+        65.0, lo=0, hi=180, lo_open=True, unit="deg",
+        doc="half-power beamwidth of the 3gpp element, both cuts",
+    )
+    element_scan_exponent: float = number(
+        1.5, lo=0, hi=100, lo_open=True, doc="q of the cosine element G0 cos^q(eta)"
+    )
 
     def __post_init__(self) -> None:
         validate(self)

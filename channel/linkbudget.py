@@ -91,7 +91,8 @@ class LinkBudget:
 
     Attributes: carrier_hz (Hz), subcarrier_spacing_hz (Hz), bandwidth_hz (Hz, at least one
     subcarrier), noise_figure_db (dB), antenna_temperature_k (K), tx_element_gain_dbi (dBi, gain
-    of each satellite array element), rx_gain_dbi (dBi, UT antenna). Allowed values: the
+    of each satellite array element at boresight: its peak, shaped by
+    ``ChannelConfig.element_pattern``), rx_gain_dbi (dBi, UT antenna). Allowed values: the
     declarations below.
     """
 
@@ -105,7 +106,7 @@ class LinkBudget:
         290.0, lo=0, hi=1e4, lo_open=True, unit="K", doc="UT antenna temperature"
     )
     tx_element_gain_dbi: float = number(
-        6.0, lo=-30, hi=60, unit="dBi", doc="gain of each satellite array element"
+        6.0, lo=-30, hi=60, unit="dBi", doc="boresight gain of each satellite array element"
     )
     rx_gain_dbi: float = number(0.0, lo=-30, hi=60, unit="dBi", doc="UT antenna gain")
 

@@ -1,12 +1,15 @@
 """Statistical CSI of one drop from its geometry (eq. 1-3, 18-20; docs/design.md#link-budget).
 
-    gamma_{s,k} [dB] = G_tx + G_rx + 10 log10(N_T) - PL(d_{s,k}, f0) - SF_{s,k} - CL_{s,k} - L_sc
+    gamma_{s,k} [dB] = G_tx + A(d_{s,k}) + G_rx + 10 log10(N_T) - PL(d_{s,k}, f0) - SF_{s,k}
+                       - CL_{s,k} - L_sc
     kappa_{s,k}      = 10^(K_{s,k} / 10)   (drawn; 0 for NLOS; or the fixed override)
     zeta2_{s,k}      from the phase model (``channel.phase``)
     v_{s,k}          = v(theta_{s,k}) of eq. (2) from the direction cosines
     sigma2_k         = k_B df (T_ant + (F - 1) T0)
 
-G_tx is the per-element gain and the steering vectors are unit-norm, so the array gain 10 log10(N_T)
+G_tx is the per-element (peak) gain, A(d) <= 0 dB the element pattern towards the link's
+departure direction in the satellite's array frame (``channel.element``; 0 for the paper's
+isotropic element), and the steering vectors are unit-norm, so the array gain 10 log10(N_T)
 is part of gamma (``ChannelConfig.array_gain``); PL is the scenario's path loss at the slant range,
 SF/CL the held shadow fading and clutter loss, L_sc the optional scintillation loss.
 """
@@ -19,6 +22,7 @@ import numpy as np
 
 from coopsat.channel.config import ChannelConfig
 from coopsat.channel.csi import StatisticalCSI
+from coopsat.channel.element import element_gain_db
 from coopsat.channel.linkbudget import db_to_linear
 from coopsat.channel.lsp import (
     LargeScaleDraw,
@@ -76,6 +80,11 @@ def link_gain_db(
     gain = lb.tx_element_gain_dbi + lb.rx_gain_dbi
     if config.array_gain:
         gain += 10.0 * math.log10(config.n_antennas)
+    if config.element_pattern != "isotropic":
+        gain = gain + element_gain_db(
+            config.element_pattern, geometry.dir_cos_x, geometry.dir_cos_y, geometry.dir_cos_z,
+            hpbw_deg=config.element_hpbw_deg, exponent=config.element_scan_exponent,
+        )
     loss = path_loss_db(geometry.slant_range_m, lb.carrier_hz, config.scenario)
     loss = loss + large_scale.shadow_fading_db + large_scale.clutter_loss_db
     if config.scintillation:

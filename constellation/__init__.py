@@ -36,7 +36,7 @@ from .groundtrack import (
     subsatellite_points,
     track_offsets_s,
 )
-from .links import LinkGeometry, link_geometry, upa_frame
+from .links import ARRAY_POINTINGS, LinkGeometry, link_geometry, upa_frame
 from .orbits import (
     MAX_ALTITUDE_M,
     MIN_ALTITUDE_M,
@@ -51,6 +51,7 @@ from .tle import TLEFormatError, format_tle, read_tle, tle_lines, write_tle
 from .walker import WalkerDelta
 
 __all__ = [
+    "ARRAY_POINTINGS",
     "MAX_ALTITUDE_M",
     "MIN_ALTITUDE_M",
     "Constellation",

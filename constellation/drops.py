@@ -20,9 +20,9 @@ from skyfield.timelib import Time
 from .constants import EARTH_MEAN_RADIUS_M
 from .earth import destination, enu_basis, geodetic_to_itrs, itrs_to_geodetic
 from .geometry import DropGeometry
-from .links import link_geometry
+from .links import ARRAY_POINTINGS, link_geometry
 from .orbits import MAX_ALTITUDE_M, MIN_ALTITUDE_M, Constellation, physical_position_mask
-from .params import ParameterError, check_field, number, validate
+from .params import ParameterError, check_field, choice, number, validate
 
 _SAME_INCLINATION_RAD = math.radians(0.1)
 
@@ -125,6 +125,10 @@ class DropSpec:
     centre_lon_deg: float | None = number(
         None, lo=-360, hi=360, optional=True, unit="deg", doc="none: random"
     )
+    pointing: str = choice(
+        "nadir", ARRAY_POINTINGS,
+        doc="array boresight: nadir (the paper) or the coverage centre (body-steered)",
+    )
 
     def __post_init__(self) -> None:
         validate(self)
@@ -149,6 +153,7 @@ def sample_drop(
     max_abs_latitude_deg: float | None = None,
     centre_lat_deg: float | None = None,
     centre_lon_deg: float | None = None,
+    pointing: str = DropSpec.pointing,
 ) -> DropGeometry:
     """One random drop: centre, K UTs uniform in the cap, the S nearest satellites visible to all.
 
@@ -158,7 +163,8 @@ def sample_drop(
     Inputs: ``time`` a scalar skyfield Time; ``n_users`` K >= 1; ``n_satellites`` S >= 1;
     ``rng`` a numpy Generator; ``radius_m`` cap radius (m); ``min_elevation_deg`` in [0, 90);
     ``carrier_hz`` f0 (Hz); ``max_abs_latitude_deg`` latitude band of the centre (default
-    ``default_max_abs_latitude_deg``).
+    ``default_max_abs_latitude_deg``); ``pointing`` where the arrays' boresight points
+    (``ARRAY_POINTINGS``: "nadir" or "cap_centre", the drop's centre).
     Output: ``DropGeometry`` (S satellites sorted by slant range to the centre, K UTs).
     Satellites whose SGP4 call fails or whose altitude is not physical at ``time``
     (``physical_position_mask``) never join the set; ``DropGeometry.n_excluded`` counts them.
@@ -168,7 +174,7 @@ def sample_drop(
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     spec = DropSpec(n_users, n_satellites, radius_m, min_elevation_deg, centre_lat_deg,
-                    centre_lon_deg)
+                    centre_lon_deg, pointing)
     if spec.centre_lat_deg is None:
         if max_abs_latitude_deg is None:
             max_abs_latitude_deg = default_max_abs_latitude_deg(constellation)
@@ -181,6 +187,7 @@ def sample_drop(
         constellation, time, ut_lat, ut_lon, centre_lat_rad=centre_lat,
         centre_lon_rad=centre_lon, n_satellites=spec.n_satellites,
         min_elevation_deg=spec.min_elevation_deg, carrier_hz=carrier_hz,
+        pointing=spec.pointing,
     )
 
 
@@ -203,6 +210,7 @@ def drop_geometry(
     sat_index=None,
     min_elevation_deg: float = DropSpec.min_elevation_deg,
     carrier_hz: float = 2e9,
+    pointing: str = DropSpec.pointing,
 ) -> DropGeometry:
     """Geometry of fixed UTs at one epoch, with a selected or a given cooperative set.
 
@@ -214,28 +222,31 @@ def drop_geometry(
     ``DropGeometry.n_excluded`` (and ``NotEnoughSatellitesError.n_excluded``); a ``sat_index``
     naming one is a ``ValueError`` that says which and why.
     Inputs: ``ut_lat_rad``, ``ut_lon_rad`` (K,) geodetic radians (UTs at height 0); centre in
-    geodetic radians; ``time`` scalar skyfield Time. Output: ``DropGeometry``.
+    geodetic radians; ``time`` scalar skyfield Time; ``pointing`` "nadir" or "cap_centre" (every
+    array's boresight at the centre, on the ellipsoid). Output: ``DropGeometry``.
     """
     ut_lat, ut_lon = _checked_uts(time, ut_lat_rad, ut_lon_rad)
     min_elevation_deg = _checked_centre_and_mask(centre_lat_rad, centre_lon_rad,
                                                  min_elevation_deg)
     if (n_satellites is None) == (sat_index is None):
         raise ValueError("give exactly one of n_satellites and sat_index")
+    pointing = check_field(DropSpec, "pointing", pointing, owner="drop_geometry")
     pos, vel = constellation.propagate(time)  # (N, 3)
     usable = physical_position_mask(pos)  # (N,): SGP4 succeeded and the altitude is physical
     ut_pos = geodetic_to_itrs(ut_lat, ut_lon)
+    centre_pos = geodetic_to_itrs(centre_lat_rad, centre_lon_rad)
     if sat_index is None:
         n_satellites = check_field(DropSpec, "n_satellites", n_satellites, owner="drop_geometry")
         index = select_satellites(
-            pos, ut_pos, ut_lat, ut_lon, geodetic_to_itrs(centre_lat_rad, centre_lon_rad),
-            n_satellites, min_elevation_deg,
+            pos, ut_pos, ut_lat, ut_lon, centre_pos, n_satellites, min_elevation_deg,
             centre_deg=(math.degrees(centre_lat_rad), math.degrees(centre_lon_rad)),
             usable=usable,
         )
     else:
         index = _checked_index(constellation, pos, usable, sat_index)
     link = link_geometry(pos[index], vel[index], ut_pos, carrier_hz,
-                         ut_lat_rad=ut_lat, ut_lon_rad=ut_lon)
+                         ut_lat_rad=ut_lat, ut_lon_rad=ut_lon,
+                         boresight_target_m=centre_pos if pointing == "cap_centre" else None)
     return DropGeometry(
         epoch_tt_jd=float(time.tt),
         centre_lat_rad=float(centre_lat_rad),

@@ -123,6 +123,12 @@ class DropGeometry:
         return int(np.asarray(self.ut_pos_m).shape[0])
 
     @property
+    def dir_cos_z(self) -> np.ndarray:
+        """(S, K) ``d . z = sin(theta_y) sin(theta_x)``: the cosine of each link's angle off the
+        array's boresight z (> 0 for UTs in front of the array)."""
+        return np.sin(self.theta_y_rad) * np.sin(self.theta_x_rad)
+
+    @property
     def elevation_deg(self) -> np.ndarray:
         """(S, K) elevation in degrees (reporting only)."""
         return np.degrees(self.elevation_rad)

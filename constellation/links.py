@@ -1,8 +1,9 @@
 """Per-link geometry (satellites x UTs), one vectorised function.
 
-Conventions (docs/design.md#geometry): ITRS positions (m), velocities (m/s); the UT is at rest in
-ITRS; nadir-pointing UPA frame z = -r_sat/|r_sat| (toward the Earth's centre), x = the velocity
-component orthogonal to z (normalised), y = z x x.
+Conventions (docs/design.md#geometry): ITRS positions (m) and velocities (m/s); the UT is at rest in
+ITRS; UPA frame: boresight z = -r_sat/|r_sat| (nadir, toward the Earth's centre: the paper) or
+z = (r_t - r_sat)/|r_t - r_sat| towards a target point r_t (the coverage centre: a body-steered
+satellite), x = the velocity component orthogonal to z (normalised), y = z x x.
 """
 
 from __future__ import annotations
@@ -40,15 +41,24 @@ class LinkGeometry:
     dir_cos_z: np.ndarray
 
 
-def upa_frame(sat_pos_m, sat_vel_mps) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Nadir-pointing UPA axes (x, y, z), each (..., 3) unit vectors in ITRS.
+ARRAY_POINTINGS = ("nadir", "cap_centre")
+"""Where a satellite's array boresight points: the Earth's centre, or the drop's coverage centre."""
 
-    ``z = -r / |r|``, ``x = (v - (v . z) z) / |v - (v . z) z|``, ``y = z x x``.
-    Inputs: ``sat_pos_m`` (..., 3) m, ``sat_vel_mps`` (..., 3) m/s.
+
+def upa_frame(sat_pos_m, sat_vel_mps, boresight_target_m=None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """UPA axes (x, y, z), each (..., 3) unit vectors in ITRS.
+
+    ``z = -r / |r|`` (nadir) or ``z = (r_t - r) / |r_t - r|`` (pointed at ``boresight_target_m``),
+    ``x = (v - (v . z) z) / |v - (v . z) z|``, ``y = z x x``; the departure angles, steering
+    vectors and element gains of every link follow from this frame.
+    Inputs: ``sat_pos_m`` (..., 3) m, ``sat_vel_mps`` (..., 3) m/s, ``boresight_target_m``
+    None or a point (3,) or (..., 3) in ITRS (m).
     """
     r = np.asarray(sat_pos_m, dtype=float)
     v = np.asarray(sat_vel_mps, dtype=float)
-    z = -r / np.linalg.norm(r, axis=-1, keepdims=True)
+    z = -r if boresight_target_m is None else np.asarray(boresight_target_m, dtype=float) - r
+    z = z / np.linalg.norm(z, axis=-1, keepdims=True)
     x = v - np.sum(v * z, axis=-1, keepdims=True) * z
     x = x / np.linalg.norm(x, axis=-1, keepdims=True)
     return x, np.cross(z, x), z
@@ -76,7 +86,8 @@ def _link_inputs(sat_pos_m, sat_vel_mps, ut_pos_m, carrier_hz: float):
 
 
 def link_geometry(
-    sat_pos_m, sat_vel_mps, ut_pos_m, carrier_hz: float, *, ut_lat_rad=None, ut_lon_rad=None
+    sat_pos_m, sat_vel_mps, ut_pos_m, carrier_hz: float, *, ut_lat_rad=None, ut_lon_rad=None,
+    boresight_target_m=None,
 ) -> LinkGeometry:
     """Elevation, azimuth, range, range rate, delay, Doppler and UPA angles of every link.
 
@@ -98,6 +109,8 @@ def link_geometry(
         Carrier frequency f0 (Hz) for the Doppler shift.
     ut_lat_rad, ut_lon_rad : (K,), optional
         Geodetic UT coordinates; computed from ``ut_pos_m`` when omitted.
+    boresight_target_m : (3,), optional
+        ITRS point (m) every array's boresight points at; None: nadir (``upa_frame``).
 
     Output: ``LinkGeometry`` with arrays of shape (..., K): (S, K) for (S, 3) satellites.
     """
@@ -109,7 +122,7 @@ def link_geometry(
     rho = r_ut - r_sat[..., None, :]  # (..., K, 3)
     rng = np.linalg.norm(rho, axis=-1)  # (..., K)
     d = rho / rng[..., None]
-    x_ax, y_ax, z_ax = upa_frame(r_sat, v_sat)
+    x_ax, y_ax, z_ax = upa_frame(r_sat, v_sat, boresight_target_m)
 
     # atan2 forms keep full precision near zenith, where asin/acos lose half the digits.
     d_east = -_dot(d, np.broadcast_to(east, d.shape))

@@ -119,6 +119,7 @@ def find_drop(
                 carrier_hz=config.channel.link_budget.carrier_hz,
                 centre_lat_deg=spec.centre_lat_deg,
                 centre_lon_deg=spec.centre_lon_deg,
+                pointing=spec.pointing,
             )
         except constellation.NotEnoughSatellitesError as exc:
             skipped.append(skipped_record(config, drop, attempt, epoch, str(exc)))

@@ -20,6 +20,7 @@ from typing import Any
 from coopsat.experiments import config as _config
 from coopsat.experiments.config import ExperimentConfig
 from coopsat.experiments.core.drops import NUMERICAL_FAILURES, DropOutcome, skipped_record
+from coopsat.experiments.kinds.arrays import compute as _arrays
 from coopsat.experiments.kinds.base import Kind, Option
 from coopsat.experiments.kinds.constellations import compute as _constellations
 from coopsat.experiments.kinds.convergence import compute as _convergence
@@ -37,6 +38,7 @@ _KINDS = (
     _waveform.KIND,
     _show.KIND,
     _constellations.KIND,
+    _arrays.KIND,
 )
 KINDS: Mapping[str, Kind] = {k.name: k for k in _KINDS}
 SECTIONS: dict[str, type] = _config.all_sections(KINDS)

@@ -104,7 +104,7 @@ def _served(config, const, seeds, epoch, lat_rad: float, lon_rad: float):
             const, when, ut_lat, ut_lon, centre_lat_rad=lat_rad, centre_lon_rad=lon_rad,
             n_satellites=config.drop.n_satellites,
             min_elevation_deg=config.drop.min_elevation_deg,
-            carrier_hz=config.channel.link_budget.carrier_hz,
+            carrier_hz=config.channel.link_budget.carrier_hz, pointing=config.drop.pointing,
         )
     return geometry, n_visible, time.perf_counter() - t0
 

@@ -147,6 +147,7 @@ class Area:
             sat_index=sat_index,
             min_elevation_deg=self.config.drop.min_elevation_deg,
             carrier_hz=self.config.channel.link_budget.carrier_hz,
+            pointing=self.config.drop.pointing,
         )
 
     def fresh_csi(self, geometry: DropGeometry) -> StatisticalCSI:
