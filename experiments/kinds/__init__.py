@@ -15,6 +15,7 @@ from coopsat.experiments.kinds.base import Kind, Option
 from coopsat.experiments.kinds.constellations import compute as _constellations
 from coopsat.experiments.kinds.convergence import compute as _convergence
 from coopsat.experiments.kinds.delay import compute as _delay
+from coopsat.experiments.kinds.schedule import compute as _schedule
 from coopsat.experiments.kinds.show import compute as _show
 from coopsat.experiments.kinds.sweep import compute as _sweep
 from coopsat.experiments.kinds.timeline import compute as _timeline
@@ -27,7 +28,7 @@ KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
         _sweep.KIND, _convergence.KIND, _delay.KIND, _timeline.KIND, _waveform.KIND, _show.KIND,
-        _constellations.KIND,
+        _constellations.KIND, _schedule.KIND,
     )
 }
 

@@ -55,12 +55,11 @@ from coopsat.experiments.common import (
     FoundDrop,
     common_row,
     find_drop,
+    geometry_at,
     nan_if_none,
     skipped_record,
-    skyfield_time,
     timed,
 )
-from coopsat.experiments.constellations import constellation_for
 from coopsat.experiments.kinds.base import Kind, Option
 from coopsat.experiments.sweeping import P_TX_DBM, RATE_KEYS, design, drop_draws, evaluate_batch
 from coopsat.experiments.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
@@ -134,19 +133,7 @@ class Area:
     def geometry_at(self, epoch: datetime, sat_index=None) -> DropGeometry:
         """Geometry at ``epoch``: the nearest-S set (``sat_index`` None; raises
         NotEnoughSatellitesError) or the given satellites (even below the mask)."""
-        g0 = self.first
-        return constellation.drop_geometry(
-            constellation_for(self.config.constellation),
-            skyfield_time(epoch),
-            np.asarray(g0.ut_lat_rad),
-            np.asarray(g0.ut_lon_rad),
-            centre_lat_rad=g0.centre_lat_rad,
-            centre_lon_rad=g0.centre_lon_rad,
-            n_satellites=None if sat_index is not None else self.config.drop.n_satellites,
-            sat_index=sat_index,
-            min_elevation_deg=self.config.drop.min_elevation_deg,
-            carrier_hz=self.config.channel.link_budget.carrier_hz,
-        )
+        return geometry_at(self.config, self.first, epoch, sat_index)
 
     def fresh_csi(self, geometry: DropGeometry) -> StatisticalCSI:
         """CSI of a new set: large-scale draws from the drop's channel seed."""
