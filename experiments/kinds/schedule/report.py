@@ -43,6 +43,12 @@ def _views(table: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     return slot_table(table), terminals, trajectory_metrics(terminals)
 
 
+def _note(ax, text: str, xy: tuple[float, float], ha: str) -> None:
+    """What the figure holds fixed, written inside the axes (the legend sits above them)."""
+    ax.text(*xy, text, transform=ax.transAxes, ha=ha, va="top" if xy[1] > 0.5 else "bottom",
+            fontsize=6)
+
+
 def _scheme_lines(schemes) -> dict:
     return {s: SCHEME_LINES[i % len(SCHEME_LINES)] for i, s in enumerate(schemes)}
 
@@ -65,8 +71,8 @@ def plot_cdf(terminals: pd.DataFrame, config, base: Path) -> list[Path]:
                     textcoords="offset points", ha="right", va="bottom", fontsize=6)
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
-        ax.set_title(f"$U$ = {config.schedule.n_terminals}, $K_{{max}}$ = {k}, $S$ = {s}, "
-                     f"{config.schedule.n_slots} slots", fontsize=7, pad=44)
+        _note(ax, f"$U$ = {config.schedule.n_terminals}, $K_{{max}}$ = {k}, $S$ = {s}, "
+              f"{config.schedule.n_slots} slots", (0.98, 0.3), "right")
         finish(ax, THROUGHPUT, "CDF over terminals", ncol=2, bands=False)
         return save(fig, base)
 
@@ -88,7 +94,7 @@ def plot_k_max(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
         ax.set_xticks(sorted(config.schedule.k_max), [str(v) for v in sorted(
             config.schedule.k_max)])
         ax.set_ylim(bottom=0)
-        ax.set_title(SCHEME_STYLE[scheme][0], fontsize=7, pad=50)
+        _note(ax, SCHEME_STYLE[scheme][0], (0.02, 0.97), "left")
         finish(ax, "Terminals co-scheduled per slot $K_{max}$", "Sum throughput (Mbit/s)",
                ncol=2)
         return save(fig, base)
@@ -112,7 +118,7 @@ def plot_fairness(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
                     linestyle="none", label=f"{name}, {SCHEME_STYLE[row['scheme']][0]}")
         ax.set_ylim(0, 1.02)
         ax.set_xlim(left=0)
-        ax.set_title(f"$K_{{max}}$ = {k}, $S$ = {s}", fontsize=7, pad=44)
+        _note(ax, f"$K_{{max}}$ = {k}, $S$ = {s}", (0.02, 0.97), "left")
         finish(ax, "Sum throughput (Mbit/s)", "Jain's index of the terminals' averages",
                ncol=2, bands=False)
         return save(fig, base)

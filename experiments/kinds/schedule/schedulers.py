@@ -83,9 +83,9 @@ def select(state: SchedulerState, estimate: np.ndarray, greedy: GreedyInputs | N
     schedulers need (None for the others)."""
     u = estimate.size
     k = min(state.k_max, u)
+    state.start(estimate)
     if k == u:
         return np.arange(u)
-    state.start(estimate)
     if state.name == "random":
         chosen = state.rng.choice(u, size=k, replace=False)
     elif state.name == "round-robin":
