@@ -162,7 +162,7 @@ def _pf_lines(means: pd.DataFrame, k: int, s: int) -> list[str]:
 def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
     """Per-trajectory metrics, the best K_max per S, what PF costs and buys, the Remark-1
     selection, the proxy's error and the scheduler's share of the time."""
-    slots, terminals, metrics = _views(table, config)
+    slots, _, metrics = _views(table, config)
     keys = [k for k in TRAJECTORY if k != "drop"]
     means = metrics.groupby(keys)[metrics.columns[len(TRAJECTORY):]].mean().reset_index()
     k, s = reference(config)
