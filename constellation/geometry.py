@@ -148,6 +148,15 @@ class DropGeometry:
         exceeds the OFDM symbol time, the interference at UT k from the signals for UT l sent by
         satellites s1 and s2 is uncorrelated.
         """
-        tau = np.asarray(self.delay_s)
-        rel = tau[:, :, None] - tau[:, None, :]  # (S, L, K): tau[s, l] - tau[s, k]
-        return np.abs(rel[:, None, :, :] - rel[None, :, :, :])
+        return differential_delays(self.delay_s)
+
+
+def differential_delays(delay_s, other_s=None) -> np.ndarray:
+    """Inter-satellite differential delays of Remark 1 between UTs l (delays (S, L), s) and
+    UTs k (``other_s`` (S, K), default the same UTs): (S, S, L, K) s,
+    ``out[s1, s2, l, k] = |(tau[s1, l] - tau[s1, k]) - (tau[s2, l] - tau[s2, k])|`` (e.g. for
+    a subset of a drop's UTs: ``differential_delays(geometry.delay_s[:, users])``)."""
+    tau = np.asarray(delay_s, dtype=float)
+    other = tau if other_s is None else np.asarray(other_s, dtype=float)
+    rel = tau[:, :, None] - other[:, None, :]  # (S, L, K): tau[s, l] - tau[s, k]
+    return np.abs(rel[:, None, :, :] - rel[None, :, :, :])

@@ -44,6 +44,7 @@ STUDIES = {
     "waveform": ("waveform", KINDS["waveform"].title),
     "show": ("show", KINDS["show"].title),
     "constellations": ("constellations", KINDS["constellations"].title),
+    "schedule": ("schedule", KINDS["schedule"].title),
     "precoders-power": ("sweep", "R_E vs P_TX of every scheme with the instantaneous-CSI ref."),
     "precoders-satellites": ("sweep", "R_E vs S of every scheme with the instantaneous-CSI ref."),
     "precoders-budgets": ("sweep", "R_E and power used with the others' budgets Delta dB lower"),

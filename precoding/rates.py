@@ -44,7 +44,7 @@ from coopsat.channel.csi import StatisticalCSI
 from coopsat.channel.sampler import StandardDraws, check_samples, draw_standard
 from coopsat.channel.structure import LinkPowers, link_powers, steering_projections
 from coopsat.precoding._checks import check_csi, check_power, check_weight_stack, check_weights
-from coopsat.precoding.montecarlo import ESTIMATORS, monte_carlo
+from coopsat.precoding.montecarlo import ESTIMATORS, Link, monte_carlo
 from coopsat.precoding.power import scale_per_satellite
 
 _LN2 = np.log(2.0)
@@ -214,13 +214,16 @@ def evaluate_many(
     draws: StandardDraws,
     *,
     estimator: str = "mean",
+    link: Link | None = None,
 ) -> RateReports:
     """R_E (Monte Carlo on shared draws), R_AP1, R_AP2 and power used of P precoders of one CSI.
 
     Inputs: csi (S satellites, K UTs, N_T antennas); weights (P, S, N_T, K) complex (a sequence
     of P (S, N_T, K) precoders is stacked); draws, ``channel.sampler.StandardDraws`` with
     n_links >= S K (e.g. ``draw_standard(n, S_max K, rng)`` once per drop); estimator, one of
-    ``ESTIMATORS`` (default "mean", the plain sample mean).
+    ``ESTIMATORS`` (default "mean", the plain sample mean); link, an optional link abstraction
+    applied to every sample's SINR inside the expectation (``montecarlo.Link``: SINR ->
+    bit/s/Hz; default None, log2(1 + SINR)); it changes R_E only, not R_AP1 or R_AP2.
     Output: ``RateReports`` with (P, K) rates and standard errors in bit/s/Hz. With the default
     estimator, ``reports[p]`` equals ``evaluate_rates(csi, weights[p], n_samples=n, rng=rng)``
     bit for bit when the draws were made from rng in the same state. Put every precoder of one
@@ -234,7 +237,7 @@ def evaluate_many(
     t = steering_projections(np.asarray(csi.steering), w)  # (P, S, K, K), shared by all rates
     powers = link_powers(csi, t)
     means = (powers.signal_power, powers.interference)
-    mc = monte_carlo(csi, t, draws.gains(csi), estimator, means)
+    mc = monte_carlo(csi, t, draws.gains(csi), estimator, means, link)
     return RateReports(
         r_e=mc.r_e,
         r_ap1=_ap1(powers),

@@ -213,18 +213,21 @@ def failed_rows(config: ExperimentConfig, state: DropState, base: dict, inputs: 
 
 
 def design(scheme: str, csi: StatisticalCSI, power_w, config: ExperimentConfig, *,
-           history: bool = False):
-    """(PrecodingResult, wall time s) of ``scheme`` with budgets ``power_w`` ((S,) or scalar)."""
+           history: bool = False, beta: np.ndarray | None = None):
+    """(PrecodingResult, wall time s) of ``scheme`` with budgets ``power_w`` ((S,) or scalar)
+    and rate weights ``beta`` ((K,), default ones)."""
     power = np.broadcast_to(power_w, (csi.n_satellites,))[None]
-    (result,), seconds = design_many(scheme, csi, power, config, history=history)
+    (result,), seconds = design_many(scheme, csi, power, config, history=history, beta=beta)
     return result, seconds
 
 
 def design_many(scheme: str, csi: StatisticalCSI, powers_w: np.ndarray,
-                config: ExperimentConfig, *, history: bool = False) -> tuple[tuple, float]:
-    """(P PrecodingResults, wall time s per point) of ``scheme`` at budgets (P, S)."""
+                config: ExperimentConfig, *, history: bool = False,
+                beta: np.ndarray | None = None) -> tuple[tuple, float]:
+    """(P PrecodingResults, wall time s per point) of ``scheme`` at budgets (P, S), rate
+    weights ``beta`` ((K,), default ones)."""
     results, seconds = timed(
-        precode_many, scheme, csi, powers_w, max_iter=config.precoding.max_iter,
+        precode_many, scheme, csi, powers_w, beta=beta, max_iter=config.precoding.max_iter,
         tol=config.precoding.tol, record_history=history,
     )
     return results, seconds / len(results)

@@ -1,10 +1,11 @@
 """Pieces every drop-based experiment kind shares: seeds, finding a drop, rows, skipped records.
 
 Every drop is a pure function of (config, drop index, root seed). Its random streams come from
-``SeedSequence(seed, spawn_key=(drop, attempt))`` spawned into five children, one per stage:
+``SeedSequence(seed, spawn_key=(drop, attempt))`` spawned into six children, one per stage:
 
     epoch (offset within drop.epoch_spread_s) | geometry | channel (large-scale draws) |
-    mc (Monte Carlo R_E) | waveform (the OFDM simulation, independent of the Monte Carlo)
+    mc (Monte Carlo R_E) | waveform (the OFDM simulation, independent of the Monte Carlo) |
+    schedule (the random scheduler's choices)
 
 so a table does not depend on the number of workers or on the order in which drops finish. A
 drop whose attempt finds too few visible satellites is recorded as skipped and re-drawn with the
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,7 +32,7 @@ from coopsat.precoding import SolverError
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig
 
-STAGES = ("epoch", "geometry", "channel", "mc", "waveform")  # append only: keeps the others
+STAGES = ("epoch", "geometry", "channel", "mc", "waveform", "schedule")  # append only
 
 #: The failures a drop's numerics may report on a degenerate input; they are recorded as skipped
 #: (with the message) instead of ending a run. Anything else is a bug and propagates.
@@ -95,37 +98,72 @@ def skipped_record(
 
 
 def find_drop(
-    config: ExperimentConfig, drop: int, n_satellites: int, skipped: list[dict]
+    config: ExperimentConfig, drop: int, n_satellites: int, skipped: list[dict], *,
+    place: Callable | None = None,
 ) -> FoundDrop | None:
     """Draw attempts of drop ``drop`` until one has ``n_satellites`` visible satellites.
 
     Each failed attempt appends a skipped record; None when ``run.max_attempts`` all fail.
+    ``place(constellation, time, rng, n_satellites) -> DropGeometry`` places the UTs with the
+    attempt's geometry generator (default: ``constellation.sample_drop`` with ``[drop]``'s K
+    uniform UTs).
     """
     const = constellation_for(config.constellation)
-    spec = config.drop
+    place = place or partial(sample_uniform_drop, config)
     t0 = time.perf_counter()
     for attempt in range(config.run.max_attempts):
         seeds = drop_seeds(config.run.seed, drop, attempt)
         epoch = drop_epoch(config, seeds)
         try:
-            geometry = constellation.sample_drop(
-                const,
-                skyfield_time(epoch),
-                n_users=spec.n_users,
-                n_satellites=n_satellites,
-                rng=np.random.default_rng(seeds["geometry"]),
-                radius_m=spec.radius_m,
-                min_elevation_deg=spec.min_elevation_deg,
-                carrier_hz=config.channel.link_budget.carrier_hz,
-                centre_lat_deg=spec.centre_lat_deg,
-                centre_lon_deg=spec.centre_lon_deg,
-                pointing=spec.pointing,
-            )
+            geometry = place(const, skyfield_time(epoch),
+                             np.random.default_rng(seeds["geometry"]), n_satellites)
         except constellation.NotEnoughSatellitesError as exc:
             skipped.append(skipped_record(config, drop, attempt, epoch, str(exc)))
             continue
         return FoundDrop(drop, geometry, attempt, seeds, epoch, time.perf_counter() - t0)
     return None
+
+
+def sample_uniform_drop(config: ExperimentConfig, const, time, rng: np.random.Generator,
+                        n_satellites: int, n_users: int | None = None) -> DropGeometry:
+    """``constellation.sample_drop`` with ``[drop]``'s cap, mask and centre: ``n_users`` UTs
+    (default ``drop.n_users``) uniform in the cap, the ``n_satellites`` nearest satellites."""
+    spec = config.drop
+    return constellation.sample_drop(
+        const,
+        time,
+        n_users=spec.n_users if n_users is None else n_users,
+        n_satellites=n_satellites,
+        rng=rng,
+        radius_m=spec.radius_m,
+        min_elevation_deg=spec.min_elevation_deg,
+        carrier_hz=config.channel.link_budget.carrier_hz,
+        centre_lat_deg=spec.centre_lat_deg,
+        centre_lon_deg=spec.centre_lon_deg,
+        pointing=spec.pointing,
+    )
+
+
+def geometry_at(config: ExperimentConfig, first: DropGeometry, epoch: datetime,
+                sat_index=None, n_satellites: int | None = None) -> DropGeometry:
+    """The UTs and centre of ``first`` at ``epoch`` with the given satellites ``sat_index``
+    (even below the mask) or, when it is None, the nearest ``n_satellites`` (default
+    ``drop.n_satellites``; raises NotEnoughSatellitesError)."""
+    if sat_index is None and n_satellites is None:
+        n_satellites = config.drop.n_satellites
+    return constellation.drop_geometry(
+        constellation_for(config.constellation),
+        skyfield_time(epoch),
+        np.asarray(first.ut_lat_rad),
+        np.asarray(first.ut_lon_rad),
+        centre_lat_rad=first.centre_lat_rad,
+        centre_lon_rad=first.centre_lon_rad,
+        n_satellites=None if sat_index is not None else n_satellites,
+        sat_index=sat_index,
+        min_elevation_deg=config.drop.min_elevation_deg,
+        carrier_hz=config.channel.link_budget.carrier_hz,
+        pointing=config.drop.pointing,
+    )
 
 
 def common_row(config: ExperimentConfig, found: FoundDrop, epoch: datetime | None = None) -> dict:

@@ -25,6 +25,7 @@ from coopsat.experiments.kinds.base import Kind, Option
 from coopsat.experiments.kinds.constellations import compute as _constellations
 from coopsat.experiments.kinds.convergence import compute as _convergence
 from coopsat.experiments.kinds.delay import compute as _delay
+from coopsat.experiments.kinds.schedule import compute as _schedule
 from coopsat.experiments.kinds.show import compute as _show
 from coopsat.experiments.kinds.sweep import compute as _sweep
 from coopsat.experiments.kinds.timeline import compute as _timeline
@@ -39,6 +40,7 @@ _KINDS = (
     _show.KIND,
     _constellations.KIND,
     _arrays.KIND,
+    _schedule.KIND,
 )
 KINDS: Mapping[str, Kind] = {k.name: k for k in _KINDS}
 SECTIONS: dict[str, type] = _config.all_sections(KINDS)

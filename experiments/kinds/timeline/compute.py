@@ -50,7 +50,6 @@ from coopsat.channel.model import draw_large_scale, statistical_csi
 from coopsat.channel.sampler import StandardDraws
 from coopsat.constellation.geometry import DropGeometry
 from coopsat.constellation.params import ParameterError, choice, number, numbers, validate
-from coopsat.experiments.config.constellation import constellation_for
 from coopsat.experiments.config.sections import P_TX_DBM
 from coopsat.experiments.core.design import RATE_KEYS, design, drop_draws, evaluate_batch
 from coopsat.experiments.core.drops import (
@@ -58,9 +57,9 @@ from coopsat.experiments.core.drops import (
     FoundDrop,
     common_row,
     find_drop,
+    geometry_at,
     nan_if_none,
     skipped_record,
-    skyfield_time,
     timed,
 )
 from coopsat.experiments.core.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
@@ -135,20 +134,7 @@ class Area:
     def geometry_at(self, epoch: datetime, sat_index=None) -> DropGeometry:
         """Geometry at ``epoch``: the nearest-S set (``sat_index`` None; raises
         NotEnoughSatellitesError) or the given satellites (even below the mask)."""
-        g0 = self.first
-        return constellation.drop_geometry(
-            constellation_for(self.config.constellation),
-            skyfield_time(epoch),
-            np.asarray(g0.ut_lat_rad),
-            np.asarray(g0.ut_lon_rad),
-            centre_lat_rad=g0.centre_lat_rad,
-            centre_lon_rad=g0.centre_lon_rad,
-            n_satellites=None if sat_index is not None else self.config.drop.n_satellites,
-            sat_index=sat_index,
-            min_elevation_deg=self.config.drop.min_elevation_deg,
-            carrier_hz=self.config.channel.link_budget.carrier_hz,
-            pointing=self.config.drop.pointing,
-        )
+        return geometry_at(self.config, self.first, epoch, sat_index)
 
     def fresh_csi(self, geometry: DropGeometry) -> StatisticalCSI:
         """CSI of a new set: large-scale draws from the drop's channel seed."""

@@ -1,0 +1,1 @@
+"""Kind "schedule": a terminal population served over time by schedulers and precoders."""

@@ -1,0 +1,196 @@
+"""Figures, tidy tables and summary of kind "schedule": per-terminal throughput CDFs, sum
+throughput vs K_max, fairness vs sum throughput (``metrics`` defines every number)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from coopsat.experiments.kinds.schedule.metrics import (
+    TRAJECTORY,
+    empirical_cdf,
+    slot_table,
+    terminal_table,
+    trajectory_metrics,
+)
+from coopsat.experiments.views.style import band, finish, mean_ci, rc, save, scheme_styles
+
+SCHEDULER_STYLE = {
+    "random": ("Random", "tab:gray", "o"),
+    "round-robin": ("Round robin", "tab:green", "s"),
+    "pf": ("PF", "tab:blue", "^"),
+    "spatial-pf": ("Spatial PF (greedy)", "tab:red", "D"),
+    "spatial-pf-delay": ("Spatial PF, Remark 1", "tab:orange", "v"),
+}
+SCHEME_LINES = ("-", "--", ":", "-.")
+THROUGHPUT = "Average throughput per terminal (Mbit/s)"
+
+
+def reference(config) -> tuple[int, int]:
+    """The (K_max, S) of the CDF and fairness figures: the K_max closest to the paper's K
+    (drop.n_users) and the largest S."""
+    sec = config.section("schedule")
+    k = min(sec.k_max, key=lambda v: (abs(v - config.drop.n_users), v))
+    return k, max(sec.satellites(config))
+
+
+def _views(table: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    sec = config.section("schedule")
+    terminals = terminal_table(table, sec.n_terminals, sec.n_slots)
+    return slot_table(table), terminals, trajectory_metrics(terminals)
+
+
+def _note(ax, text: str, xy: tuple[float, float], ha: str) -> None:
+    """What the figure holds fixed, written inside the axes (the legend sits above them)."""
+    ax.text(*xy, text, transform=ax.transAxes, ha=ha, va="top" if xy[1] > 0.5 else "bottom",
+            fontsize=6)
+
+
+def _scheme_lines(schemes) -> dict:
+    return {s: SCHEME_LINES[i % len(SCHEME_LINES)] for i, s in enumerate(schemes)}
+
+
+def plot_cdf(terminals: pd.DataFrame, config, base: Path) -> list[Path]:
+    """CDF over terminals (all drops pooled) of the per-terminal average throughput, one curve
+    per scheduler (colour) and scheme (line style), at the reference (K_max, S)."""
+    k, s = reference(config)
+    sub = terminals[(terminals["k_max"] == k) & (terminals["n_satellites"] == s)]
+    lines = _scheme_lines(config.precoding.schemes)
+    with plt.rc_context(rc()):
+        fig, ax = plt.subplots(figsize=(3.5, 2.9))
+        for (sched, scheme), g in sub.groupby(["scheduler", "scheme"], sort=False):
+            name, colour, _ = SCHEDULER_STYLE[sched]
+            x, f = empirical_cdf(g["avg_throughput_mbps"])
+            ax.step(x, f, where="post", color=colour, linestyle=lines[scheme],
+                    label=f"{name}, {scheme_styles([scheme])[scheme].label}")
+        ax.axhline(0.05, color="k", linewidth=0.6, linestyle=":")
+        ax.annotate("5th percentile", (ax.get_xlim()[1], 0.05), xytext=(-2, 2),
+                    textcoords="offset points", ha="right", va="bottom", fontsize=6)
+        ax.set_ylim(0, 1)
+        ax.set_xlim(left=0)
+        sched = config.section("schedule")
+        _note(ax, f"$U$ = {sched.n_terminals}, $K_{{max}}$ = {k}, $S$ = {s}, "
+              f"{sched.n_slots} slots", (0.98, 0.3), "right")
+        finish(ax, THROUGHPUT, "CDF over terminals", ncol=2, bands=False)
+        return save(fig, base)
+
+
+def plot_k_max(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
+    """Sum throughput (mean over drops, 95 % band) vs K_max, one curve per scheduler (colour)
+    and S (solid: largest S, dashed: the others), for the last configured scheme."""
+    scheme = config.precoding.schemes[-1]
+    sub = metrics[metrics["scheme"] == scheme]
+    s_max = max(config.section("schedule").satellites(config))
+    with plt.rc_context(rc()):
+        fig, ax = plt.subplots(figsize=(3.5, 2.9))
+        for (sched, s), g in sub.groupby(["scheduler", "n_satellites"], sort=False):
+            name, colour, marker = SCHEDULER_STYLE[sched]
+            stat = mean_ci(g, ["k_max"], "sum_throughput_mbps")
+            band(ax, stat["k_max"].to_numpy(), stat, colour, "-" if s == s_max else "--",
+                 marker, f"{name}, $S$ = {s}")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(sorted(config.section("schedule").k_max), [str(v) for v in sorted(
+            config.section("schedule").k_max)])
+        ax.set_ylim(bottom=0)
+        _note(ax, scheme_styles([scheme])[scheme].label, (0.02, 0.97), "left")
+        finish(ax, "Terminals co-scheduled per slot $K_{max}$", "Sum throughput (Mbit/s)",
+               ncol=2)
+        return save(fig, base)
+
+
+def plot_fairness(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
+    """Jain's index vs sum throughput (means over drops) per scheduler (colour) and scheme
+    (marker fill), at the reference (K_max, S)."""
+    k, s = reference(config)
+    sub = metrics[(metrics["k_max"] == k) & (metrics["n_satellites"] == s)]
+    means = sub.groupby(["scheduler", "scheme"], sort=False)[
+        ["sum_throughput_mbps", "jain"]].mean().reset_index()
+    schemes = list(config.precoding.schemes)
+    with plt.rc_context(rc()):
+        fig, ax = plt.subplots(figsize=(3.5, 2.9))
+        for _, row in means.iterrows():
+            name, colour, marker = SCHEDULER_STYLE[row["scheduler"]]
+            filled = schemes.index(row["scheme"]) == len(schemes) - 1
+            scheme = scheme_styles([row["scheme"]])[row["scheme"]].label
+            ax.plot(row["sum_throughput_mbps"], row["jain"], marker=marker, color=colour,
+                    markerfacecolor=colour if filled else "white", markersize=6,
+                    linestyle="none", label=f"{name}, {scheme}")
+        ax.set_ylim(0, 1.02)
+        ax.set_xlim(left=0)
+        _note(ax, f"$K_{{max}}$ = {k}, $S$ = {s}", (0.02, 0.97), "left")
+        finish(ax, "Sum throughput (Mbit/s)", "Jain's index of the terminals' averages",
+               ncol=2, bands=False)
+        return save(fig, base)
+
+
+def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+    """The three figures, and the tidy per-slot and per-terminal tables as NAME_slots.parquet
+    and NAME_terminals.parquet next to them."""
+    base = Path(base)
+    slots, terminals, metrics = _views(table, config)
+    paths = []
+    for name, view in (("slots", slots), ("terminals", terminals)):
+        path = base.with_name(f"{base.name}_{name}.parquet")
+        view.to_parquet(path, index=False)
+        paths.append(path)
+    paths += plot_cdf(terminals, config, base.with_name(base.name + "_cdf"))
+    if len(config.section("schedule").k_max) > 1:
+        paths += plot_k_max(metrics, config, base.with_name(base.name + "_kmax"))
+    paths += plot_fairness(metrics, config, base.with_name(base.name + "_fairness"))
+    return paths
+
+
+def _pf_lines(means: pd.DataFrame, k: int, s: int) -> list[str]:
+    lines = []
+    at = means[(means["k_max"] == k) & (means["n_satellites"] == s)].set_index(
+        ["scheduler", "scheme"])
+    for scheme in at.index.get_level_values("scheme").unique():
+        if ("round-robin", scheme) not in at.index:
+            continue
+        rr = at.loc[("round-robin", scheme)]
+        for pf in ("pf", "spatial-pf"):
+            if (pf, scheme) in at.index:
+                row = at.loc[(pf, scheme)]
+                lines.append(
+                    f"  {pf} vs round-robin, {scheme}: sum throughput "
+                    f"{100 * (row['sum_throughput_mbps'] / rr['sum_throughput_mbps'] - 1):+.1f} %,"
+                    f" 5th percentile {row['p5_mbps']:.3f} vs {rr['p5_mbps']:.3f} Mbit/s")
+    return lines
+
+
+def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
+    """Per-trajectory metrics, the best K_max per S, what PF costs and buys, the Remark-1
+    selection, the proxy's error and the scheduler's share of the time."""
+    slots, _, metrics = _views(table, config)
+    keys = [k for k in TRAJECTORY if k != "drop"]
+    means = metrics.groupby(keys)[metrics.columns[len(TRAJECTORY):]].mean().reset_index()
+    k, s = reference(config)
+    lines = ["per trajectory, mean over drops (throughput in Mbit/s; jain of the terminals' "
+             "averages; served_share: terminals ever served):",
+             means.round(3).to_string(index=False)]
+    best = means.loc[means.groupby(["scheduler", "scheme", "n_satellites"])[
+        "sum_throughput_mbps"].idxmax(), ["scheduler", "scheme", "n_satellites", "k_max",
+                                          "sum_throughput_mbps"]]
+    if len(config.section("schedule").k_max) > 1:
+        lines += ["best K_max (largest mean sum throughput) per scheduler, scheme and S:",
+                  best.round(2).to_string(index=False)]
+    lines += [f"proportional fairness at K_max = {k}, S = {s}:", *_pf_lines(means, k, s)]
+    spatial = slots[slots["scheduler"].isin(["spatial-pf", "spatial-pf-delay"])]
+    if not spatial.empty:
+        rem = spatial.groupby(["scheduler", "scheme", "k_max", "n_satellites"])[
+            ["independent_share", "slot_r_e", "n_served"]].mean()
+        lines += ["Remark-1 selection: share of independent-interference pairs, sum R_E "
+                  "(bit/s/Hz) and terminals served per slot:", rem.round(4).to_string()]
+    ratio = (slots["slot_proxy"] / slots["slot_r_ap1"]).replace([np.inf, -np.inf], np.nan)
+    times = slots[["time_scheduling_s", "time_precoding_s", "time_evaluation_s"]].sum()
+    lines += [
+        "greedy proxy (matched-filter R_AP1) over the design's R_AP1 of the served set: "
+        f"median {ratio.median():.3f}, 5-95 % [{ratio.quantile(0.05):.3f}, "
+        f"{ratio.quantile(0.95):.3f}]",
+        f"scheduling share of scheduling + precoding + evaluation time: "
+        f"{100 * times['time_scheduling_s'] / times.sum():.1f} %",
+    ]
+    return lines
