@@ -248,15 +248,9 @@ def drop_geometry(
                          ut_lat_rad=ut_lat, ut_lon_rad=ut_lon,
                          boresight_target_m=centre_pos if pointing == "cap_centre" else None)
     return DropGeometry(
-        epoch_tt_jd=float(time.tt),
-        centre_lat_rad=float(centre_lat_rad),
-        centre_lon_rad=float(centre_lon_rad),
-        sat_index=index,
-        sat_pos_m=pos[index],
-        sat_vel_mps=vel[index],
-        ut_pos_m=ut_pos,
-        ut_lat_rad=ut_lat,
-        ut_lon_rad=ut_lon,
+        epoch_tt_jd=float(time.tt), centre_lat_rad=float(centre_lat_rad),
+        centre_lon_rad=float(centre_lon_rad), sat_index=index, sat_pos_m=pos[index],
+        sat_vel_mps=vel[index], ut_pos_m=ut_pos, ut_lat_rad=ut_lat, ut_lon_rad=ut_lon,
         **{name: getattr(link, name) for name in _LINK_FIELDS},
         carrier_hz=float(carrier_hz),
         n_excluded=int(usable.size - np.count_nonzero(usable)),

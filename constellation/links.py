@@ -135,15 +135,10 @@ def link_geometry(
     cos_y = np.einsum("...kj,...j->...k", d, y_ax)
     cos_z = np.einsum("...kj,...j->...k", d, z_ax)
     return LinkGeometry(
-        elevation_rad=elevation,
-        azimuth_rad=azimuth,
-        slant_range_m=rng,
-        range_rate_mps=range_rate,
-        delay_s=rng / SPEED_OF_LIGHT_MPS,
+        elevation_rad=elevation, azimuth_rad=azimuth, slant_range_m=rng,
+        range_rate_mps=range_rate, delay_s=rng / SPEED_OF_LIGHT_MPS,
         doppler_hz=-(carrier_hz / SPEED_OF_LIGHT_MPS) * range_rate,
         theta_x_rad=np.arctan2(cos_z, cos_x),
         theta_y_rad=np.arctan2(np.hypot(cos_x, cos_z), cos_y),
-        dir_cos_x=cos_x,
-        dir_cos_y=cos_y,
-        dir_cos_z=cos_z,
+        dir_cos_x=cos_x, dir_cos_y=cos_y, dir_cos_z=cos_z,
     )

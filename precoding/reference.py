@@ -161,15 +161,10 @@ def instantaneous_reference(
     z, n_iter, multipliers, won = _multi_start(stats, sub, budgets, beta, z0, solver)
     rates = _rates(stats, sub, z)
     return ReferenceResult(
-        name="ic-wmmse",
-        rate=np.mean(rates, axis=0),
-        sum_rates=np.sum(rates, axis=1),
+        name="ic-wmmse", rate=np.mean(rates, axis=0), sum_rates=np.sum(rates, axis=1),
         power_used_w=power_used(z),  # orthonormal coordinates: ||W_s||_F^2
-        n_iterations=n_iter,
-        multipliers=multipliers,
-        weights=sub.to_weights(z) if keep_weights else None,
-        start_names=names,
-        start=won,
+        n_iterations=n_iter, multipliers=multipliers,
+        weights=sub.to_weights(z) if keep_weights else None, start_names=names, start=won,
         bound_sum_rates=sum_rate_bound(g, np.asarray(csi.sigma2, dtype=float), power),
     )
 

@@ -1,7 +1,7 @@
 """The experiment kinds and their registry (``KINDS``), read by the command line and the driver.
 
 Each kind is a sub-package owning its drop function, table columns, config sections, figures and
-summary (``kinds.base.Kind``); kinds never import each other, and the config never imports them
+summary (``core.kind.Kind``); kinds never import each other, and the config never imports them
 (import-linter contracts). Adding a kind is one sub-package and one line in ``_KINDS`` below.
 
 The registry also binds the config functions to the kinds (``load_config``, ``build_config``,
@@ -20,8 +20,8 @@ from typing import Any
 from coopsat.experiments import config as _config
 from coopsat.experiments.config import ExperimentConfig
 from coopsat.experiments.core.drops import NUMERICAL_FAILURES, DropOutcome, skipped_record
+from coopsat.experiments.core.kind import Kind, Option
 from coopsat.experiments.kinds.arrays import compute as _arrays
-from coopsat.experiments.kinds.base import Kind, Option
 from coopsat.experiments.kinds.constellations import compute as _constellations
 from coopsat.experiments.kinds.convergence import compute as _convergence
 from coopsat.experiments.kinds.delay import compute as _delay

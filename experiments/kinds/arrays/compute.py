@@ -29,8 +29,8 @@ from coopsat.experiments.core.drops import (
     skyfield_time,
     stage_times,
 )
+from coopsat.experiments.core.kind import Kind
 from coopsat.experiments.core.tables import COMMON, STAGE_TIMES
-from coopsat.experiments.kinds.base import Kind
 
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig

@@ -40,8 +40,8 @@ from coopsat.experiments.core.drops import (
     nan_if_none,
     skyfield_time,
 )
+from coopsat.experiments.core.kind import Kind
 from coopsat.experiments.core.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
-from coopsat.experiments.kinds.base import Kind
 
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig

@@ -20,8 +20,8 @@ from coopsat.experiments.core.design import (
     sweep_drop,
 )
 from coopsat.experiments.core.drops import NUMERICAL_FAILURES, DropOutcome
+from coopsat.experiments.core.kind import Kind
 from coopsat.experiments.core.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES, SWEEP_INPUTS
-from coopsat.experiments.kinds.base import Kind
 
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig

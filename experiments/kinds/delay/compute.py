@@ -24,8 +24,8 @@ from coopsat.experiments.core.drops import (
     find_drop,
     stage_times,
 )
+from coopsat.experiments.core.kind import Kind
 from coopsat.experiments.core.tables import COMMON, STAGE_TIMES
-from coopsat.experiments.kinds.base import Kind
 
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig

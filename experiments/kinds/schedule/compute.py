@@ -67,8 +67,8 @@ from coopsat.experiments.core.drops import (
     skipped_record,
     timed,
 )
+from coopsat.experiments.core.kind import Kind
 from coopsat.experiments.core.tables import COMMON, ROW_TIMES, STAGE_TIMES
-from coopsat.experiments.kinds.base import Kind
 from coopsat.experiments.kinds.schedule.estimates import set_rates, single_user_rates, terminals
 from coopsat.experiments.kinds.schedule.link import TruncatedShannon
 from coopsat.experiments.kinds.schedule.population import POPULATIONS, place_population

@@ -33,8 +33,8 @@ from coopsat.experiments.config.constellation import constellation_for
 from coopsat.experiments.config.sections import P_TX_DBM
 from coopsat.experiments.core.design import design, drop_with_csi
 from coopsat.experiments.core.drops import DropOutcome, common_row, stage_times
+from coopsat.experiments.core.kind import Kind, Option
 from coopsat.experiments.core.tables import COMMON, STAGE_TIMES
-from coopsat.experiments.kinds.base import Kind, Option
 from coopsat.experiments.views.scene import Scene, scene_of
 from coopsat.precoding import ALL_SCHEMES, evaluate_rates
 

@@ -62,8 +62,8 @@ from coopsat.experiments.core.drops import (
     skipped_record,
     timed,
 )
+from coopsat.experiments.core.kind import Kind, Option
 from coopsat.experiments.core.tables import COMMON, RATES, ROW_TIMES, STAGE_TIMES
-from coopsat.experiments.kinds.base import Kind, Option
 
 if TYPE_CHECKING:
     from coopsat.experiments.config import ExperimentConfig

@@ -56,8 +56,8 @@ from coopsat.experiments.core.drops import (
     stage_times,
     timed,
 )
+from coopsat.experiments.core.kind import Kind, Option
 from coopsat.experiments.core.tables import COMMON, ROW_TIMES, STAGE_TIMES
-from coopsat.experiments.kinds.base import Kind, Option
 from coopsat.precoding import ALL_SCHEMES, evaluate_rates, rate_ap1
 
 if TYPE_CHECKING:
