@@ -1,12 +1,13 @@
-"""Import first (before numpy) in the per-core benchmarks: one BLAS/OpenMP thread, through the
-variables the experiment layer's pool workers are started with. A variable the caller set is
-kept, so ``OPENBLAS_NUM_THREADS=2 python -m benchmarks.precoding`` measures two threads."""
+"""Import first in the per-core benchmarks: one BLAS/OpenMP thread, as the experiment layer's
+pool workers have. A thread count the caller set is kept, so ``OPENBLAS_NUM_THREADS=2 python -m
+benchmarks.precoding`` measures two threads. The limit is applied with threadpoolctl to the
+libraries numpy loaded (importing coopsat loads numpy, so environment variables set here would
+come too late)."""
 
 import os
 
-from coopsat.experiments.driver.executors import (
-    BLAS_THREAD_VARS,  # numpy-free: safe before numpy loads
-)
+import numpy  # noqa: F401  (loads the BLAS library the limit applies to)
+from threadpoolctl import threadpool_limits
 
-for _name in BLAS_THREAD_VARS:
-    os.environ.setdefault(_name, "1")
+_THREADS = int(os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS") or 1)
+_LIMIT = threadpool_limits(limits=_THREADS)  # kept for the life of the benchmark process
