@@ -1,22 +1,26 @@
 """coopsat.experiments: configs, experiment kinds, the checkpointed drop driver, tables, figures.
 
-The only layer that touches files, configs, worker processes and matplotlib. Layout::
+The only layer that touches files, configs, worker processes and matplotlib. By role, each
+importing only the roles below it (import-linter contracts in pyproject.toml)::
 
-    config        TOML sections mapped onto the dataclasses that declare them -> ExperimentConfig
-    kinds/        one sub-package per experiment kind (sweep, convergence, delay, timeline,
-                  waveform, show, constellations): ``compute`` (drop function, columns, config
-                  section) and ``report`` (figures, summary); ``kinds.KINDS`` is the registry
-                  the CLI and the driver read
-    common        [drop], seeds, finding a drop, skipped records, the columns every row carries
-    sweeping      [precoding] and [sweep], sweep points, shared draws, batched design/evaluation
-    constellations  [constellation]: Walker shell, preset, shell tables or TLE file
-    scene         a drop's geometry as the drop view draws it (show, timeline animation)
-    maps, skyplot the drop-view drawings (coastlines, cap map, sky plot) from arrays
-    style         the figure style every kind uses; tables: shared column groups
-    runner        run_experiment(config, out_dir, *, executor, resume=False, ...) -> RunResult
-    executors     make_executor(workers=1, scheduler=None): serial | process pool | Dask
-    store         RunDir (run.json, checksummed checkpoint parts, final tables), read_table
-    errors        ConfigError (exit code 2); cli: main(argv=None), the ``coopsat`` script
+    cli           main(argv=None), the ``coopsat`` script
+    driver/       runner: run_experiment(config, out_dir, *, executor, resume=False, ...);
+                  executors: make_executor(workers, scheduler) (serial | process pool | Dask);
+                  store: RunDir (run.json, checksummed checkpoint parts, final tables)
+    kinds/        the registry KINDS and one self-contained sub-package per kind (sweep,
+                  convergence, delay, timeline, waveform, show, constellations, arrays,
+                  schedule): ``compute`` (drop function, columns, config section) and
+                  ``report`` (figures, summary); the registry binds the config functions
+    views/        style (figure style, scheme styles), scene, maps, skyplot (the drop view)
+    core/         drops (seeds, finding a drop, skipped records, common columns), design (sweep
+                  points, shared draws, batched design/evaluation), tables (columns), kind
+                  (the Kind record a kind declares)
+    config/       sections ([run], [drop], [precoding], [sweep]), constellation
+                  ([constellation] by source), loading (TOML, presets, overrides, the hash)
+    errors        ConfigError (exit code 2)
+
+``load_config``, ``build_config``, ``config_from_json`` and ``parse_override`` here are bound to
+the registered kinds; ``run_experiment`` runs a config into a run folder.
 """
 
 from typing import Any

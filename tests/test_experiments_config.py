@@ -184,3 +184,41 @@ def test_help_of_every_subcommand(command, capsys):
             "--out",
         ):
             assert option in text
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("constellation.n_satellites", "constellation.walker.total_satellites"),
+        ("constellation.n_planes", "constellation.walker.n_planes"),
+        ("constellation.inclination_deg", "constellation.walker.inclination_deg"),
+        ("constellation.tle_path", "constellation.tle.path"),
+        ("constellation.max_element_age_days", "constellation.tle.max_element_age_days"),
+    ],
+)
+def test_a_renamed_key_is_a_one_line_error_naming_its_new_name(old, new, tmp_path, capsys):
+    with pytest.raises(ConfigError, match=f"{old} was renamed {new}"):
+        build_config({old: 1})
+    out = tmp_path / "out"
+    assert main(["fig3", "--quick", "--out", str(out), "--set", f"{old}=1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and new in err[0]
+    assert not out.exists()
+
+
+def test_a_section_holds_only_its_sources_keys():
+    """A TLE source has no planes: the section and the stored config carry only its keys."""
+    walker = build_config({})
+    assert walker.constellation.walker.total_satellites == 1680
+    assert walker.constellation.tle is None
+    tle = build_config({"constellation.source": "tle",
+                        "constellation.tle.path": "tle/walker_53deg_1680_28_1_600km.tle"},
+                       cross_checks=False)
+    assert tle.constellation.walker is None and tle.constellation.tle.path.endswith(".tle")
+    stored = tle.to_dict()["constellation"]
+    assert not any(k.startswith("walker.") for k in stored)
+    assert {"tle.path", "tle.sha256", "tle.max_element_age_days"} <= set(stored)
+    assert "walker.total_satellites" in walker.to_dict()["constellation"]
+    assert config_from_json(tle.to_json()) == tle  # stored and rebuilt alike
+    with pytest.raises(KeyError, match="no config section 'chanel'"):
+        walker.section("chanel")
