@@ -12,7 +12,7 @@ from coopsat import channel
 from coopsat.experiments import build_config
 from coopsat.experiments.config.constellation import constellation_for
 from coopsat.experiments.core.design import csi_at, max_satellites, sweep_points
-from coopsat.experiments.core.drops import drop_seeds, exceed_fraction, skyfield_time
+from coopsat.experiments.core.drops import STAGES, drop_seeds, exceed_fraction, skyfield_time
 from coopsat.experiments.kinds.timeline.report import (
     age_summary,
     crossing_age,
@@ -63,7 +63,7 @@ def test_drop_seeds_are_pure_and_distinct_per_drop_attempt_and_stage():
     others = [drop_seeds(11, 4), drop_seeds(11, 3, 1), drop_seeds(12, 3)]
     for o in others:
         assert np.random.default_rng(o["mc"]).random() != draws["mc"]
-    assert len(set(draws.values())) == 5
+    assert len(set(draws.values())) == len(STAGES) == 6  # epoch .. waveform, schedule
     # a stage appended to STAGES leaves the earlier streams as they were (the first four
     # children of the spawn), so adding the waveform stream changed no other table
     root = np.random.SeedSequence(11, spawn_key=(3, 0)).spawn(4)
