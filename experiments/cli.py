@@ -29,6 +29,7 @@ from coopsat.experiments.constellations import constellation_for
 from coopsat.experiments.errors import ConfigError
 from coopsat.experiments.executors import check_scheduler_address, make_executor
 from coopsat.experiments.kinds import KINDS, report_of
+from coopsat.experiments.runfolder import record_outputs
 from coopsat.experiments.runner import run_experiment
 from coopsat.experiments.store import RunDir, package_version, read_table
 
@@ -200,6 +201,7 @@ def resolve(args: argparse.Namespace) -> tuple[ExperimentConfig, Path]:
 def _report(config: ExperimentConfig, table, extra: dict, run_dir: Path) -> list[Path]:
     report = report_of(KINDS[config.run.kind])
     figures = report.plot(table, config, Path(run_dir) / config.run.name, extra)
+    record_outputs(Path(run_dir), figures)  # so that --overwrite may remove them later
     print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
     return figures
 

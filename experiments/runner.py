@@ -28,6 +28,7 @@ from tqdm import tqdm
 from coopsat.experiments.config import ExperimentConfig
 from coopsat.experiments.executors import SerialExecutor
 from coopsat.experiments.kinds import KINDS, run_chunk
+from coopsat.experiments.runfolder import writer_lock
 from coopsat.experiments.store import RunDir
 
 FAULT_ENV = "COOPSAT_FAULT_AFTER_PARTS"
@@ -95,29 +96,33 @@ def run_experiment(
 
     ``task(config, drops) -> list[DropOutcome]`` defaults to ``experiments.kinds.run_chunk``;
     ``on_part(n_written)`` is called after each part file (tests use it to interrupt a run).
-    ``overwrite`` lets a fresh run replace the run already in ``out_dir``; on ``resume`` damaged
-    checkpoints are reported through ``notify`` (default: print) and recomputed.
+    ``overwrite`` lets a fresh run replace the run already in ``out_dir`` (built aside and moved
+    into place once complete); on ``resume`` damaged checkpoints are reported through ``notify``
+    (default: print) and recomputed. The run holds the folder's writer lock throughout
+    (``experiments.runfolder``): a second writer is refused.
     At most ``max_in_flight`` chunks are submitted ahead (default twice the pool's workers; the
     in-process executor computes at submission, so it checkpoints after every chunk).
     """
     task = run_chunk if task is None else task
-    run = RunDir.create(out_dir, config, resume=resume, overwrite=overwrite)
-    for note in run.repair() if resume else ():
-        (notify or print)(note)
-    done = run.done_drops()
-    todo = [d for d in config.run.drop_indices if d not in done]
-    bar = _progress(config.run.drops, config.run.drops - len(todo), progress, config.run.name)
-    if max_in_flight is None:
-        serial = isinstance(executor, SerialExecutor)
-        max_in_flight = 1 if serial else 2 * int(getattr(executor, "_max_workers", 32))
-    try:
-        _drive(run, executor, task, chunks(todo, config.run.chunk_drops), max(1, max_in_flight),
-               bar, on_part)
-    finally:
-        bar.close()
-    table, skipped = run.finalize()
-    kind = KINDS[config.run.kind]
-    extra = run.write_extra(kind.extra_tables(config)) if kind.extra_tables else {}
+    with writer_lock(out_dir):
+        run = RunDir.create(out_dir, config, resume=resume, overwrite=overwrite)
+        for note in run.repair() if resume else ():
+            (notify or print)(note)
+        done = run.done_drops()
+        todo = [d for d in config.run.drop_indices if d not in done]
+        bar = _progress(config.run.drops, config.run.drops - len(todo), progress, config.run.name)
+        if max_in_flight is None:
+            serial = isinstance(executor, SerialExecutor)
+            max_in_flight = 1 if serial else 2 * int(getattr(executor, "_max_workers", 32))
+        try:
+            _drive(run, executor, task, chunks(todo, config.run.chunk_drops),
+                   max(1, max_in_flight), bar, on_part)
+        finally:
+            bar.close()
+        table, skipped = run.finalize()
+        kind = KINDS[config.run.kind]
+        extra = run.write_extra(kind.extra_tables(config)) if kind.extra_tables else {}
+        run = run.commit()
     return RunResult(run.path, run.table_path, run.skipped_path, table, skipped, len(todo), extra)
 
 
