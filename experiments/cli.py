@@ -31,7 +31,7 @@ from coopsat.experiments.executors import check_scheduler_address, make_executor
 from coopsat.experiments.kinds import KINDS, report_of
 from coopsat.experiments.runfolder import record_outputs
 from coopsat.experiments.runner import run_experiment
-from coopsat.experiments.store import RunDir, package_version, read_table
+from coopsat.experiments.store import RunDir, package_version, read_metadata, read_table
 
 STUDIES = {
     "fig2": ("delay", "Fig. 2: probability that inter-satellite interference is independent"),
@@ -246,11 +246,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_table_kind(run: RunDir, table) -> None:
+    """Refuse a table that is not of the kind run.json names (one of them was replaced)."""
+    kind = run.config.run.kind
+    written = read_metadata(run.table_path).get("coopsat.kind", "?")
+    missing = [name for name, _ in KINDS[kind].columns if name not in table.columns]
+    if written != kind or missing:
+        raise ConfigError(
+            f"{str(run.table_path)!r} holds a {written!r} table but run.json describes a "
+            f"{kind!r} run (missing columns: {', '.join(missing[:4]) or 'none'}); the folder "
+            "mixes two runs: rerun with --overwrite"
+        )
+
+
 def _plot(args: argparse.Namespace) -> int:
     run = RunDir.open(args.run_dir)
     if not run.table_path.exists():
         raise ConfigError(f"{str(run.path)!r} has no table.parquet (unfinished run? --resume it)")
     table = read_table(run.table_path)
+    _check_table_kind(run, table)
     if not len(table):
         raise ConfigError(
             f"{str(run.path)!r} has no result rows to plot: every drop was skipped "

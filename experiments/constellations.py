@@ -27,6 +27,7 @@ from coopsat.constellation.resources import data_path
 from coopsat.constellation.shells import WalkerShells, preset, preset_names, shells_from_tables
 from coopsat.constellation.timebase import parse_utc
 from coopsat.experiments.errors import ConfigError
+from coopsat.experiments.inputs import TLE_MAX_BYTES, read_plain_file
 
 SOURCES = ("walker", "preset", "shells", "tle")
 
@@ -146,13 +147,8 @@ def read_tle_checked(path: str | Path, expected_sha256: str = ""):
     digest differs from a non-empty ``expected_sha256`` (the file changed since the config was
     loaded).
     """
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ConfigError(
-            f"config key constellation.tle_path = {str(path)!r}: cannot be read "
-            f"({exc.strerror or exc})", "constellation.tle_path",
-        ) from None
+    what = f"config key constellation.tle_path = {str(path)!r}: the file"
+    data = read_plain_file(path, what, TLE_MAX_BYTES, "constellation.tle_path")
     digest = hashlib.sha256(data).hexdigest()
     if expected_sha256 and digest != expected_sha256:
         raise ConfigError(
@@ -184,7 +180,7 @@ def resolve_tle_path(value: Any, config_dir: Path) -> Any:
     if not given.is_absolute():
         candidates = [config_dir.resolve() / given, Path.cwd() / given]
     for candidate in candidates:
-        if candidate.is_file():
+        if candidate.exists() and not candidate.is_dir():  # a FIFO or device: refused on read
             return str(candidate.resolve())
     if not given.is_absolute():
         try:
