@@ -32,6 +32,8 @@ from coopsat.experiments.runfolder import writer_lock
 from coopsat.experiments.store import RunDir
 
 FAULT_ENV = "COOPSAT_FAULT_AFTER_PARTS"
+HEALTH_CHECK_S = 5.0
+"""While no chunk finishes, the executor's ``check_alive()`` (if it has one) runs this often."""
 
 
 class InjectedFault(RuntimeError):
@@ -138,7 +140,10 @@ def _drive(run: RunDir, executor: Executor, task: Callable, pending_chunks, wind
             in_flight[executor.submit(task, run.config, chunk)] = chunk
         if not in_flight:
             return
-        finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        finished, _ = wait(in_flight, timeout=HEALTH_CHECK_S, return_when=FIRST_COMPLETED)
+        if not finished:  # an executor that can lose its workers says so instead of waiting
+            getattr(executor, "check_alive", lambda: None)()
+            continue
         for future in [f for f in in_flight if f in finished]:  # submission order
             chunk = in_flight.pop(future)
             outcomes = future.result()

@@ -6,7 +6,7 @@ import tomllib
 import pytest
 
 from coopsat.constellation.resources import data_path
-from coopsat.experiments import executors
+from coopsat.experiments import executors, runfolder
 from coopsat.experiments.cli import main
 from coopsat.experiments.config import load_config
 from coopsat.experiments.store import read_table
@@ -93,17 +93,20 @@ def test_drop_indices_beyond_seven_digits_keep_their_rows_and_resume(tmp_path):
 def test_overwrite_removes_every_kinds_outputs_and_resume_keeps_foreign_files(tmp_path):
     out = tmp_path / "run"
     assert _fig2(out) == 0
-    leftovers = ["ici.parquet", "correlation.parquet", "waveform_rates.png", "old.pdf",
+    leftovers = ["ici.parquet", "correlation.parquet", "waveform_rates.png",
                  ".table.parquet.abc.tmp"]
     for name in leftovers:  # what a replaced run of another kind (or a crash) left behind
         (out / name).write_bytes(b"x")
+    runfolder.record_outputs(out, [out / "waveform_rates.png"])  # a figure coopsat wrote
     (out / "notes.txt").write_text("mine")
+    (out / "old.pdf").write_text("mine: a figure coopsat did not write")
     (out / "parts" / "notes.parquet").write_bytes(b"mine")
     assert _fig2(out, "--resume") == 0  # a file in parts/ that is not a part is left alone
     assert (out / "parts" / "notes.parquet").read_bytes() == b"mine"
     assert _fig2(out, "--overwrite") == 0
     assert not any((out / name).exists() for name in leftovers)
     assert (out / "notes.txt").read_text() == "mine" and (out / "fig2.png").exists()
+    assert (out / "old.pdf").read_text().startswith("mine")
 
 
 def test_result_files_get_the_mode_of_any_new_file(tmp_path):
