@@ -21,7 +21,13 @@ from .constants import EARTH_MEAN_RADIUS_M
 from .earth import destination, enu_basis, geodetic_to_itrs, itrs_to_geodetic
 from .geometry import DropGeometry
 from .links import link_geometry
-from .orbits import MAX_ALTITUDE_M, MIN_ALTITUDE_M, Constellation, physical_position_mask
+from .orbits import (
+    APOGEE_MARGIN_M,
+    MAX_ALTITUDE_M,
+    MIN_ALTITUDE_M,
+    Constellation,
+    physical_position_mask,
+)
 from .params import ParameterError, check_field, number, validate
 
 _SAME_INCLINATION_RAD = math.radians(0.1)
@@ -44,7 +50,8 @@ class NotEnoughSatellitesError(ValueError):
         self.min_elevation_deg = min_elevation_deg
         self.n_excluded = n_excluded
         excluded = (
-            f"; {n_excluded} satellites were excluded at this epoch (SGP4 failed or altitude "
+            f"; {n_excluded} satellites were excluded at this epoch (SGP4 failed, above their "
+            "elements' apogee, or altitude "
             f"outside [{MIN_ALTITUDE_M / 1e3:g}, {MAX_ALTITUDE_M / 1e3:g}] km)"
             if n_excluded else ""
         )
@@ -222,7 +229,7 @@ def drop_geometry(
     if (n_satellites is None) == (sat_index is None):
         raise ValueError("give exactly one of n_satellites and sat_index")
     pos, vel = constellation.propagate(time)  # (N, 3)
-    usable = physical_position_mask(pos)  # (N,): SGP4 succeeded and the altitude is physical
+    usable = physical_position_mask(pos, constellation.apogee_radius_m)  # (N,) physical
     ut_pos = geodetic_to_itrs(ut_lat, ut_lon)
     if sat_index is None:
         n_satellites = check_field(DropSpec, "n_satellites", n_satellites, owner="drop_geometry")
@@ -304,7 +311,8 @@ def _excluded_message(constellation: Constellation, pos: np.ndarray, bad: np.nda
     return (
         f"sat_index has satellites excluded at this epoch: {', '.join(parts)}; allowed: "
         f"satellites whose SGP4 call succeeds with an altitude in "
-        f"[{MIN_ALTITUDE_M / 1e3:g}, {MAX_ALTITUDE_M / 1e3:g}] km"
+        f"[{MIN_ALTITUDE_M / 1e3:g}, {MAX_ALTITUDE_M / 1e3:g}] km, at most "
+        f"{APOGEE_MARGIN_M / 1e3:g} km above their elements' apogee"
     )
 
 
