@@ -22,7 +22,7 @@ import numpy as np
 
 from coopsat import constellation
 from coopsat.constellation.constants import SECONDS_PER_DAY
-from coopsat.constellation.params import ParameterError, choice, number, tables, text
+from coopsat.constellation.params import ParameterError, choice, flag, number, tables, text
 from coopsat.constellation.resources import data_path
 from coopsat.constellation.shells import WalkerShells, preset, preset_names, shells_from_tables
 from coopsat.constellation.timebase import parse_utc
@@ -67,6 +67,13 @@ class ConstellationSection(constellation.WalkerDelta):
     tle_path: str = text("", lambda v: True, "a TLE file path (used when source = 'tle')")
     tle_sha256: str = text(
         "", _sha256_ok, "empty or the 64-hex-digit SHA-256 of the TLE file (filled in on load)"
+    )
+    tle_names: str = text(
+        "*", lambda v: v != "", "a glob pattern on the satellite names, e.g. 'STARLINK-*'",
+        doc="with source = 'tle': keep the satellites whose name matches (case-insensitive)",
+    )
+    tle_payloads_only: bool = flag(
+        False, doc="with source = 'tle': leave out objects named as debris or rocket bodies",
     )
     max_element_age_days: float = number(
         30.0, lo=0, hi=36_500, lo_open=True, unit="days",
@@ -219,7 +226,27 @@ def pin_tle(values: dict[str, Any], config_dir: Path) -> None:
 def constellation_for(cfg: ConstellationSection) -> constellation.Constellation:
     """The satellites of ``cfg``, built once per process."""
     if cfg.source == "tle":
-        return read_tle_checked(cfg.tle_path, cfg.tle_sha256)[0]
+        return _selected(read_tle_checked(cfg.tle_path, cfg.tle_sha256)[0], cfg)
     if cfg.source == "walker":
         return cfg.walker().build()
     return cfg.walker_shells().build()
+
+
+def _selected(shell: constellation.Constellation, cfg: ConstellationSection):
+    """The satellites of a TLE file that ``tle_names`` and ``tle_payloads_only`` keep, with a
+    notice naming the objects left that are not payloads by their names."""
+    try:
+        kept = constellation.select_by_name(shell, cfg.tle_names, cfg.tle_payloads_only)
+    except ValueError as exc:
+        raise ConfigError(f"config key constellation.tle_names = {cfg.tle_names!r}: {exc}",
+                          "constellation.tle_names") from None
+    other = [n for n in kept.names if not constellation.is_payload_name(n)]
+    if not other:
+        return kept
+    shown = ", ".join(other[:3]) + (", ..." if len(other) > 3 else "")
+    notice = (
+        f"{len(other)} of the {len(kept)} objects of the TLE file are not payloads by their "
+        f"names ({shown}) and may serve a drop; set constellation.tle_payloads_only = true or "
+        "constellation.tle_names to leave them out"
+    )
+    return constellation.Constellation(kept.names, kept.satrecs, (*kept.notices, notice))

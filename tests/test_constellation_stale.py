@@ -314,7 +314,7 @@ def test_a_position_far_above_its_elements_apogee_is_excluded(monkeypatch):
     assert both.shape == (5, 2) and np.array_equal(both[:, 0], both[:, 1])
     # the drop never selects the stale satellite; it counts as excluded
     shell = WalkerDelta().build()
-    forced = Constellation(shell.names + ("STALE",), shell.satrecs + (sats[0],))
+    forced = Constellation((*shell.names, "STALE"), (*shell.satrecs, sats[0]))
     t = utc_time(EPOCH)
     real_propagate = Constellation.propagate
 

@@ -30,6 +30,9 @@ def test_a_study_on_the_shipped_real_format_tle_sample(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "notice: TLE catalogue number 44713 (STARLINK-1007): 2 element sets, kept the newest" \
         in printed
+    assert ("notice: 4 of the 30 objects of the TLE file are not payloads by their names "
+            "(FALCON 9 DEB [45591], FALCON 9 DEB [45592], FALCON 9 DEB [45593], ...) and may "
+            "serve a drop; set constellation.tle_payloads_only = true") in printed
 
 
 def test_epoch_as_a_toml_datetime_equals_the_string(tmp_path):
