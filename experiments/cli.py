@@ -20,6 +20,8 @@ directory (nothing written); 130 interrupted (the finished chunks are kept: reru
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -106,7 +108,10 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
         "--scheduler", metavar="ADDRESS", type=_scheduler,
         help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786)",
     )
-    p.add_argument("--out", type=Path, help="run directory (default: results/NAME[-quick])")
+    p.add_argument(
+        "--out", type=Path,
+        help="run directory (default: results/NAME[-quick], plus a digest of the --set keys)",
+    )
     p.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
         help="override a config key (repeatable)",
@@ -194,8 +199,20 @@ def resolve(args: argparse.Namespace) -> tuple[ExperimentConfig, Path]:
         if specific and specific in preset_names(path):
             presets = (*presets, specific)
     config = load_config(path, presets=presets, overrides=overrides)
-    out = args.out or DEFAULT_OUT / (config.run.name + ("-quick" if args.quick else ""))
-    return config, out
+    return config, args.out or default_out(config, args.quick, overrides)
+
+
+def default_out(config: ExperimentConfig, quick: bool, overrides: dict) -> Path:
+    """``results/NAME[-quick]``; with config keys set on the command line (``--set``, a kind's
+    options) but no ``run.name``, a suffix of their digest keeps that run apart from the plain
+    one (``results/fig3-quick-1a2b3c4d``). ``--drops`` and ``--seed`` add none: they size or
+    reseed the same study."""
+    name = config.run.name + ("-quick" if quick else "")
+    keys = {k: v for k, v in overrides.items() if k not in ("run.drops", "run.seed")}
+    if keys and "run.name" not in keys:
+        text = json.dumps(keys, sort_keys=True, default=str)
+        name += "-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return DEFAULT_OUT / name
 
 
 def _report(config: ExperimentConfig, table, extra: dict, run_dir: Path) -> list[Path]:
