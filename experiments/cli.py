@@ -130,7 +130,10 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
         "--quick", action="store_true",
         help="apply the config's [presets.quick] (few drops), then [presets.NAME_quick] if any",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet", action="store_true",
+        help="no progress (a bar on a terminal, else a line every 5%% of the drops)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,18 +16,17 @@ from __future__ import annotations
 import itertools
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm import tqdm
 
 from coopsat.experiments.config import ExperimentConfig
 from coopsat.experiments.executors import SerialExecutor
 from coopsat.experiments.kinds import KINDS, run_chunk
+from coopsat.experiments.progress import progress as make_progress
 from coopsat.experiments.runfolder import writer_lock
 from coopsat.experiments.store import RunDir
 
@@ -112,7 +111,8 @@ def run_experiment(
             (notify or print)(note)
         done = run.done_drops()
         todo = [d for d in config.run.drop_indices if d not in done]
-        bar = _progress(config.run.drops, config.run.drops - len(todo), progress, config.run.name)
+        bar = make_progress(config.run.drops, config.run.drops - len(todo), progress,
+                            config.run.name)
         if max_in_flight is None:
             serial = isinstance(executor, SerialExecutor)
             max_in_flight = 1 if serial else 2 * int(getattr(executor, "_max_workers", 32))
@@ -155,14 +155,3 @@ def _drive(run: RunDir, executor: Executor, task: Callable, pending_chunks, wind
             if on_part is not None:
                 on_part(written)
             hook(written)
-
-
-def _progress(total: int, initial: int, enabled: bool, name: str):
-    return tqdm(
-        total=total,
-        initial=initial,
-        desc=name,
-        unit="drop",
-        disable=not (enabled and sys.stderr.isatty()),
-        file=sys.stderr,
-    )
