@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from skyfield.timelib import Time
@@ -29,6 +30,7 @@ from .orbits import (
     physical_position_mask,
 )
 from .params import ParameterError, check_field, number, validate
+from .timebase import as_time
 
 _SAME_INCLINATION_RAD = math.radians(0.1)
 
@@ -145,7 +147,7 @@ class DropSpec:
 
 def sample_drop(
     constellation: Constellation,
-    time: Time,
+    time: Time | str | datetime,
     *,
     n_users: int,
     n_satellites: int,
@@ -162,7 +164,8 @@ def sample_drop(
     Random draws, in order: centre (unless ``centre_lat_deg``/``centre_lon_deg`` are given, both
     or neither), then the K cap distances and K bearings.
 
-    Inputs: ``time`` a scalar skyfield Time; ``n_users`` K >= 1; ``n_satellites`` S >= 1;
+    Inputs: ``time`` a scalar skyfield Time, an ISO 8601 UTC text or a datetime (``as_time``);
+    ``n_users`` K >= 1; ``n_satellites`` S >= 1;
     ``rng`` a numpy Generator; ``radius_m`` cap radius (m); ``min_elevation_deg`` in [0, 90);
     ``carrier_hz`` f0 (Hz); ``max_abs_latitude_deg`` latitude band of the centre (default
     ``default_max_abs_latitude_deg``).
@@ -200,7 +203,7 @@ _LINK_FIELDS = (
 
 def drop_geometry(
     constellation: Constellation,
-    time: Time,
+    time: Time | str | datetime,
     ut_lat_rad,
     ut_lon_rad,
     *,
@@ -223,6 +226,7 @@ def drop_geometry(
     Inputs: ``ut_lat_rad``, ``ut_lon_rad`` (K,) geodetic radians (UTs at height 0); centre in
     geodetic radians; ``time`` scalar skyfield Time. Output: ``DropGeometry``.
     """
+    time = as_time(time)
     ut_lat, ut_lon = _checked_uts(time, ut_lat_rad, ut_lon_rad)
     min_elevation_deg = _checked_centre_and_mask(centre_lat_rad, centre_lon_rad,
                                                  min_elevation_deg)
