@@ -26,6 +26,17 @@ def _run(out, cfg=None, **kw):
     return run_experiment(cfg or _config(), out, executor=SerialExecutor(), task=fake_chunk, **kw)
 
 
+def _interrupted(out, after: int, **kw) -> None:
+    """Start a run in ``out`` and interrupt it (Ctrl-C) once ``after`` chunks are written."""
+
+    def stop(n):
+        if n == after:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _run(out, on_part=stop, **kw)
+
+
 def _snapshot(root: Path) -> dict[str, str]:
     """Every file under ``root`` (links not followed) with the SHA-256 of its bytes; the writer
     lock (which holds the last writer's pid) is left out."""
@@ -128,12 +139,7 @@ def test_a_failing_replacement_leaves_the_old_run_intact_and_a_rerun_completes(t
     _run(out, _config(**{"run.drops": 20}))
     before = _snapshot(out)
 
-    def fail(n):
-        if n == 3:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        _run(out, overwrite=True, on_part=fail)
+    _interrupted(out, 3, overwrite=True)
     left = _snapshot(out)
     staged = {k for k in left if k.startswith(runfolder.STAGING_NAME)}
     assert len(staged) == 1 + 3 * 3  # run.json and three chunks of the new run, aside
@@ -158,12 +164,7 @@ def test_resume_refuses_a_part_of_another_run(tmp_path, other, tag):
     _run(tmp_path / "other", _config(**other))
     cut = tmp_path / "cut"
 
-    def stop(n):
-        if n == 1:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        _run(cut, on_part=stop)
+    _interrupted(cut, 1)
     _copy_chunk(tmp_path / "other", cut, tag)
     before = _snapshot(cut)
     with pytest.raises(ResumeError, match=rf"chunk-{tag}.json' belongs to another run \(config "
@@ -203,12 +204,7 @@ def test_a_folder_holding_only_checkpoints_is_a_run(tmp_path):
 def test_a_fresh_start_after_an_interruption_keeps_the_checkpoints(tmp_path):
     out = tmp_path / "r"
 
-    def stop(n):
-        if n == 2:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        _run(out, on_part=stop)
+    _interrupted(out, 2)
     before = _snapshot(out)
     with pytest.raises(ConfigError, match=r"already holds a coopsat run; add --resume"):
         _run(out)
