@@ -9,14 +9,15 @@ from coopsat.constellation.resources import data_path
 from coopsat.experiments import executors, runfolder
 from coopsat.experiments.cli import main
 from coopsat.experiments.config import load_config
-from coopsat.experiments.store import read_table
+from coopsat.experiments.kinds.sweep import report as sweep_report
+from coopsat.experiments.store import RunDir, read_table
 
 TINY = str(data_path("tiny.toml"))
 SAMPLE = "tle/celestrak_starlink_2020-05-07_sample.tle"
 UNDER_THE_SAMPLE = ["--set", "drop.centre_lat_deg=52.8", "--set", "drop.centre_lon_deg=19.6"]
 
 
-def test_a_study_on_the_shipped_real_format_tle_sample(tmp_path, capsys):
+def test_a_study_on_the_shipped_real_format_tle_sample(tmp_path, capsys, monkeypatch):
     """CelesTrak format (CRLF, repeated names, a debris object, a repeated catalogue number) at
     an epoch within the sets' validity: rows for every drop, the kept-newest notice printed."""
     out = tmp_path / "tle"
@@ -33,6 +34,11 @@ def test_a_study_on_the_shipped_real_format_tle_sample(tmp_path, capsys):
     assert ("notice: 4 of the 30 objects of the TLE file are not payloads by their names "
             "(FALCON 9 DEB [45591], FALCON 9 DEB [45592], FALCON 9 DEB [45593], ...) and may "
             "serve a drop; set constellation.tle_payloads_only = true") in printed
+    titles = []  # the figure names the catalogue (in its legend's title)
+    monkeypatch.setattr(sweep_report, "plot_sweep",
+                        lambda t, x, base, title=None: titles.append(title) or [])
+    sweep_report.plot(table, RunDir.open(out).config, tmp_path / "again", {})
+    assert titles == ["TLE catalogue celestrak_starlink_2020-05-07_sample.tle"]
 
 
 def test_epoch_as_a_toml_datetime_equals_the_string(tmp_path):
