@@ -4,6 +4,7 @@ Public API::
 
     WalkerDelta(...).build() -> Constellation; WalkerShells(shells).build(); preset(name)
     read_tle(path_or_text) -> Constellation; write_tle(constellation, path)
+    select_by_name(constellation, pattern, payloads_only); is_payload_name(name)
     Constellation.propagate(time) -> (pos_m, vel_mps)      # ITRS, (N, T, 3) or (N, 3)
     Constellation.catalog_numbers, .notices, .element_age_s(time), .usable_mask(time)
     physical_position_mask(pos_m); MIN_ALTITUDE_M, MAX_ALTITUDE_M
@@ -47,7 +48,15 @@ from .orbits import (
 from .resources import data_path
 from .shells import WalkerShells, nominal_min_separation_m, preset, preset_names
 from .timebase import epochs, parse_utc, timescale, utc_time
-from .tle import TLEFormatError, format_tle, read_tle, tle_lines, write_tle
+from .tle import (
+    TLEFormatError,
+    format_tle,
+    is_payload_name,
+    read_tle,
+    select_by_name,
+    tle_lines,
+    write_tle,
+)
 from .walker import WalkerDelta
 
 __all__ = [
@@ -72,6 +81,7 @@ __all__ = [
     "format_tle",
     "geodetic_to_itrs",
     "ground_tracks",
+    "is_payload_name",
     "itrs_to_geodetic",
     "link_geometry",
     "nominal_min_separation_m",
@@ -83,6 +93,7 @@ __all__ = [
     "sample_cap",
     "sample_centre",
     "sample_drop",
+    "select_by_name",
     "select_satellites",
     "sky_coordinates",
     "subsatellite_points",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from skyfield.timelib import Time
@@ -21,8 +22,15 @@ from .constants import EARTH_MEAN_RADIUS_M
 from .earth import destination, enu_basis, geodetic_to_itrs, itrs_to_geodetic
 from .geometry import DropGeometry
 from .links import ARRAY_POINTINGS, link_geometry
-from .orbits import MAX_ALTITUDE_M, MIN_ALTITUDE_M, Constellation, physical_position_mask
+from .orbits import (
+    APOGEE_MARGIN_M,
+    MAX_ALTITUDE_M,
+    MIN_ALTITUDE_M,
+    Constellation,
+    physical_position_mask,
+)
 from .params import ParameterError, check_field, choice, number, validate
+from .timebase import as_time
 
 _SAME_INCLINATION_RAD = math.radians(0.1)
 
@@ -44,7 +52,8 @@ class NotEnoughSatellitesError(ValueError):
         self.min_elevation_deg = min_elevation_deg
         self.n_excluded = n_excluded
         excluded = (
-            f"; {n_excluded} satellites were excluded at this epoch (SGP4 failed or altitude "
+            f"; {n_excluded} satellites were excluded at this epoch (SGP4 failed, above their "
+            "elements' apogee, or altitude "
             f"outside [{MIN_ALTITUDE_M / 1e3:g}, {MAX_ALTITUDE_M / 1e3:g}] km)"
             if n_excluded else ""
         )
@@ -142,7 +151,7 @@ class DropSpec:
 
 def sample_drop(
     constellation: Constellation,
-    time: Time,
+    time: Time | str | datetime,
     *,
     n_users: int,
     n_satellites: int,
@@ -160,7 +169,8 @@ def sample_drop(
     Random draws, in order: centre (unless ``centre_lat_deg``/``centre_lon_deg`` are given, both
     or neither), then the K cap distances and K bearings.
 
-    Inputs: ``time`` a scalar skyfield Time; ``n_users`` K >= 1; ``n_satellites`` S >= 1;
+    Inputs: ``time`` a scalar skyfield Time, an ISO 8601 UTC text or a datetime (``as_time``);
+    ``n_users`` K >= 1; ``n_satellites`` S >= 1;
     ``rng`` a numpy Generator; ``radius_m`` cap radius (m); ``min_elevation_deg`` in [0, 90);
     ``carrier_hz`` f0 (Hz); ``max_abs_latitude_deg`` latitude band of the centre (default
     ``default_max_abs_latitude_deg``); ``pointing`` where the arrays' boresight points
@@ -200,7 +210,7 @@ _LINK_FIELDS = (
 
 def drop_geometry(
     constellation: Constellation,
-    time: Time,
+    time: Time | str | datetime,
     ut_lat_rad,
     ut_lon_rad,
     *,
@@ -225,6 +235,7 @@ def drop_geometry(
     geodetic radians; ``time`` scalar skyfield Time; ``pointing`` "nadir" or "cap_centre" (every
     array's boresight at the centre, on the ellipsoid). Output: ``DropGeometry``.
     """
+    time = as_time(time)
     ut_lat, ut_lon = _checked_uts(time, ut_lat_rad, ut_lon_rad)
     min_elevation_deg = _checked_centre_and_mask(centre_lat_rad, centre_lon_rad,
                                                  min_elevation_deg)
@@ -232,7 +243,7 @@ def drop_geometry(
         raise ValueError("give exactly one of n_satellites and sat_index")
     pointing = check_field(DropSpec, "pointing", pointing, owner="drop_geometry")
     pos, vel = constellation.propagate(time)  # (N, 3)
-    usable = physical_position_mask(pos)  # (N,): SGP4 succeeded and the altitude is physical
+    usable = physical_position_mask(pos, constellation.apogee_radius_m)  # (N,) physical
     ut_pos = geodetic_to_itrs(ut_lat, ut_lon)
     centre_pos = geodetic_to_itrs(centre_lat_rad, centre_lon_rad)
     if sat_index is None:
@@ -309,7 +320,8 @@ def _excluded_message(constellation: Constellation, pos: np.ndarray, bad: np.nda
     return (
         f"sat_index has satellites excluded at this epoch: {', '.join(parts)}; allowed: "
         f"satellites whose SGP4 call succeeds with an altitude in "
-        f"[{MIN_ALTITUDE_M / 1e3:g}, {MAX_ALTITUDE_M / 1e3:g}] km"
+        f"[{MIN_ALTITUDE_M / 1e3:g}, {MAX_ALTITUDE_M / 1e3:g}] km, at most "
+        f"{APOGEE_MARGIN_M / 1e3:g} km above their elements' apogee"
     )
 
 

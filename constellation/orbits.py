@@ -34,6 +34,10 @@ _KM = 1000.0
 # ``physical_position_mask``).
 MIN_ALTITUDE_M = 100e3
 MAX_ALTITUDE_M = 50_000e3
+APOGEE_MARGIN_M = 100e3
+"""How far above its element set's apogee a position may lie (SGP4's short-period terms move
+the radius by about 10 km) before it counts as not physical: drag only lowers an orbit, so a
+satellite far above its own apogee is stale elements extrapolated past their validity."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,14 +135,20 @@ class Constellation:
         age = np.abs(days) * SECONDS_PER_DAY
         return age[:, 0] if np.ndim(time.whole) == 0 else age
 
+    @property
+    def apogee_radius_m(self) -> np.ndarray:
+        """(N,) geocentric radius of each element set's apogee at its epoch, in metres."""
+        return np.array([(1.0 + s.alta) * s.radiusearthkm * 1e3 for s in self.satrecs])
+
     def usable_mask(self, time: Time) -> np.ndarray:
-        """Which satellites have a usable position at ``time``: SGP4 succeeded and the height
-        above the WGS84 ellipsoid is in ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]``.
+        """Which satellites have a usable position at ``time``: SGP4 succeeded, the height
+        above the WGS84 ellipsoid is in ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]`` and the radius is
+        at most ``APOGEE_MARGIN_M`` above the apogee of the satellite's own element set.
 
         Input: skyfield ``Time``, scalar or array of length T.
         Output: bool, (N,) for a scalar ``Time``, (N, T) for an array.
         """
-        return physical_position_mask(self.propagate(time)[0])
+        return physical_position_mask(self.propagate(time)[0], self.apogee_radius_m)
 
     def subset(self, index: Sequence[int] | np.ndarray) -> Constellation:
         """The satellites at ``index`` (in that order) as a new ``Constellation``.
@@ -245,7 +255,7 @@ def sgp4_error_message(code: int) -> str:
     return SGP4_ERRORS.get(int(code), f"unknown sgp4 error {code}") if code else "success"
 
 
-def physical_position_mask(pos_m) -> np.ndarray:
+def physical_position_mask(pos_m, apogee_radius_m=None) -> np.ndarray:
     """True where an ITRS position is finite and physically plausible for a satellite.
 
     Plausible means a height above the WGS84 ellipsoid in ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]``
@@ -258,11 +268,20 @@ def physical_position_mask(pos_m) -> np.ndarray:
     epoch (2020 Starlink sets propagated to 2025 reach 1.8 million km) and would otherwise pass
     as distant satellites.
 
-    Input: ``pos_m`` (..., 3) ITRS positions in metres (NaN where SGP4 failed).
-    Output: (...) bool.
+    With ``apogee_radius_m`` (N,), the radii of the satellites' element-set apogees
+    (``Constellation.apogee_radius_m``), a position more than ``APOGEE_MARGIN_M`` above its
+    satellite's apogee is not plausible either (a 550 km set propagated to 17,600 km).
+
+    Input: ``pos_m`` (N, ..., 3) or (..., 3) ITRS positions in metres (NaN where SGP4 failed).
+    Output: (N, ...) or (...) bool.
     """
     pos = np.asarray(pos_m, dtype=float)
     finite = np.all(np.isfinite(pos), axis=-1)
     safe = np.where(finite[..., None], pos, 1.0e7)  # any finite point: masked out below
     _, _, height = itrs_to_geodetic(safe)
-    return finite & (height >= MIN_ALTITUDE_M) & (height <= MAX_ALTITUDE_M)
+    ok = finite & (height >= MIN_ALTITUDE_M) & (height <= MAX_ALTITUDE_M)
+    if apogee_radius_m is not None:
+        limit = np.asarray(apogee_radius_m, dtype=float) + APOGEE_MARGIN_M
+        limit = limit.reshape(limit.shape + (1,) * (ok.ndim - limit.ndim))
+        ok &= np.linalg.norm(safe, axis=-1) <= limit
+    return ok

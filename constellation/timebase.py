@@ -96,6 +96,24 @@ def utc_time(stamp_utc: str) -> Time:
     )
 
 
+def as_time(value: Time | str | datetime) -> Time:
+    """A scalar skyfield ``Time`` from a ``Time``, an ISO 8601 UTC text
+    (``"2025-01-01T00:00:00Z"``) or a ``datetime`` (naive means UTC, as in :func:`parse_utc`).
+
+    Raises ``TypeError`` for any other type, ``ValueError`` for text that is not ISO 8601.
+    """
+    if isinstance(value, Time):
+        return value
+    if isinstance(value, datetime):
+        value = utc_text(value)
+    if isinstance(value, str):
+        return utc_time(value)
+    raise TypeError(
+        f"time must be a skyfield Time, an ISO 8601 UTC text or a datetime, got "
+        f"{type(value).__name__} (e.g. utc_time('2025-01-01T00:00:00Z'))"
+    )
+
+
 def sgp4_julian_dates(time: Time) -> tuple[np.ndarray, np.ndarray]:
     """(whole, fraction) UTC Julian dates that sgp4 expects, exactly as skyfield's EarthSatellite.
 

@@ -20,6 +20,7 @@ track).
 
 from __future__ import annotations
 
+import fnmatch
 import itertools
 import math
 import os
@@ -61,6 +62,35 @@ class TLEFormatError(ValueError):
     def __reduce__(self):
         # Rebuild from the fields so that the error survives pickling (process pools).
         return (type(self), (self.line_number, self.reason, self.line))
+
+
+# Catalogue names of objects that are not payloads: debris, rocket bodies, kick motors.
+_NOT_PAYLOAD = re.compile(r"(?:^|[\s(])(?:DEB|DEBRIS|R/B|AKM|PKM|PLAT)(?:$|[\s\[()])")
+
+
+def is_payload_name(name: str) -> bool:
+    """False for names that mark debris, rocket bodies or kick motors in the catalogues'
+    convention (``"FALCON 9 DEB"``, ``"CZ-4C R/B"``, ``"... AKM"``): TLE files carry no object
+    type, the name is the only hint."""
+    return _NOT_PAYLOAD.search(name.upper()) is None
+
+
+def select_by_name(constellation: Constellation, pattern: str = "*",
+                   payloads_only: bool = False) -> Constellation:
+    """The satellites whose name matches the glob ``pattern`` (case-insensitive, ``fnmatch``;
+    ``"STARLINK-*"``), and with ``payloads_only`` only those :func:`is_payload_name` accepts.
+    Raises ValueError when none is left."""
+    keep = [
+        i for i, name in enumerate(constellation.names)
+        if fnmatch.fnmatchcase(name.upper(), pattern.upper())
+        and (is_payload_name(name) or not payloads_only)
+    ]
+    if not keep:
+        raise ValueError(
+            f"no satellite of {len(constellation)} matches the name pattern {pattern!r}"
+            + (" among the payloads" if payloads_only else "")
+        )
+    return constellation.subset(keep)
 
 
 def tle_checksum(line: str) -> int:

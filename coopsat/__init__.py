@@ -18,30 +18,38 @@ Studies (configs, the checkpointed drop driver, tables and figures) are in
 from Python as the ``coopsat`` command does.
 """
 
+from importlib import import_module as _import_module
 from importlib import metadata as _metadata
 
-from coopsat.channel import ChannelConfig, LinkBudget, draw_standard, statistical_csi
-from coopsat.constellation import (
-    DropSpec,
-    WalkerDelta,
-    WalkerShells,
-    preset,
-    read_tle,
-    sample_drop,
-    utc_time,
-)
-from coopsat.precoding import (
-    ALL_SCHEMES,
-    SCHEMES,
-    evaluate_rates,
-    instantaneous_reference,
-    precode,
-)
+# The names are imported on first use (PEP 562), so that ``import coopsat.X`` stays light: the
+# ``coopsat`` command can then report an interrupt during its start-up in one line.
+_HOME = {
+    "ChannelConfig": "channel", "LinkBudget": "channel", "draw_standard": "channel",
+    "statistical_csi": "channel",
+    "DropSpec": "constellation", "WalkerDelta": "constellation",
+    "WalkerShells": "constellation", "preset": "constellation", "read_tle": "constellation",
+    "sample_drop": "constellation", "utc_time": "constellation",
+    "ALL_SCHEMES": "precoding", "SCHEMES": "precoding", "evaluate_rates": "precoding",
+    "instantaneous_reference": "precoding", "precode": "precoding",
+}
 
 try:
     __version__ = _metadata.version("coopsat")
 except _metadata.PackageNotFoundError:  # a source tree that was never installed
     __version__ = "0+unknown"
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        value = getattr(_import_module(f"coopsat.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'coopsat' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
+
 
 __all__ = [
     "ALL_SCHEMES",

@@ -20,6 +20,8 @@ directory (nothing written); 130 interrupted (the finished chunks are kept: reru
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -29,8 +31,9 @@ import matplotlib
 from coopsat.experiments.config import ExperimentConfig, preset_names
 from coopsat.experiments.config.constellation import constellation_for
 from coopsat.experiments.driver.executors import check_scheduler_address, make_executor
+from coopsat.experiments.driver.runfolder import record_outputs
 from coopsat.experiments.driver.runner import run_experiment
-from coopsat.experiments.driver.store import RunDir, package_version, read_table
+from coopsat.experiments.driver.store import RunDir, package_version, read_metadata, read_table
 from coopsat.experiments.errors import ConfigError
 from coopsat.experiments.kinds import KINDS, load_config, parse_override, report_of
 
@@ -108,7 +111,10 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
         "--scheduler", metavar="ADDRESS", type=_scheduler,
         help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786)",
     )
-    p.add_argument("--out", type=Path, help="run directory (default: results/NAME[-quick])")
+    p.add_argument(
+        "--out", type=Path,
+        help="run directory (default: results/NAME[-quick], plus a digest of the --set keys)",
+    )
     p.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
         help="override a config key (repeatable)",
@@ -127,7 +133,10 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
         "--quick", action="store_true",
         help="apply the config's [presets.quick] (few drops), then [presets.NAME_quick] if any",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet", action="store_true",
+        help="no progress (a bar on a terminal, else a line every 5%% of the drops)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,13 +205,26 @@ def resolve(args: argparse.Namespace) -> tuple[ExperimentConfig, Path]:
         if specific and specific in preset_names(path):
             presets = (*presets, specific)
     config = load_config(path, presets=presets, overrides=overrides)
-    out = args.out or DEFAULT_OUT / (config.run.name + ("-quick" if args.quick else ""))
-    return config, out
+    return config, args.out or default_out(config, args.quick, overrides)
+
+
+def default_out(config: ExperimentConfig, quick: bool, overrides: dict) -> Path:
+    """``results/NAME[-quick]``; with config keys set on the command line (``--set``, a kind's
+    options) but no ``run.name``, a suffix of their digest keeps that run apart from the plain
+    one (``results/fig3-quick-1a2b3c4d``). ``--drops`` and ``--seed`` add none: they size or
+    reseed the same study."""
+    name = config.run.name + ("-quick" if quick else "")
+    keys = {k: v for k, v in overrides.items() if k not in ("run.drops", "run.seed")}
+    if keys and "run.name" not in keys:
+        text = json.dumps(keys, sort_keys=True, default=str)
+        name += "-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return DEFAULT_OUT / name
 
 
 def _report(config: ExperimentConfig, table, extra: dict, run_dir: Path) -> list[Path]:
     report = report_of(KINDS[config.run.kind])
     figures = report.plot(table, config, Path(run_dir) / config.run.name, extra)
+    record_outputs(Path(run_dir), figures)  # so that --overwrite may remove them later
     print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
     return figures
 
@@ -251,11 +273,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_table_kind(run: RunDir, table) -> None:
+    """Refuse a table that is not of the kind run.json names (one of them was replaced)."""
+    kind = run.config.run.kind
+    written = read_metadata(run.table_path).get("coopsat.kind", "?")
+    missing = [name for name, _ in KINDS[kind].columns if name not in table.columns]
+    if written != kind or missing:
+        raise ConfigError(
+            f"{str(run.table_path)!r} holds a {written!r} table but run.json describes a "
+            f"{kind!r} run (missing columns: {', '.join(missing[:4]) or 'none'}); the folder "
+            "mixes two runs: rerun with --overwrite"
+        )
+
+
 def _plot(args: argparse.Namespace) -> int:
     run = RunDir.open(args.run_dir)
     if not run.table_path.exists():
         raise ConfigError(f"{str(run.path)!r} has no table.parquet (unfinished run? --resume it)")
     table = read_table(run.table_path)
+    _check_table_kind(run, table)
     if not len(table):
         raise ConfigError(
             f"{str(run.path)!r} has no result rows to plot: every drop was skipped "

@@ -30,8 +30,23 @@ def check_flag(value: object, name: str) -> bool:
     return bool(value)
 
 
+MAX_POWER_W = 1e15
+"""Largest per-satellite budget accepted (180 dBm, eleven orders above a satellite's few kW):
+beyond it the solvers' squared quantities (budget^2 x channel gain^2) leave float64's range."""
+
+
+def _check_budget_values(power: np.ndarray, name: str) -> None:
+    bad = ~(np.isfinite(power) & (power > 0.0) & (power <= MAX_POWER_W))
+    if np.any(bad):
+        raise ValueError(
+            f"{name} must be finite, > 0 W and <= {MAX_POWER_W:g} W (180 dBm); "
+            f"got {float(power[bad][0])!r}"
+        )
+
+
 def check_power(power_w: object, n_satellites: int) -> np.ndarray:
-    """Per-satellite power in W: a scalar (broadcast) or shape (S,), each finite and > 0."""
+    """Per-satellite power in W: a scalar (broadcast) or shape (S,), each finite, > 0 and at most
+    ``MAX_POWER_W``."""
     power = _real_array(power_w, "power_w")
     if power.ndim == 0:
         power = np.full(n_satellites, float(power))
@@ -39,9 +54,7 @@ def check_power(power_w: object, n_satellites: int) -> np.ndarray:
         raise ValueError(
             f"power_w must be a scalar or have shape (S,) = ({n_satellites},), got {power.shape}"
         )
-    bad = ~(np.isfinite(power) & (power > 0.0))
-    if np.any(bad):
-        raise ValueError(f"power_w must be finite and > 0 W; got {float(power[bad][0])!r}")
+    _check_budget_values(power, "power_w")
     return power
 
 
@@ -97,7 +110,7 @@ def check_weight_stack(weights: object, csi: StatisticalCSI, name: str = "weight
 
 def check_powers(powers_w: object, n_satellites: int) -> np.ndarray:
     """Budgets of P power points: shape (P,) (one P_s for every satellite) or (P, S), P >= 1,
-    each finite and > 0; returned as (P, S) float."""
+    each finite, > 0 and at most ``MAX_POWER_W``; returned as (P, S) float."""
     try:
         power = np.asarray(powers_w, dtype=float)
     except (TypeError, ValueError):
@@ -109,9 +122,7 @@ def check_powers(powers_w: object, n_satellites: int) -> np.ndarray:
             f"powers_w must have shape (P,) or (P, S) = (P, {n_satellites}) with P >= 1, "
             f"got {np.shape(powers_w)}"
         )
-    bad = ~(np.isfinite(power) & (power > 0.0))
-    if np.any(bad):
-        raise ValueError(f"powers_w must be finite and > 0 W; got {float(power[bad][0])!r}")
+    _check_budget_values(power, "powers_w")
     return power
 
 

@@ -244,3 +244,27 @@ def test_geometry_does_not_alias_caller_arrays(shell, epoch):
     assert g.sat_index[0] == g0.sat_index[0]
     with pytest.raises(ValueError):
         g.elevation_rad[0, 0] = 1.0
+
+
+def test_sample_drop_accepts_an_iso_text_or_a_datetime_for_the_time():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from coopsat.constellation import WalkerDelta, sample_drop, utc_time
+
+    shell = WalkerDelta().build()
+
+    def drop(t):
+        return sample_drop(shell, t, n_users=4, n_satellites=3, rng=np.random.default_rng(5))
+
+    ref = drop(utc_time("2025-01-01T00:00:00Z"))
+    plus_one = timezone(timedelta(hours=1))
+    for t in ("2025-01-01T00:00:00Z", datetime(2025, 1, 1, tzinfo=UTC),
+              datetime(2025, 1, 1), datetime(2025, 1, 1, 1, tzinfo=plus_one)):
+        geo = drop(t)
+        np.testing.assert_array_equal(geo.sat_index, ref.sat_index)
+        np.testing.assert_array_equal(geo.slant_range_m, ref.slant_range_m)
+    with pytest.raises(TypeError, match=r"time must be a skyfield Time, an ISO 8601 UTC text or "
+                       r"a datetime, got float \(e.g. utc_time\('2025-01-01T00:00:00Z'\)\)"):
+        drop(1735689600.0)
+    with pytest.raises(ValueError, match="'yesterday' is not ISO 8601"):
+        drop("yesterday")

@@ -206,8 +206,8 @@ def test_not_enough_satellites_reports_the_excluded_count_and_survives_pickling(
                     centre_lat_deg=0.0, centre_lon_deg=0.0)
     err = info.value
     assert err.n_excluded == 3 and 0 < err.visible < 500
-    assert str(err).endswith("; 3 satellites were excluded at this epoch (SGP4 failed or "
-                             "altitude outside [100, 50000] km)")
+    assert str(err).endswith("; 3 satellites were excluded at this epoch (SGP4 failed, "
+                             "above their elements' apogee, or altitude outside [100, 50000] km)")
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is NotEnoughSatellitesError and str(back) == str(err)
     assert (back.needed, back.visible, back.n_excluded) == (500, err.visible, 3)
@@ -287,3 +287,46 @@ def test_the_real_sample_a_month_late_loses_most_sets_and_the_drop_skips_them(sa
     g = sample_drop(sample, t, n_users=2, n_satellites=1, rng=np.random.default_rng(2),
                     radius_m=100e3, centre_lat_deg=lat_deg, centre_lon_deg=lon_deg)
     assert g.n_excluded == 21 and g.sat_index[0] in alive
+
+
+def test_a_position_far_above_its_elements_apogee_is_excluded(monkeypatch):
+    """Stale elements forced into use can propagate a 550 km set to 17,600 km, inside the
+    absolute range: the apogee check (radius <= apogee + APOGEE_MARGIN_M) excludes it."""
+    from coopsat.constellation.orbits import APOGEE_MARGIN_M
+
+    incl = math.radians(53.0)
+    sats = [_circular(i + 1, SGP4_EPOCH_2025, 550.0, incl) for i in range(4)]
+    sats.append(_circular(9, SGP4_EPOCH_2025, 550.0, incl, ecc=0.01))
+    const = Constellation(tuple(f"S{i}" for i in range(5)), tuple(sats))
+    apogee = const.apogee_radius_m
+    a_m = (6378.137 + 550.0) * 1e3  # two-body radius used above; SGP4's a differs by < 30 km
+    np.testing.assert_allclose(apogee[:4], a_m, atol=30e3)
+    np.testing.assert_allclose(apogee[4], apogee[0] * 1.01, rtol=1e-3)
+    # radii on the x axis: on the apogee, just inside and just outside the margin, far above
+    radii = np.array([apogee[0], apogee[1] + APOGEE_MARGIN_M - 1.0,
+                      apogee[2] + APOGEE_MARGIN_M + 1.0, WGS84_A_M + 17_600e3, apogee[4]])
+    pos = np.stack([radii, np.zeros(5), np.zeros(5)], axis=-1)
+    np.testing.assert_array_equal(physical_position_mask(pos), [True] * 5)  # absolute range
+    np.testing.assert_array_equal(physical_position_mask(pos, apogee),
+                                  [True, True, False, False, True])
+    # (N, T, 3) positions broadcast against the (N,) apogees
+    both = physical_position_mask(np.stack([pos, pos], axis=1), apogee)
+    assert both.shape == (5, 2) and np.array_equal(both[:, 0], both[:, 1])
+    # the drop never selects the stale satellite; it counts as excluded
+    shell = WalkerDelta().build()
+    forced = Constellation((*shell.names, "STALE"), (*shell.satrecs, sats[0]))
+    t = utc_time(EPOCH)
+    real_propagate = Constellation.propagate
+
+    def propagate(self, time):
+        pos_m, vel = real_propagate(self, time)
+        if len(self) == len(forced):  # put STALE straight above the drop centre at 17,600 km
+            pos_m = pos_m.copy()
+            pos_m[-1] = geodetic_to_itrs(0.0, 0.0, 17_600e3)
+        return pos_m, vel
+
+    monkeypatch.setattr(Constellation, "propagate", propagate)
+    assert not forced.usable_mask(t)[-1] and forced.usable_mask(t)[:-1].all()
+    geo = drop_geometry(forced, t, np.zeros(3), np.linspace(-0.01, 0.01, 3), centre_lat_rad=0.0,
+                        centre_lon_rad=0.0, n_satellites=3, min_elevation_deg=10.0)
+    assert len(forced) - 1 not in geo.sat_index.tolist() and geo.n_excluded == 1

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sgp4 import exporter
 
+from coopsat import constellation
 from coopsat.constellation import (
     TLEFormatError,
     WalkerDelta,
@@ -427,3 +428,29 @@ def test_sample_round_trips_through_the_writer(sample, tmp_path):
     err = np.linalg.norm(back.propagate(t)[0] - sample.propagate(t)[0], axis=-1)
     # Same elements up to the writer's rounding (B* to 5 digits, as in the file).
     assert err.max() < TLE_ROUNDING_M
+
+
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [("FALCON 9 DEB [45591]", False), ("CZ-4C R/B", False), ("COSMOS 2251 DEB", False),
+     ("SL-16 R/B(2)", False), ("STAR 48 AKM", False), ("FENGYUN 1C DEB", False),
+     ("STARLINK-1130 (DARKSAT)", True), ("STARLINK-24", True), ("DEBUT (ORIZURU)", True),
+     ("ONEWEB-0012", True), ("IRIDIUM 33", True), ("RBSP A", True)],
+)
+def test_payload_names_follow_the_catalogue_convention(name, payload):
+    assert constellation.is_payload_name(name) is payload
+
+
+def test_select_by_name_keeps_matches_and_payloads():
+    shell = read_tle(data_path("tle", "celestrak_starlink_2020-05-07_sample.tle"))
+    assert len(shell) == 30
+    debris = [n for n in shell.names if "DEB" in n]
+    assert len(debris) == 4
+    payloads = constellation.select_by_name(shell, payloads_only=True)
+    assert payloads.names == tuple(n for n in shell.names if n not in debris)
+    ones = constellation.select_by_name(shell, "starlink-13?? *")  # case-insensitive glob
+    assert ones.names == ("STARLINK-1369 [45540]", "STARLINK-1369 [45541]")
+    assert constellation.select_by_name(shell, "FALCON*").names == tuple(debris)
+    with pytest.raises(ValueError, match=r"no satellite of 30 matches the name pattern 'FALCON\*' "
+                       "among the payloads"):
+        constellation.select_by_name(shell, "FALCON*", payloads_only=True)

@@ -8,15 +8,16 @@ import pytest
 from coopsat.constellation.resources import data_path
 from coopsat.experiments import load_config
 from coopsat.experiments.cli import main
-from coopsat.experiments.driver import executors
-from coopsat.experiments.driver.store import read_table
+from coopsat.experiments.driver import executors, runfolder
+from coopsat.experiments.driver.store import RunDir, read_table
+from coopsat.experiments.kinds.sweep import report as sweep_report
 
 TINY = str(data_path("tiny.toml"))
 SAMPLE = "tle/celestrak_starlink_2020-05-07_sample.tle"
 UNDER_THE_SAMPLE = ["--set", "drop.centre_lat_deg=52.8", "--set", "drop.centre_lon_deg=19.6"]
 
 
-def test_a_study_on_the_shipped_real_format_tle_sample(tmp_path, capsys):
+def test_a_study_on_the_shipped_real_format_tle_sample(tmp_path, capsys, monkeypatch):
     """CelesTrak format (CRLF, repeated names, a debris object, a repeated catalogue number) at
     an epoch within the sets' validity: rows for every drop, the kept-newest notice printed."""
     out = tmp_path / "tle"
@@ -30,6 +31,14 @@ def test_a_study_on_the_shipped_real_format_tle_sample(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "notice: TLE catalogue number 44713 (STARLINK-1007): 2 element sets, kept the newest" \
         in printed
+    assert ("notice: 4 of the 30 objects of the TLE file are not payloads by their names "
+            "(FALCON 9 DEB [45591], FALCON 9 DEB [45592], FALCON 9 DEB [45593], ...) and may "
+            "serve a drop; set constellation.tle.payloads_only = true") in printed
+    titles = []  # the figure names the catalogue (in its legend's title)
+    monkeypatch.setattr(sweep_report, "plot_sweep",
+                        lambda t, x, base, title=None: titles.append(title) or [])
+    sweep_report.plot(table, RunDir.open(out).config, tmp_path / "again", {})
+    assert titles == ["TLE catalogue celestrak_starlink_2020-05-07_sample.tle"]
 
 
 def test_epoch_as_a_toml_datetime_equals_the_string(tmp_path):
@@ -93,17 +102,20 @@ def test_drop_indices_beyond_seven_digits_keep_their_rows_and_resume(tmp_path):
 def test_overwrite_removes_every_kinds_outputs_and_resume_keeps_foreign_files(tmp_path):
     out = tmp_path / "run"
     assert _fig2(out) == 0
-    leftovers = ["ici.parquet", "correlation.parquet", "waveform_rates.png", "old.pdf",
+    leftovers = ["ici.parquet", "correlation.parquet", "waveform_rates.png",
                  ".table.parquet.abc.tmp"]
     for name in leftovers:  # what a replaced run of another kind (or a crash) left behind
         (out / name).write_bytes(b"x")
+    runfolder.record_outputs(out, [out / "waveform_rates.png"])  # a figure coopsat wrote
     (out / "notes.txt").write_text("mine")
+    (out / "old.pdf").write_text("mine: a figure coopsat did not write")
     (out / "parts" / "notes.parquet").write_bytes(b"mine")
     assert _fig2(out, "--resume") == 0  # a file in parts/ that is not a part is left alone
     assert (out / "parts" / "notes.parquet").read_bytes() == b"mine"
     assert _fig2(out, "--overwrite") == 0
     assert not any((out / name).exists() for name in leftovers)
     assert (out / "notes.txt").read_text() == "mine" and (out / "fig2.png").exists()
+    assert (out / "old.pdf").read_text().startswith("mine")
 
 
 def test_result_files_get_the_mode_of_any_new_file(tmp_path):

@@ -317,3 +317,26 @@ def test_drop_view_renders_offline_to_png_and_pdf(offline):
     assert width == 1050  # 3.5 in at 300 dpi
     assert 900 < height < 1800
     assert (offline / "drop_view.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def _boxes_overlap(a, b, size=(4.0, 6.0)):
+    return abs(a[0] - b[0]) < size[0] and abs(a[1] - b[1]) < size[1]
+
+
+def test_satellite_labels_near_each_other_do_not_collide():
+    """Two satellites a few points apart used to print their labels as one number ("35")."""
+    from coopsat.experiments.views.maps import _LABEL_OFFSETS_PT, label_offsets
+
+    assert label_offsets([[100.0, 100.0]]) == [_LABEL_OFFSETS_PT[0]]  # alone: the usual place
+    rng = np.random.default_rng(2)
+    for pts in ([[100.0, 100.0], [103.0, 100.5]], [[50.0, 50.0], [50.0, 54.0], [54.0, 52.0]],
+                (rng.random((5, 2)) * 15.0).tolist()):
+        pts = np.asarray(pts)
+        offsets = np.asarray(label_offsets(pts))
+        corners = pts + offsets  # lower-left corners of the labels
+        for i in range(len(pts)):
+            for j in range(i + 1, len(pts)):
+                assert not _boxes_overlap(corners[i], corners[j]), (pts, offsets)
+    # a NaN position (a satellite out of view) neither breaks the others nor gets moved
+    offsets = label_offsets([[np.nan, np.nan], [10.0, 10.0], [12.0, 10.0]])
+    assert offsets[0] == _LABEL_OFFSETS_PT[0] and offsets[1] != offsets[2]

@@ -231,7 +231,7 @@ def test_resume_refuses_a_different_config_and_an_empty_dir(tmp_path):
             task=fake_chunk,
             resume=True,
         )
-    with pytest.raises(ResumeError, match=r"is not a coopsat run directory \(no run.json\)"):
+    with pytest.raises(ResumeError, match=r"holds no run.json .* without --resume to start it"):
         run_experiment(
             _config(), tmp_path / "empty", executor=SerialExecutor(), task=fake_chunk, resume=True
         )

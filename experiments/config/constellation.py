@@ -25,6 +25,7 @@ from coopsat.constellation.constants import SECONDS_PER_DAY
 from coopsat.constellation.params import (
     ParameterError,
     choice,
+    flag,
     like,
     number,
     tables,
@@ -34,6 +35,7 @@ from coopsat.constellation.params import (
 from coopsat.constellation.resources import data_path
 from coopsat.constellation.shells import WalkerShells, preset, preset_names, shells_from_tables
 from coopsat.constellation.timebase import parse_utc, utc_text
+from coopsat.experiments.config.files import TLE_MAX_BYTES, read_plain_file
 from coopsat.experiments.errors import ConfigError
 
 SOURCES = ("walker", "preset", "shells", "tle")
@@ -63,6 +65,13 @@ class TleSource:
     path: str = text("", lambda v: True, "a TLE file path", doc="TLE file (source = 'tle')")
     sha256: str = text(
         "", _sha256_ok, "empty or the 64-hex-digit SHA-256 of the TLE file (filled in on load)"
+    )
+    names: str = text(
+        "*", lambda v: v != "", "a glob pattern on the satellite names, e.g. 'STARLINK-*'",
+        doc="keep the satellites whose name matches (case-insensitive)",
+    )
+    payloads_only: bool = flag(
+        False, doc="leave out objects named as debris or rocket bodies",
     )
     max_element_age_days: float = number(
         30.0, lo=0, hi=36_500, lo_open=True, unit="days",
@@ -187,13 +196,8 @@ def read_tle_checked(path: str | Path, expected_sha256: str = ""):
     digest differs from a non-empty ``expected_sha256`` (the file changed since the config was
     loaded).
     """
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ConfigError(
-            f"config key constellation.tle.path = {str(path)!r}: cannot be read "
-            f"({exc.strerror or exc})", "constellation.tle.path",
-        ) from None
+    what = f"config key constellation.tle.path = {str(path)!r}: the file"
+    data = read_plain_file(path, what, TLE_MAX_BYTES, "constellation.tle.path")
     digest = hashlib.sha256(data).hexdigest()
     if expected_sha256 and digest != expected_sha256:
         raise ConfigError(
@@ -225,7 +229,7 @@ def resolve_tle_path(value: Any, config_dir: Path) -> Any:
     if not given.is_absolute():
         candidates = [config_dir.resolve() / given, Path.cwd() / given]
     for candidate in candidates:
-        if candidate.is_file():
+        if candidate.exists() and not candidate.is_dir():  # a FIFO or device: refused on read
             return str(candidate.resolve())
     if not given.is_absolute():
         try:
@@ -264,7 +268,27 @@ def pin_tle(values: dict[str, Any], config_dir: Path) -> None:
 def constellation_for(cfg: ConstellationSection) -> constellation.Constellation:
     """The satellites of ``cfg``, built once per process."""
     if cfg.tle is not None:
-        return read_tle_checked(cfg.tle.path, cfg.tle.sha256)[0]
+        return _selected(read_tle_checked(cfg.tle.path, cfg.tle.sha256)[0], cfg.tle)
     if cfg.walker is not None:
         return cfg.walker.build()
     return cfg.walker_shells().build()
+
+
+def _selected(shell: constellation.Constellation, tle: TleSource):
+    """The satellites of a TLE file that ``tle.names`` and ``tle.payloads_only`` keep, with a
+    notice naming the objects left that are not payloads by their names."""
+    try:
+        kept = constellation.select_by_name(shell, tle.names, tle.payloads_only)
+    except ValueError as exc:
+        raise ConfigError(f"config key constellation.tle.names = {tle.names!r}: {exc}",
+                          "constellation.tle.names") from None
+    other = [n for n in kept.names if not constellation.is_payload_name(n)]
+    if not other:
+        return kept
+    shown = ", ".join(other[:3]) + (", ..." if len(other) > 3 else "")
+    notice = (
+        f"{len(other)} of the {len(kept)} objects of the TLE file are not payloads by their "
+        f"names ({shown}) and may serve a drop; set constellation.tle.payloads_only = true or "
+        "constellation.tle.names to leave them out"
+    )
+    return constellation.Constellation(kept.names, kept.satrecs, (*kept.notices, notice))

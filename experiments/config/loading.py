@@ -36,6 +36,7 @@ from coopsat.channel.config import ChannelConfig
 from coopsat.constellation.params import ParameterError, spec_of
 from coopsat.constellation.resources import data_path
 from coopsat.experiments.config.constellation import ConstellationSection, pin_tle, subtable_of
+from coopsat.experiments.config.files import CONFIG_MAX_BYTES, read_plain_file
 from coopsat.experiments.config.sections import (
     DropSection,
     PrecodingSection,
@@ -66,6 +67,8 @@ RENAMED_KEYS = {
     "constellation.tle_path": "constellation.tle.path",
     "constellation.tle_sha256": "constellation.tle.sha256",
     "constellation.max_element_age_days": "constellation.tle.max_element_age_days",
+    "constellation.tle_names": "constellation.tle.names",
+    "constellation.tle_payloads_only": "constellation.tle.payloads_only",
 }
 """Keys of earlier versions -> their names now (an old name is an error naming the new one)."""
 
@@ -279,6 +282,11 @@ def parse_override(text_: str, *, kinds: Kinds) -> tuple[str, Any]:
     key = key.strip()
     if not sep or "." not in key:
         raise ConfigError(f"--set expects section.key=value, got {text_!r}")
+    if any(ch in text_ for ch in "\n\r\x00"):
+        raise ConfigError(
+            f"--set {key}: the value holds a line break or NUL ({raw!r}); allowed: one line "
+            "(write lists as [a, b])", key,
+        )
     raw = raw.strip()
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
@@ -307,24 +315,19 @@ def _declared_kind(dotted: str, sections: dict[str, type]) -> str | None:
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Read a TOML file; a missing, unreadable or invalid file is a :class:`ConfigError`."""
+    """Read a TOML file (a UTF-8 byte-order mark is allowed); a missing, unreadable, non-plain,
+    oversized or invalid file is a :class:`ConfigError`."""
     path = Path(path)
     name = f"config file {str(path)!r}"
+    if path.is_dir():
+        raise ConfigError(f"{name} is a directory, not a TOML file")
+    data = read_plain_file(path, name, CONFIG_MAX_BYTES)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{name} does not exist") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{name} is a directory, not a TOML file") from None
-    except PermissionError:
-        raise ConfigError(f"{name} is not readable (permission denied)") from None
+        return tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ConfigError(f"{name} is not UTF-8 text (a binary file?)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name} is not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{name} cannot be read: {exc.strerror}") from None
 
 
 def load_config(
@@ -342,6 +345,7 @@ def load_config(
     path = data_path("paper.toml") if path is None else Path(path)
     raw = read_toml(path)
     preset_tables = _preset_tables(raw.pop("presets", {}), path)
+    _check_empty_tables(raw, all_sections(kinds))
     values = flatten(raw)
     for name in presets:
         if name not in preset_tables:
@@ -353,6 +357,26 @@ def load_config(
     values.update(overrides or {})
     pin_tle(values, path.parent)
     return build_config(values, kinds=kinds)
+
+
+def _check_empty_tables(
+    raw: Mapping[str, Any], sections: dict[str, type], prefix: str = ""
+) -> None:
+    """An empty table (``[chanel_typo]``) names no key, so flattening would drop it unseen:
+    each one must be a known section, a sub-table of one, or a known key of one."""
+    for name, value in raw.items():
+        if not isinstance(value, Mapping):
+            continue
+        dotted = f"{prefix}{name}"
+        if value:
+            _check_empty_tables(value, sections, dotted + ".")
+            continue
+        section, _, key = dotted.partition(".")
+        if section not in sections:
+            raise _unknown(section, list(sections), "section")
+        keys = section_keys(sections[section])
+        if key and key not in keys and not any(k.startswith(f"{key}.") for k in keys):
+            raise _unknown(dotted, [f"{section}.{k}" for k in keys], "key")
 
 
 def preset_names(path: str | Path | None) -> set[str]:

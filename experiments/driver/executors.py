@@ -10,7 +10,8 @@ All three are ``concurrent.futures.Executor``s, so the driver does not know whic
   worker watches its parent and exits when the parent dies: a pool worker of a run killed with
   ``kill -9`` would otherwise wait forever on the task queue (the standard library does not
   notice the parent's death).
-- :func:`dask_executor` is ``distributed.Client(address).get_executor()``; the workers of a Dask
+- :func:`dask_executor` wraps ``distributed.Client(address).get_executor()`` with a health
+  check (a lost scheduler, no workers left: a one-line error after a timeout); the workers of a Dask
   cluster are started by whoever runs it, so set the same variables there (``dask worker
   --nthreads 1`` with ``OMP_NUM_THREADS=1``).
 """
@@ -18,13 +19,15 @@ All three are ``concurrent.futures.Executor``s, so the driver does not know whic
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor
 
 from threadpoolctl import threadpool_limits
 
@@ -127,12 +130,53 @@ def check_scheduler_address(address: str) -> str:
     return address.strip()
 
 
+WORKERS_TIMEOUT_S = 30.0
+"""How long a Dask cluster may have no worker (at start or during a run) before the run stops."""
+
+
+class DaskExecutor(Executor):
+    """The executor of a ``distributed.Client`` with a health check the driver calls while it
+    waits: a scheduler that went away, or no worker for ``WORKERS_TIMEOUT_S``, is a one-line
+    ConnectionError instead of a wait without end."""
+
+    def __init__(self, client, address: str):
+        self._client, self._address = client, address
+        self._executor = client.get_executor()
+        self._max_workers = max(1, sum(client.nthreads().values()))
+        self._idle_since: float | None = None
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        return self._executor.submit(fn, *args, **kwargs)
+
+    def check_alive(self) -> None:
+        """Raise ConnectionError when the cluster cannot finish the run."""
+        try:
+            n_workers = len(self._client.nthreads())
+        except (OSError, TimeoutError):
+            n_workers = None
+        if n_workers is None or self._client.status not in ("running", "connecting"):
+            raise ConnectionError(
+                f"the Dask scheduler at {self._address!r} went away during the run; finished "
+                "chunks are kept: rerun with --resume once it is back"
+            )
+        now = time.monotonic()
+        self._idle_since = None if n_workers else (self._idle_since or now)
+        if self._idle_since is not None and now - self._idle_since > WORKERS_TIMEOUT_S:
+            raise ConnectionError(
+                f"the Dask cluster at {self._address!r} has had no worker for "
+                f"{WORKERS_TIMEOUT_S:g} s; start workers (dask worker {self._address}) and "
+                "rerun with --resume"
+            )
+
+
 @contextlib.contextmanager
 def dask_executor(address: str) -> Iterator[Executor]:
     """An executor on the Dask scheduler at ``address`` (``tcp://host:8786``).
 
     Raises ConfigError when dask.distributed is not installed, ConnectionError (one line, with
-    the timeout) when no scheduler answers within ``SCHEDULER_TIMEOUT_S``.
+    the timeout) when no scheduler answers within ``SCHEDULER_TIMEOUT_S``, when no worker joins
+    within ``WORKERS_TIMEOUT_S``, or when the scheduler goes away during the run (distributed's
+    own reconnection log lines are silenced meanwhile).
     """
     address = check_scheduler_address(address)
     try:
@@ -148,10 +192,30 @@ def dask_executor(address: str) -> Iterator[Executor]:
             f"no Dask scheduler answered at {address!r} within {SCHEDULER_TIMEOUT_S:g} s "
             f"({type(exc).__name__})"
         ) from None
+    loggers = [logging.getLogger(n) for n in list(logging.root.manager.loggerDict)
+               if n == "distributed" or n.startswith("distributed.")]
+    levels = [lg.level for lg in loggers]
     try:
-        yield client.get_executor()
+        try:
+            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
+        except (OSError, TimeoutError):
+            raise ConnectionError(
+                f"the Dask scheduler at {address!r} has no worker (none joined within "
+                f"{WORKERS_TIMEOUT_S:g} s); start workers with: dask worker {address}"
+            ) from None
+        for lg in loggers:
+            lg.setLevel(logging.CRITICAL + 1)
+        yield DaskExecutor(client, address)
+    except CancelledError:
+        raise ConnectionError(
+            f"the Dask scheduler at {address!r} went away during the run (its tasks were "
+            "cancelled); finished chunks are kept: rerun with --resume once it is back"
+        ) from None
     finally:
-        client.close()
+        with contextlib.suppress(Exception):
+            client.close(timeout=SCHEDULER_TIMEOUT_S)
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
 
 
 @contextlib.contextmanager

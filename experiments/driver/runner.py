@@ -16,21 +16,23 @@ from __future__ import annotations
 import itertools
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm import tqdm
 
 from coopsat.experiments.config import ExperimentConfig
 from coopsat.experiments.driver.executors import SerialExecutor
+from coopsat.experiments.driver.progress import progress as make_progress
+from coopsat.experiments.driver.runfolder import writer_lock
 from coopsat.experiments.driver.store import RunDir
 from coopsat.experiments.kinds import KINDS, run_chunk
 
 FAULT_ENV = "COOPSAT_FAULT_AFTER_PARTS"
+HEALTH_CHECK_S = 5.0
+"""While no chunk finishes, the executor's ``check_alive()`` (if it has one) runs this often."""
 
 
 class InjectedFault(RuntimeError):
@@ -95,29 +97,34 @@ def run_experiment(
 
     ``task(config, drops) -> list[DropOutcome]`` defaults to ``experiments.kinds.run_chunk``;
     ``on_part(n_written)`` is called after each part file (tests use it to interrupt a run).
-    ``overwrite`` lets a fresh run replace the run already in ``out_dir``; on ``resume`` damaged
-    checkpoints are reported through ``notify`` (default: print) and recomputed.
+    ``overwrite`` lets a fresh run replace the run already in ``out_dir`` (built aside and moved
+    into place once complete); on ``resume`` damaged checkpoints are reported through ``notify``
+    (default: print) and recomputed. The run holds the folder's writer lock throughout
+    (``experiments.runfolder``): a second writer is refused.
     At most ``max_in_flight`` chunks are submitted ahead (default twice the pool's workers; the
     in-process executor computes at submission, so it checkpoints after every chunk).
     """
     task = run_chunk if task is None else task
-    run = RunDir.create(out_dir, config, resume=resume, overwrite=overwrite)
-    for note in run.repair() if resume else ():
-        (notify or print)(note)
-    done = run.done_drops()
-    todo = [d for d in config.run.drop_indices if d not in done]
-    bar = _progress(config.run.drops, config.run.drops - len(todo), progress, config.run.name)
-    if max_in_flight is None:
-        serial = isinstance(executor, SerialExecutor)
-        max_in_flight = 1 if serial else 2 * int(getattr(executor, "_max_workers", 32))
-    try:
-        _drive(run, executor, task, chunks(todo, config.run.chunk_drops), max(1, max_in_flight),
-               bar, on_part)
-    finally:
-        bar.close()
-    table, skipped = run.finalize()
-    kind = KINDS[config.run.kind]
-    extra = run.write_extra(kind.extra_tables(config)) if kind.extra_tables else {}
+    with writer_lock(out_dir):
+        run = RunDir.create(out_dir, config, resume=resume, overwrite=overwrite)
+        for note in run.repair() if resume else ():
+            (notify or print)(note)
+        done = run.done_drops()
+        todo = [d for d in config.run.drop_indices if d not in done]
+        bar = make_progress(config.run.drops, config.run.drops - len(todo), progress,
+                            config.run.name)
+        if max_in_flight is None:
+            serial = isinstance(executor, SerialExecutor)
+            max_in_flight = 1 if serial else 2 * int(getattr(executor, "_max_workers", 32))
+        try:
+            _drive(run, executor, task, chunks(todo, config.run.chunk_drops),
+                   max(1, max_in_flight), bar, on_part)
+        finally:
+            bar.close()
+        table, skipped = run.finalize()
+        kind = KINDS[config.run.kind]
+        extra = run.write_extra(kind.extra_tables(config)) if kind.extra_tables else {}
+        run = run.commit()
     return RunResult(run.path, run.table_path, run.skipped_path, table, skipped, len(todo), extra)
 
 
@@ -133,7 +140,10 @@ def _drive(run: RunDir, executor: Executor, task: Callable, pending_chunks, wind
             in_flight[executor.submit(task, run.config, chunk)] = chunk
         if not in_flight:
             return
-        finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        finished, _ = wait(in_flight, timeout=HEALTH_CHECK_S, return_when=FIRST_COMPLETED)
+        if not finished:  # an executor that can lose its workers says so instead of waiting
+            getattr(executor, "check_alive", lambda: None)()
+            continue
         for future in [f for f in in_flight if f in finished]:  # submission order
             chunk = in_flight.pop(future)
             outcomes = future.result()
@@ -145,14 +155,3 @@ def _drive(run: RunDir, executor: Executor, task: Callable, pending_chunks, wind
             if on_part is not None:
                 on_part(written)
             hook(written)
-
-
-def _progress(total: int, initial: int, enabled: bool, name: str):
-    return tqdm(
-        total=total,
-        initial=initial,
-        desc=name,
-        unit="drop",
-        disable=not (enabled and sys.stderr.isatty()),
-        file=sys.stderr,
-    )

@@ -20,7 +20,6 @@ that already holds a run unless told to overwrite it.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -37,6 +36,9 @@ import pyarrow.parquet as pq
 
 from coopsat.experiments.config import ExperimentConfig
 from coopsat.experiments.core.tables import SKIPPED, SKIPPED_SORT, Columns
+from coopsat.experiments.driver import runfolder
+from coopsat.experiments.driver.runfolder import atomic_write_bytes as _atomic_write_bytes
+from coopsat.experiments.driver.runfolder import new_file_mode
 from coopsat.experiments.errors import ConfigError
 from coopsat.experiments.kinds import KINDS, config_from_json
 
@@ -58,8 +60,6 @@ SKIPPED_SCHEMA = arrow_schema(SKIPPED)
 
 _MANIFEST = re.compile(r"^chunk-(\d{7,})-(\d{7,})\.json$")
 _PART = re.compile(r"^(?:rows|skipped)-(\d{7,}-\d{7,})\.parquet$")
-_RUN_FILES = ("run.json", "table.parquet", "skipped.parquet")
-_OUTPUT_SUFFIXES = (".png", ".pdf", ".gif", ".mp4")  # figures and animations of a run
 
 
 class ResumeError(ConfigError):
@@ -79,28 +79,6 @@ def package_version() -> str:
         return "0+unknown"
 
 
-@functools.cache
-def _new_file_mode() -> int:
-    """The mode ``open`` gives a new file (0o666 less the umask); mkstemp's is 0o600."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _new_file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _atomic_write_table(path: Path, table: pa.Table) -> str:
     """Write ``table`` to ``path`` atomically; returns the SHA-256 hex digest of the file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -108,7 +86,7 @@ def _atomic_write_table(path: Path, table: pa.Table) -> str:
     try:
         pq.write_table(table, tmp)
         digest = _sha256(Path(tmp))
-        os.chmod(tmp, _new_file_mode())
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -141,6 +119,7 @@ class RunDir:
 
     path: Path
     config: ExperimentConfig
+    replaces: Path | None = None
 
     @property
     def kind(self) -> str:
@@ -175,25 +154,26 @@ class RunDir:
     ) -> RunDir:
         """Open ``path`` for ``config``: a fresh run, or (``resume``) the run already there.
 
-        A fresh run refuses a directory that holds a run unless ``overwrite`` (then it clears
-        only coopsat's own files). ``resume`` raises :class:`ResumeError` when ``path`` holds no
-        run or one whose config hash differs from ``config``'s. An unusable path (a file, under
-        a file, read-only, missing mount) is a :class:`ConfigError` naming it.
+        Call it while holding :func:`runfolder.writer_lock` on ``path``. A fresh run refuses a
+        folder that holds a run unless ``overwrite``: then the new run is built in a staging
+        folder (``replaces`` is ``path``) and :meth:`commit` moves it into place. ``resume``
+        raises :class:`ResumeError` when ``path`` holds no run or one whose config hash differs
+        from ``config``'s. An unusable path is a :class:`ConfigError` naming it.
         """
         path = Path(path)
-        if path.exists() and not path.is_dir():
-            raise ConfigError(f"--out {str(path)!r} is a file; allowed: a directory path")
         run = cls(path, config)
         if resume:
             run._check_resumable()
-        elif run.holds_run() and not overwrite:
-            raise ConfigError(
-                f"--out {str(path)!r} already holds a coopsat run; add --resume to continue it "
-                "or --overwrite to replace it"
-            )
+        elif runfolder.holds_run(path):
+            if not overwrite:
+                raise ConfigError(
+                    f"--out {str(path)!r} already holds a coopsat run; add --resume to continue "
+                    "it or --overwrite to replace it"
+                )
+            run = cls(path / runfolder.STAGING_NAME, config, replaces=path)
         try:
-            if not resume:
-                run._clear()
+            if run.replaces is not None:
+                runfolder.new_staging(path)
             run.parts.mkdir(parents=True, exist_ok=True)
             if not resume:
                 record = {
@@ -203,7 +183,7 @@ class RunDir:
                     "kind": config.run.kind,
                 }
                 data = (json.dumps(record, indent=2) + "\n").encode()
-                _atomic_write_bytes(path / "run.json", data)
+                _atomic_write_bytes(run.path / "run.json", data)
             for stale in run.parts.glob(".*.tmp"):
                 stale.unlink(missing_ok=True)
         except OSError as exc:
@@ -212,13 +192,20 @@ class RunDir:
             ) from None
         return run
 
-    def holds_run(self) -> bool:
-        """True when the directory holds files of a coopsat run."""
-        return any((self.path / n).exists() for n in _RUN_FILES) or (
-            self.parts.is_dir() and any(self.parts.iterdir())
-        )
+    def commit(self) -> RunDir:
+        """The finished run in its folder: a replacing run moves over the old one (see
+        ``runfolder.replace_run``); any other run is already in place."""
+        if self.replaces is None:
+            return self
+        runfolder.replace_run(self.path, self.replaces)
+        return RunDir(self.replaces, self.config)
 
     def _check_resumable(self) -> None:
+        if not (self.path / "run.json").exists():
+            raise ResumeError(
+                f"--resume: {str(self.path)!r} holds no run.json (the run never started, or it "
+                "is not a coopsat run folder); run the same command without --resume to start it"
+            )
         stored = _read_record(self.path)
         if stored.get("config_hash") != self.config.hash():
             changed = _changed_keys(stored.get("config", {}), self.config.to_dict())
@@ -242,22 +229,6 @@ class RunDir:
         except (KeyError, TypeError, AttributeError):
             raise ConfigError(f"{str(path / 'run.json')!r} holds no config") from None
 
-    def _clear(self) -> None:
-        """Remove what a coopsat run of any kind writes: its parts, tables (the extra tables
-        of every kind, the replaced run may have been of another), figures and animations."""
-        if self.parts.exists():
-            for f in self.parts.iterdir():
-                if f.suffix in (".parquet", ".tmp", ".json"):
-                    f.unlink()
-        extra = {f"{n}.parquet" for kind in KINDS.values() for n in kind.extra_names}
-        for name in (*_RUN_FILES, *sorted(extra)):
-            (self.path / name).unlink(missing_ok=True)
-        if self.path.is_dir():
-            for f in self.path.iterdir():
-                stale_tmp = f.name.startswith(".") and f.name.endswith(".tmp")
-                if f.is_file() and (f.suffix in _OUTPUT_SUFFIXES or stale_tmp):
-                    f.unlink()
-
     # -- parts ---------------------------------------------------------------------------------
     def _chunks(self) -> list[tuple[int, int, Path]]:
         out = []
@@ -273,9 +244,15 @@ class RunDir:
         return self.parts / manifest.name.replace("chunk", prefix).replace(".json", ".parquet")
 
     def _part_problem(self, manifest: Path) -> str | None:
-        """Why the chunk of ``manifest`` is unusable, or None when both parts verify."""
+        """Why the chunk of ``manifest`` is unusable, or None when both parts verify; a chunk of
+        another run (config hash or drops) is a :class:`ResumeError`."""
         try:
             digests = json.loads(manifest.read_text())
+            identity = (digests["config_hash"], digests["drops"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return f"{manifest.name} is unreadable"
+        self._check_identity(manifest, *identity)
+        try:
             for prefix in ("rows", "skipped"):
                 part = self._part(manifest, prefix)
                 if not part.exists():
@@ -285,6 +262,19 @@ class RunDir:
         except (OSError, ValueError, KeyError, TypeError):
             return f"{manifest.name} is unreadable"
         return None
+
+    def _check_identity(self, manifest: Path, config_hash: str, drops: list) -> None:
+        first, last = (int(g) for g in _MANIFEST.match(manifest.name).groups())
+        own = self.config.run.drop_indices
+        if config_hash == self.config.hash() and drops == [first, last] and (
+            first in own and last in own
+        ):
+            return
+        raise ResumeError(
+            f"--resume: {str(manifest)!r} belongs to another run (config hash "
+            f"{str(config_hash)[:12]}, drops {drops}; this run: {self.config.run_id}, drops "
+            f"{own.start}..{own.stop - 1}); remove it and its parts, or use --overwrite"
+        )
 
     def repair(self) -> list[str]:
         """Verify every checkpoint chunk; remove the damaged ones (to be recomputed) and any
@@ -309,7 +299,8 @@ class RunDir:
 
     def write_part(self, first: int, last: int, rows: list[dict], skipped: list[dict]) -> None:
         """Write the chunk of drops ``first..last`` atomically: skipped part, rows part, then
-        the manifest holding both digests (the chunk is done once the manifest exists)."""
+        the manifest holding both digests, the config hash and the drop range (the chunk is
+        done once the manifest exists)."""
         tag = f"{first:07d}-{last:07d}"
         meta = self.metadata()
         skip_tab = pa.Table.from_pylist(skipped, schema=SKIPPED_SCHEMA.with_metadata(meta))
@@ -317,6 +308,7 @@ class RunDir:
         schema = arrow_schema(KINDS[self.kind].columns).with_metadata(meta)
         row_tab = pa.Table.from_pylist(rows, schema=schema)
         digests["rows"] = _atomic_write_table(self.parts / f"rows-{tag}.parquet", row_tab)
+        digests.update(config_hash=self.config.hash(), drops=[first, last])
         _atomic_write_bytes(self.parts / f"chunk-{tag}.json", json.dumps(digests).encode())
 
     def finalize(self) -> tuple[pd.DataFrame, pd.DataFrame]:

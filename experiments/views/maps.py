@@ -221,10 +221,10 @@ def draw_drop_map(
     vmin, vmax = value_range if value_range is not None else (None, None)
     uts = ax.scatter(ut_lon, ut_lat, c=ut_value, cmap=cmap, vmin=vmin, vmax=vmax, s=9,
                      marker="o", edgecolors="black", linewidths=0.25, zorder=5)
-    draw_satellites(ax, sat_lon, sat_lat, master)
     ax.scatter([centre_lon_deg], [centre_lat_deg], **CENTRE_STYLE)
 
     _frame_map(ax, (x0, x1, y0, y1), centre_lat_deg)
+    draw_satellites(ax, sat_lon, sat_lat, master)  # after the limits: labels placed on screen
     bar = None
     if colorbar:
         bar = ax.figure.colorbar(uts, ax=ax, shrink=0.9, pad=0.02, aspect=25)
@@ -287,13 +287,50 @@ def draw_tracks(ax, x, y, offsets) -> None:
                                          zorder=4))
 
 
+# Label positions tried around a satellite, in points from it (lower-left corner of the text),
+# first choice first: upper right, upper left, lower right, lower left, above, below, right, left.
+_LABEL_OFFSETS_PT = ((3.5, 2.5), (-8.0, 2.5), (3.5, -8.5), (-8.0, -8.5), (-2.0, 5.0),
+                     (-2.0, -11.0), (6.0, -3.0), (-11.0, -3.0))
+_LABEL_SIZE_PT = (4.0, 6.0)  # a one-digit label at FONT_PT - 2
+_LABEL_CLEARANCE_PT = 7.0
+
+
+def label_offsets(points_pt) -> list[tuple[float, float]]:
+    """Offsets (points) of the labels of points at ``points_pt`` (S, 2), chosen greedily so
+    that no label sits on another satellite or on a label placed before it: the first of
+    ``_LABEL_OFFSETS_PT`` whose label centre keeps ``_LABEL_CLEARANCE_PT`` from them, else the
+    one that keeps the most."""
+    pts = np.asarray(points_pt, dtype=float).reshape(-1, 2)
+    half = np.array(_LABEL_SIZE_PT) / 2.0
+    candidates = np.array(_LABEL_OFFSETS_PT)
+    placed: list[np.ndarray] = []
+    out = []
+    for s, p in enumerate(pts):
+        obstacles = np.vstack([np.delete(pts, s, axis=0), *placed]) if len(pts) > 1 else None
+        centres = p + candidates + half
+        if obstacles is None or not np.all(np.isfinite(p)):
+            best = 0
+        else:
+            gaps = np.linalg.norm(centres[:, None, :] - obstacles[None, :, :], axis=-1)
+            clearance = np.nan_to_num(gaps, nan=np.inf).min(axis=1)
+            clear = np.flatnonzero(clearance >= _LABEL_CLEARANCE_PT)
+            best = int(clear[0]) if clear.size else int(np.argmax(clearance))
+        placed.append(centres[best][None, :])
+        out.append(tuple(candidates[best]))
+    return out
+
+
 def draw_satellites(ax, x, y, master: int):
-    """Satellites as open circles, the master as a star, numbered 1..S; returns the circles."""
+    """Satellites as open circles, the master as a star, numbered 1..S with labels placed
+    clear of each other (:func:`label_offsets`; call it once the axis limits are set);
+    returns the circles."""
     others = np.arange(np.size(x)) != master
     circles = ax.scatter(x[others], y[others], **SAT_STYLE)
     ax.scatter([x[master]], [y[master]], **MASTER_STYLE)
-    for s in range(np.size(x)):  # S labels
-        ax.annotate(str(s + 1), (x[s], y[s]), xytext=(3.5, 2.5), textcoords="offset points",
+    xy = np.column_stack([np.ravel(x), np.ravel(y)])
+    points_pt = ax.transData.transform(xy) * 72.0 / ax.figure.dpi
+    for s, offset in enumerate(label_offsets(points_pt)):  # S labels
+        ax.annotate(str(s + 1), (xy[s, 0], xy[s, 1]), xytext=offset, textcoords="offset points",
                     fontsize=FONT_PT - 2, zorder=8)
     return circles
 

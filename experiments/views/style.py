@@ -122,8 +122,9 @@ def save(fig, base: Path) -> list[Path]:
     paths = [base.with_name(base.name + ".png"), base.with_name(base.name + ".pdf")]
     if fig.get_layout_engine() is None:  # a constrained-layout figure keeps its own layout
         fig.tight_layout(pad=0.3)
-    for p in paths:
-        fig.savefig(p)
+    with plt.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42}):  # TrueType, not Type 3
+        for p in paths:                                      # (read when saving, not drawing)
+            fig.savefig(p)
     plt.close(fig)
     return paths
 

@@ -1,4 +1,5 @@
-"""Figure and summary of kind "delay" (Fig. 2): P(Delta tau > T) vs the threshold T."""
+"""Figure and summary of kind "delay" (Fig. 2): P(Delta tau > tau_th) vs the swept delay
+threshold tau_th, with the symbol durations T and T_sym marked."""
 
 from __future__ import annotations
 
@@ -39,10 +40,11 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
             "tab:blue",
             "-",
             None,
-            r"$P(\Delta\tau > T)$",
+            r"$P(\Delta\tau > \tau_{th})$",
         )
         summary = delay_summary(table)
-        for label, ls, tex in (("T", "--", "T"), ("T_sym", ":", r"T_{sym}")):
+        for label, ls, tex, what in (("T", "--", "T", "symbol"),
+                                     ("T_sym", ":", r"T_{sym}", "symbol + CP")):
             t_us = summary[f"{label}_s"] * 1e6
             if math.isfinite(t_us):
                 ax.axvline(
@@ -50,12 +52,13 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
                     color="k",
                     linestyle=ls,
                     linewidth=0.8,
-                    label=f"${tex}$ = {t_us:.1f} µs: P = {summary[label]:.3f}",
+                    label=f"${tex}$ ({what}) = {t_us:.1f} µs: P = {summary[label]:.3f}",
                 )
         ax.set_xscale("log")
         ax.set_ylim(0, 1.02)
         # legend above the axes: the T lines cross the whole plot area
-        finish(ax, r"Threshold $T$ (µs)", "Probability", ncol=2)
+        finish(ax, r"Delay threshold $\tau_{th}$ (µs)",
+               r"$P(\Delta\tau > \tau_{th})$ over drops", ncol=1)
         return save(fig, base)
 
 

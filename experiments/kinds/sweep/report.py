@@ -91,16 +91,20 @@ def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None
 
 def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
     """The run's figure: R_E vs its swept input; with a second swept input, one figure per
-    value of it (``base-NAME=VALUE``), titled with that value."""
+    value of it (``base-NAME=VALUE``), titled with that value; a run on a TLE file names the
+    file in the legend's title."""
     x, others = swept_input(config), other_swept(config)
+    source = (f"TLE catalogue {Path(config.constellation.tle_path).name}"
+              if config.constellation.source == "tle" else None)  # say which satellites
     if not others:
-        return plot_sweep(table, x, base)
+        return plot_sweep(table, x, base, title=source)
     paths: list[Path] = []
     for values, sub in table.groupby(others, sort=True):
         values = values if isinstance(values, tuple) else (values,)
         tag = ", ".join(_FIXED[n].format(v) for n, v in zip(others, values, strict=True))
         name = "-".join(f"{n}={v:g}" for n, v in zip(others, values, strict=True))
-        paths += plot_sweep(sub, x, base.with_name(f"{base.name}-{name}"), title=tag)
+        title = f"{source}\n{tag}" if source else tag
+        paths += plot_sweep(sub, x, base.with_name(f"{base.name}-{name}"), title=title)
     return paths
 
 

@@ -36,7 +36,8 @@ def _mean_over_all_areas(sub: pd.DataFrame, n_areas: int) -> pd.DataFrame:
 
 def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
     """R_E vs time, precoders recomputed each epoch vs reused from the first (time-epoch study),
-    and below, on its own axis, the share of areas whose nearest-S set changed at each step.
+    and below, on its own axis, the share of areas whose nearest-S set changed at each step
+    ("areas with new serving satellites"; "new serving satellites: yes/no" for one area).
 
     The reused curve ends at the first step where some area's step-0 set has lost a link below
     the horizon (the mean is kept only over all areas).
@@ -64,9 +65,9 @@ def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
         share = rec.groupby("time_s")["set_changed"].mean()
         ax_set.bar(share.index, share.to_numpy(), width=0.6 * _step(share.index), color="0.3")
         ax_set.set_ylim(0, 1)
-        ax_set.set_yticks([0, 1])
-        ax_set.set_ylabel("Set\nchange" if n_areas == 1 else "Set change\n(share)",
-                          fontsize=FONT_PT - 1)
+        ax_set.set_yticks([0, 1], ["no", "yes"] if n_areas == 1 else ["0 %", "100 %"])
+        ax_set.set_ylabel("New serving\nsatellites" if n_areas == 1 else "Areas with new\n"
+                          "serving sats", fontsize=FONT_PT - 1)
         ax_set.set_xlabel(X_LABELS["time_s"])
         ax_set.grid(True, axis="x", linewidth=0.3, alpha=0.6)
         fig.align_ylabels([ax, ax_set])

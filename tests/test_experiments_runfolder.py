@@ -1,0 +1,298 @@
+"""Run folders: coopsat deletes only its own files, follows no link out, replaces a run atomically,
+refuses parts of another run, and admits one writer per folder (on the synthetic drop task)."""
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from coopsat.experiments.driver import runfolder
+from coopsat.experiments.driver.executors import SerialExecutor
+from coopsat.experiments.driver.runner import run_experiment
+from coopsat.experiments.driver.store import ResumeError, RunDir
+from coopsat.experiments.errors import ConfigError
+from tests.test_experiments_runner import _config, _same, fake_chunk
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _run(out, cfg=None, **kw):
+    return run_experiment(cfg or _config(), out, executor=SerialExecutor(), task=fake_chunk, **kw)
+
+
+def _interrupted(out, after: int, **kw) -> None:
+    """Start a run in ``out`` and interrupt it (Ctrl-C) once ``after`` chunks are written."""
+
+    def stop(n):
+        if n == after:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _run(out, on_part=stop, **kw)
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    """Every file under ``root`` (links not followed) with the SHA-256 of its bytes; the writer
+    lock (which holds the last writer's pid) is left out."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.name == runfolder.LOCK_NAME:
+            continue
+        if p.is_symlink():
+            out[str(p.relative_to(root))] = "link -> " + os.readlink(p)
+        elif p.is_file():
+            out[str(p.relative_to(root))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def _user_folder(path: Path) -> Path:
+    path.mkdir(parents=True)
+    (path / "thesis.pdf").write_bytes(b"%PDF-1.4 thesis")
+    (path / "photo.png").write_bytes(b"\x89PNG photo")
+    (path / ".draft.tmp").write_text("draft")
+    (path / "table.parquet.bak").write_text("mine")
+    return path
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_non_empty_folder_without_a_run_is_refused_and_left_untouched(tmp_path, overwrite):
+    docs = _user_folder(tmp_path / "docs")
+    before = _snapshot(docs)
+    with pytest.raises(ConfigError, match=r"^--out '.*docs' is a non-empty folder holding no "
+                       r"coopsat run \(\.draft\.tmp, photo\.png, table\.parquet\.bak, \.\.\.\)"):
+        _run(docs, overwrite=overwrite)
+    assert _snapshot(docs) == before
+
+
+def test_foreign_files_in_a_run_folder_survive_overwrite_and_recorded_figures_go(tmp_path):
+    out = tmp_path / "r"
+    _run(out, _config(**{"run.drops": 20}))
+    (out / "r.png").write_bytes(b"figure")
+    runfolder.record_outputs(out, [out / "r.png"])
+    (out / "notes.txt").write_text("mine")
+    (out / "other.png").write_bytes(b"mine too")
+    res = _run(out, overwrite=True)
+    assert res.table["drop"].max() == 11 and res.run_dir == out
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "other.png").read_bytes() == b"mine too"
+    assert not (out / "r.png").exists() and not (out / runfolder.OUTPUTS_NAME).exists()
+    assert not (out / runfolder.STAGING_NAME).exists()
+    assert sorted(p.name for p in (out / "parts").iterdir())[0] == "chunk-0000000-0000001.json"
+    assert len(list((out / "parts").iterdir())) == 3 * 6
+
+
+@pytest.mark.parametrize("link", ["parts", "table.parquet", "out"])
+def test_links_out_of_the_run_folder_are_refused_and_the_outside_untouched(tmp_path, link):
+    outside = tmp_path / "outside"
+    _run(outside / "run")
+    (outside / "keep.txt").write_text("keep")
+    out = tmp_path / "r"
+    if link == "out":  # the run folder itself links to a folder holding no run
+        out.symlink_to(outside, target_is_directory=True)
+        expected = r"is a non-empty folder holding no coopsat run"
+    else:
+        _run(out)
+        target = outside / "run" / link
+        shutil.rmtree(out / link) if link == "parts" else (out / link).unlink()
+        (out / link).symlink_to(target, target_is_directory=link == "parts")
+        expected = rf"'.*r/{link}' is a symbolic link; coopsat does not follow links"
+    before = _snapshot(outside)
+    for kw in ({"overwrite": True}, {"resume": True}, {}):
+        with pytest.raises(ConfigError, match=expected):
+            _run(out, **kw)
+    assert _snapshot(outside) == before
+
+
+def test_overwrite_that_cannot_replace_leaves_the_old_run_intact(tmp_path):
+    out = tmp_path / "r"
+    _run(out, _config(**{"run.drops": 20}))
+    (out / "table.parquet").unlink()
+    (out / "table.parquet").mkdir()
+    before = _snapshot(out)
+    with pytest.raises(ConfigError, match=r"table.parquet' is not a plain file as a run folder"):
+        _run(out, overwrite=True)
+    assert _snapshot(out) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_overwrite_in_a_read_only_folder_leaves_the_old_run_intact(tmp_path):
+    out = tmp_path / "r"
+    _run(out, _config(**{"run.drops": 20}))
+    before = _snapshot(out)
+    out.chmod(0o555)
+    try:
+        with pytest.raises(ConfigError, match=r"cannot write the run"):
+            _run(out, overwrite=True)
+    finally:
+        out.chmod(0o755)
+    assert _snapshot(out) == before
+
+
+def test_a_failing_replacement_leaves_the_old_run_intact_and_a_rerun_completes(tmp_path):
+    out = tmp_path / "r"
+    _run(out, _config(**{"run.drops": 20}))
+    before = _snapshot(out)
+
+    _interrupted(out, 3, overwrite=True)
+    left = _snapshot(out)
+    staged = {k for k in left if k.startswith(runfolder.STAGING_NAME)}
+    assert len(staged) == 1 + 3 * 3  # run.json and three chunks of the new run, aside
+    assert {k: v for k, v in left.items() if k not in staged} == before
+    fresh = _run(tmp_path / "fresh")
+    res = _run(out, overwrite=True)
+    _same(fresh.table, res.table)
+    assert set(_snapshot(out)) == set(_snapshot(tmp_path / "fresh"))
+
+
+def _copy_chunk(src: Path, dst: Path, tag: str) -> None:
+    for name in (f"chunk-{tag}.json", f"rows-{tag}.parquet", f"skipped-{tag}.parquet"):
+        shutil.copy(src / "parts" / name, dst / "parts" / name)
+
+
+@pytest.mark.parametrize(
+    ("other", "tag"),
+    [({"run.seed": 7}, "0000002-0000003"), ({"run.drops": 16}, "0000012-0000013")],
+    ids=["another seed", "a drop outside the range"],
+)
+def test_resume_refuses_a_part_of_another_run(tmp_path, other, tag):
+    _run(tmp_path / "other", _config(**other))
+    cut = tmp_path / "cut"
+
+    _interrupted(cut, 1)
+    _copy_chunk(tmp_path / "other", cut, tag)
+    before = _snapshot(cut)
+    with pytest.raises(ResumeError, match=rf"chunk-{tag}.json' belongs to another run \(config "
+                       r"hash \w{12}, drops \[\d+, \d+\]; this run: \w{12}, drops 0..11\)"):
+        _run(cut, resume=True)
+    assert _snapshot(cut) == before
+
+
+def test_a_damaged_skipped_part_is_detected_and_recomputed(tmp_path):
+    full = _run(tmp_path / "full")
+    _run(tmp_path / "r")
+    target = tmp_path / "r" / "parts" / "skipped-0000000-0000001.parquet"
+    target.write_bytes(target.read_bytes()[:-9] + b"PAR1")
+    notes = []
+    res = _run(tmp_path / "r", resume=True, notify=notes.append)
+    assert notes == [
+        "checkpoint of drops 0..1 is damaged (skipped-0000000-0000001.parquet does not match "
+        "its recorded SHA-256): recomputed"
+    ]
+    assert res.n_computed_drops == 2
+    _same(full.table, res.table)
+    assert res.skipped.equals(full.skipped)
+
+
+def test_a_folder_holding_only_checkpoints_is_a_run(tmp_path):
+    out = tmp_path / "r"
+    _run(out)
+    for name in ("run.json", "table.parquet", "skipped.parquet"):
+        (out / name).unlink()
+    assert runfolder.holds_run(out)
+    before = _snapshot(out)
+    with pytest.raises(ConfigError, match=r"already holds a coopsat run; add --resume"):
+        _run(out)
+    assert _snapshot(out) == before
+
+
+def test_a_fresh_start_after_an_interruption_keeps_the_checkpoints(tmp_path):
+    out = tmp_path / "r"
+
+    _interrupted(out, 2)
+    before = _snapshot(out)
+    with pytest.raises(ConfigError, match=r"already holds a coopsat run; add --resume"):
+        _run(out)
+    assert _snapshot(out) == before
+    assert _run(out, resume=True).n_computed_drops == 8
+
+
+def slow_chunk(config, drops):
+    threading.Event().wait(0.05)
+    return fake_chunk(config, drops)
+
+
+def test_two_writers_started_at_once_one_is_refused_nothing_mixed(tmp_path):
+    out = tmp_path / "r"
+    start = threading.Barrier(2)
+    results, errors = {}, {}
+
+    def writer(seed):
+        start.wait()
+        try:
+            results[seed] = run_experiment(
+                _config(**{"run.seed": seed}), out, executor=SerialExecutor(), task=slow_chunk
+            )
+        except ConfigError as exc:
+            errors[seed] = str(exc)
+
+    threads = [threading.Thread(target=writer, args=(s,)) for s in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == 1 and len(errors) == 1, (results, errors)
+    (seed,) = results
+    (message,) = errors.values()
+    assert (
+        "is being written by another coopsat run (pid" in message
+        or "already holds a coopsat run" in message  # the winner may have finished first
+    )
+    assert set(RunDir.open(out).config.run.seed for _ in [0]) == {seed}
+    assert set(results[seed].table["seed"]) == {seed}
+
+
+_WRITER = """
+import sys
+sys.path.insert(0, {repo!r})
+from coopsat.experiments.driver.executors import SerialExecutor
+from coopsat.experiments.errors import ConfigError
+from coopsat.experiments.driver.runner import run_experiment
+from tests.test_experiments_runfolder import slow_chunk
+from tests.test_experiments_runner import _config
+try:
+    run_experiment(_config(**{{"run.seed": {seed}}}), {out!r}, executor=SerialExecutor(),
+                   task=slow_chunk)
+except ConfigError as exc:
+    print(exc)
+    sys.exit(2)
+"""
+
+
+def test_a_lock_file_left_by_an_ended_writer_does_not_block(tmp_path):
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / runfolder.LOCK_NAME).write_text("4194303\n")  # no such process holds it
+    assert _run(out).table["drop"].nunique() == 12
+    assert (out / runfolder.LOCK_NAME).read_text() == f"{os.getpid()}\n"
+
+
+@pytest.mark.slow
+def test_two_writer_processes_at_once_and_a_killed_writer_leaves_no_stuck_lock(tmp_path):
+    out = str(tmp_path / "r")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER.format(repo=str(REPO), seed=s, out=out)],
+            stdout=subprocess.PIPE, text=True,
+        )
+        for s in (1, 2)
+    ]
+    messages = [p.communicate(timeout=120)[0] for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    assert codes == [0, 2], messages
+    assert any("already holds a coopsat run" in m or "being written by another" in m
+               for m in messages)
+    winner = RunDir.open(out).config.run.seed
+    assert set(RunDir(Path(out), _config(**{"run.seed": winner})).done_drops()) == set(range(12))
+    # a writer killed while holding the lock: the next run is not blocked
+    killed = subprocess.run(
+        [sys.executable, "-c", _WRITER.format(repo=str(REPO), seed=3, out=out + "-k")],
+        env={**os.environ, "COOPSAT_FAULT_AFTER_PARTS": "2:kill"}, timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert _run(out + "-k", _config(**{"run.seed": 3}), resume=True).n_computed_drops == 8
