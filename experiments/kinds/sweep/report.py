@@ -94,8 +94,8 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
     value of it (``base-NAME=VALUE``), titled with that value; a run on a TLE file names the
     file in the legend's title."""
     x, others = swept_input(config), other_swept(config)
-    source = (f"TLE catalogue {Path(config.constellation.tle_path).name}"
-              if config.constellation.source == "tle" else None)  # say which satellites
+    source = (f"TLE catalogue {Path(config.constellation.tle.path).name}"
+              if config.constellation.tle is not None else None)  # say which satellites
     if not others:
         return plot_sweep(table, x, base, title=source)
     paths: list[Path] = []
