@@ -48,15 +48,8 @@ from .orbits import (
 from .resources import data_path
 from .shells import WalkerShells, nominal_min_separation_m, preset, preset_names
 from .timebase import epochs, parse_utc, timescale, utc_time
-from .tle import (
-    TLEFormatError,
-    format_tle,
-    is_payload_name,
-    read_tle,
-    select_by_name,
-    tle_lines,
-    write_tle,
-)
+from .tle import TLEFormatError, is_payload_name, read_tle, select_by_name
+from .tle_writer import format_tle, tle_lines, write_tle
 from .walker import WalkerDelta
 
 __all__ = [

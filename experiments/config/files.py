@@ -1,5 +1,7 @@
 """Reading the input files a user names (configs, TLE catalogues): plain files of bounded size.
 
+``read_toml`` reads a config file (UTF-8, a byte-order mark allowed) through ``read_plain_file``.
+
 A path that names a FIFO, a device (``/dev/zero``), a socket or a directory is refused before
 anything is read (reading a FIFO waits for a writer forever, a device may never end), and a
 file larger than its limit is refused after reading one byte past the limit, so that no input
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 import os
 import stat
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from coopsat.experiments.errors import ConfigError
 
@@ -58,3 +62,19 @@ def read_plain_file(path: str | Path, what: str, max_bytes: int, key: str | None
             "that size", key,
         )
     return data
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Read a TOML file (a UTF-8 byte-order mark is allowed); a missing, unreadable, non-plain,
+    oversized or invalid file is a :class:`ConfigError`."""
+    path = Path(path)
+    name = f"config file {str(path)!r}"
+    if path.is_dir():
+        raise ConfigError(f"{name} is a directory, not a TOML file")
+    data = read_plain_file(path, name, CONFIG_MAX_BYTES)
+    try:
+        return tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name} is not UTF-8 text (a binary file?)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{name} is not valid TOML: {exc}") from None

@@ -36,7 +36,7 @@ from coopsat.channel.config import ChannelConfig
 from coopsat.constellation.params import ParameterError, spec_of
 from coopsat.constellation.resources import data_path
 from coopsat.experiments.config.constellation import ConstellationSection, pin_tle, subtable_of
-from coopsat.experiments.config.files import CONFIG_MAX_BYTES, read_plain_file
+from coopsat.experiments.config.files import read_toml
 from coopsat.experiments.config.sections import (
     DropSection,
     PrecodingSection,
@@ -312,22 +312,6 @@ def _declared_kind(dotted: str, sections: dict[str, type]) -> str | None:
             elif f.name == name and spec_of(f) is not None:
                 return spec_of(f).kind
     return None
-
-
-def read_toml(path: str | Path) -> dict[str, Any]:
-    """Read a TOML file (a UTF-8 byte-order mark is allowed); a missing, unreadable, non-plain,
-    oversized or invalid file is a :class:`ConfigError`."""
-    path = Path(path)
-    name = f"config file {str(path)!r}"
-    if path.is_dir():
-        raise ConfigError(f"{name} is a directory, not a TOML file")
-    data = read_plain_file(path, name, CONFIG_MAX_BYTES)
-    try:
-        return tomllib.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{name} is not UTF-8 text (a binary file?)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{name} is not valid TOML: {exc}") from None
 
 
 def load_config(
