@@ -164,6 +164,6 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "constellation", "latitude_deg", "scheme"),
-    report="experiments.kinds.constellations.report",
+    report="coopsat.experiments.kinds.constellations.report",
     sections={"constellations": ConstellationsSection},
 )

@@ -68,5 +68,5 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "point", "scheme", "iteration"),
-    report="experiments.kinds.convergence.report",
+    report="coopsat.experiments.kinds.convergence.report",
 )

@@ -104,6 +104,6 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "threshold_s", "threshold_label"),
-    report="experiments.kinds.delay.report",
+    report="coopsat.experiments.kinds.delay.report",
     sections={"delay": DelaySection},
 )

@@ -126,7 +126,7 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "element", "index", "offset_s"),
-    report="experiments.kinds.show.report",
+    report="coopsat.experiments.kinds.show.report",
     sections={"show": ShowSection},
     options=(
         Option("--drop", "run.first_drop", "index of the drop shown", "I"),

@@ -84,5 +84,5 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "point", "scheme"),
-    report="experiments.kinds.sweep.report",
+    report="coopsat.experiments.kinds.sweep.report",
 )
