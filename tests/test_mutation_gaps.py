@@ -40,6 +40,11 @@ READ_ERRORS = [
     (f"{NAME}\n{L2}\n{L1}\n", 2, "expected line 1 of an element set", L2),
     (f"{_put(L1, 2, '2554x')}\n{_put(L2, 2, '2554x')}\n", 1,
      "catalogue number (columns 3-7) is not 5 digits or Alpha-5: '2554x'", _put(L1, 2, "2554x")),
+    # a lowercase letter and the letter I are not Alpha-5 (whatever the four digits after them)
+    (f"{_put(L1, 2, 'x2554')}\n{_put(L2, 2, 'x2554')}\n", 1,
+     "catalogue number (columns 3-7) is not 5 digits or Alpha-5: 'x2554'", _put(L1, 2, "x2554")),
+    (f"{_put(L1, 2, 'I2554')}\n{_put(L2, 2, 'I2554')}\n", 1,
+     "catalogue number (columns 3-7) is not 5 digits or Alpha-5: 'I2554'", _put(L1, 2, "I2554")),
     (f"{L1}\n{SHIFTED}\n", 2, "column 34 must be blank (fields shifted?), got '3'", SHIFTED),
     (f"{L1}\n{_put(L2, 9, 'x')}\n", 2, "inclination (columns 9-16) is not a number: ' x1.6416'",
      _put(L2, 9, "x")),
@@ -123,6 +128,7 @@ def test_catalogue_numbers_at_the_ends_of_the_five_digit_range_are_written(satnu
         ({"ndot": 1.5 * 2 * math.pi / 1440**2}, "ndot must be below 1 rev/day^2 in magnitude"),
         ({"bstar": 9.9e-11}, "bstar = 9.9e-11 does not fit the TLE exponent range 1e-10..1e9"),
         ({"bstar": 1e9}, "bstar = 1000000000.0 does not fit the TLE exponent range 1e-10..1e9"),
+        ({"nddot": 1e9}, "nddot = 4.7523411359331e+17 does not fit the TLE exponent range"),
     ],
 )
 def test_values_a_tle_cannot_hold_are_refused_by_name(elements, message):
@@ -135,6 +141,7 @@ def test_values_a_tle_cannot_hold_are_refused_by_name(elements, message):
     ("bstar", "field"),
     [
         (9.999996e-5, " 10000-3"),  # the mantissa rounds up to 100000: one more exponent
+        (9.9999e-5, " 99999-4"),  # the largest mantissa that keeps its exponent
         (1e-10, " 10000-9"),  # the smallest exponent
         (5e8, " 50000+9"),  # the largest
         (1.5, " 15000+1"),
@@ -163,3 +170,26 @@ def test_nddot_eccentricity_angles_and_classification_are_written_by_hand():
     back = Satrec.twoline2rv(line1, line2)
     assert back.classification == "C"
     assert back.nddot == pytest.approx(nddot, rel=1e-4)
+
+
+def test_year_element_set_and_revolution_numbers_keep_their_last_digits():
+    sat = _satrec()
+    sat.epochyr, sat.elnum, sat.revnum = 2020, 10_001, 100_001
+    line1, line2 = tle_lines(sat)
+    assert line1[18:20] == "20"
+    assert line1[64:68] == "   1"
+    assert line2[63:68] == "    1"
+
+
+@pytest.mark.parametrize(
+    ("repeated", "shown"), [((1, 2, 3), "1, 2, 3"), ((1, 2, 3, 4), "1, 2, 3 and 1 more")]
+)
+def test_the_writer_names_up_to_three_repeated_catalogue_numbers(repeated, shown):
+    from coopsat.constellation import Constellation, format_tle
+
+    sats = tuple(_satrec(satnum=n) for n in repeated for _ in range(2))
+    names = tuple(f"S{i}" for i in range(len(sats)))
+    with pytest.raises(ValueError) as info:
+        format_tle(Constellation(names, sats))
+    assert str(info.value) == ("catalog_numbers must be unique to write a TLE file (read_tle "
+                               f"identifies satellites by them); repeated: {shown}")
