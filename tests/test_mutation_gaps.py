@@ -193,3 +193,84 @@ def test_the_writer_names_up_to_three_repeated_catalogue_numbers(repeated, shown
         format_tle(Constellation(names, sats))
     assert str(info.value) == ("catalog_numbers must be unique to write a TLE file (read_tle "
                                f"identifies satellites by them); repeated: {shown}")
+
+
+# --- Run store: what --resume names when the configs differ; what counts as a run -------------
+
+def _resume_error(tmp_path, edit) -> str:
+    """The ResumeError message of resuming, with the tiny config, a run whose recorded config
+    is the tiny config changed by ``edit`` (a function of the config dict, in place)."""
+    import json
+
+    from coopsat.constellation.resources import data_path
+    from coopsat.experiments.config import load_config
+    from coopsat.experiments.store import ResumeError, RunDir
+
+    config = load_config(data_path("tiny.toml"))
+    stored = config.to_dict()
+    edit(stored)
+    record = {"config": stored, "config_hash": "0" * 64, "version": "0", "kind": "sweep"}
+    (tmp_path / "run.json").write_text(json.dumps(record))
+    with pytest.raises(ResumeError) as info:
+        RunDir.create(tmp_path, config, resume=True)
+    message = str(info.value)
+    assert message.startswith(f"--resume: the config of {str(tmp_path)!r} (hash 000000000000) "
+                              f"differs from this one (hash {config.run_id})")
+    assert message.endswith("; use another --out, or --overwrite (without --resume) to start "
+                            "over")
+    return message
+
+
+def _edits(*changes):
+    def edit(d):
+        for change in changes:
+            change(d)
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "listed"),
+    [
+        # a section only in the stored config, a key only in the stored and one only in the new
+        (_edits(lambda d: d.update(old={"k": 1}), lambda d: d["drop"].update(gone=2),
+                lambda d: d["channel"].pop("zeta2")),
+         " in channel.zeta2: '<absent>' -> 0.5, drop.gone: 2 -> '<absent>', old.k: 1 -> "
+         "'<absent>'"),
+        # a stored section that is not a table
+        (lambda d: d.update(show=3), " in show.: 3 -> {"),
+        # run.chunk_drops is not hashed: never listed
+        (lambda d: d["run"].update(chunk_drops=99), "; use another"),
+        # six changes are listed, a seventh is counted as "..."
+        (lambda d: d["run"].update({f"x{i}": i for i in range(6)}),
+         " in run.x0: 0 -> '<absent>', run.x1: 1 -> '<absent>', run.x2: 2 -> '<absent>', "
+         "run.x3: 3 -> '<absent>', run.x4: 4 -> '<absent>', run.x5: 5 -> '<absent>'; use"),
+        (lambda d: d["run"].update({f"x{i}": i for i in range(7)}),
+         "run.x5: 5 -> '<absent>', ...; use"),
+    ],
+)
+def test_resume_names_the_keys_whose_values_differ(tmp_path, edit, listed):
+    message = _resume_error(tmp_path, edit)
+    assert listed in message
+    assert "chunk_drops" not in message
+
+
+def test_a_section_missing_from_the_stored_config_lists_each_of_its_keys(tmp_path):
+    message = _resume_error(tmp_path, lambda d: d.pop("precoding"))
+    assert " in precoding.estimator: '<absent>' -> 'mean', " in message
+
+
+@pytest.mark.parametrize("leftover", ["run.json", "table.parquet", "skipped.parquet", "parts"])
+def test_a_folder_with_any_run_file_or_part_is_refused_without_overwrite(tmp_path, leftover):
+    from coopsat.constellation.resources import data_path
+    from coopsat.experiments.config import ConfigError, load_config
+    from coopsat.experiments.store import RunDir
+
+    if leftover == "parts":
+        (tmp_path / "parts").mkdir()
+        (tmp_path / "parts" / "rows-0000000.parquet").write_bytes(b"x")
+    else:
+        (tmp_path / leftover).write_bytes(b"x")
+    config = load_config(data_path("tiny.toml"))
+    with pytest.raises(ConfigError, match=r"already holds a coopsat run; add --resume"):
+        RunDir.create(tmp_path, config, resume=False)
+    assert (tmp_path / ("parts" if leftover == "parts" else leftover)).exists()
