@@ -11,6 +11,7 @@ from coopsat.constellation.shells import (
     nominal_min_separation_m,
     preset,
     preset_names,
+    shells_from_tables,
 )
 from coopsat.constellation.timebase import epochs, utc_time
 from coopsat.constellation.walker import WalkerDelta
@@ -356,3 +357,23 @@ def test_shells_sharing_altitude_and_inclination_are_one_group():
     assert nominal_min_separation_m(polar_a) > 45e3 and nominal_min_separation_m(polar_b) > 45e3
     # Together (both at 560 km, 97.6 deg, as filed) they cross within 1 km: see presets.toml.
     assert nominal_min_separation_m(WalkerShells((polar_a, polar_b))) < 1e3
+
+
+def test_a_star_shells_raan_offset_is_a_fraction_of_its_180_degree_plane_spacing():
+    """A Walker-Star table (6 planes over 180 deg: 30 deg apart) with raan_offset_planes = 0.5:
+    plane p lies at 30 p + 15 deg, by hand (a spacing taken over 360 deg would give 60 p + 30)."""
+    table = {"label": "star", "inclination_deg": 87.9, "n_planes": 6, "sats_per_plane": 3,
+             "altitude_km": 1200.0, "phasing": 0, "raan_spread_deg": 180.0,
+             "raan_offset_planes": 0.5, "anomaly_offset_slots": 0.25}
+    (shell,) = shells_from_tables([table], EPOCH, "test").shells
+    assert shell.raan_offset_deg == pytest.approx(15.0, abs=1e-12)
+    assert shell.anomaly_offset_deg == pytest.approx(30.0, abs=1e-12)  # a quarter of 120 deg
+    sats = shell.build().satrecs
+    raan_deg = np.degrees([s.nodeo for s in sats]).reshape(6, 3)
+    by_hand = np.array([15.0, 45.0, 75.0, 105.0, 135.0, 165.0])
+    np.testing.assert_allclose(raan_deg, np.repeat(by_hand[:, None], 3, axis=1), rtol=0,
+                               atol=1e-12)
+    # phasing 0: every plane's slots at 0, 120, 240 deg plus the 30 deg anomaly offset
+    mo_deg = np.degrees([s.mo for s in sats]).reshape(6, 3)
+    np.testing.assert_allclose(mo_deg, np.tile([30.0, 150.0, 270.0], (6, 1)), rtol=0,
+                               atol=1e-12)

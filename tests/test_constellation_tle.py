@@ -454,3 +454,20 @@ def test_select_by_name_keeps_matches_and_payloads():
     with pytest.raises(ValueError, match=r"no satellite of 30 matches the name pattern 'FALCON\*' "
                        "among the payloads"):
         constellation.select_by_name(shell, "FALCON*", payloads_only=True)
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_sets_of_one_number_hours_apart_on_the_same_day_keep_the_later_one(newest_first):
+    """Same UTC day, 6 h apart: the epochs differ only in their fraction of a day, so the
+    comparison must use the whole epoch (a test on whole days would call them one epoch)."""
+    morning = (None, _iss(epoch="20128.25000000"))  # 2020-05-07T06:00:00Z
+    noon = (None, _iss(epoch="20128.50000000"))  # 2020-05-07T12:00:00Z
+    const = read_tle(_text(*([noon, morning] if newest_first else [morning, noon])))
+    (sat,) = const.satrecs
+    # 2020 day 128.5 is 127.5 days after 2020-01-01T00:00 UTC = JD 2458849.5.
+    assert sat.jdsatepoch + sat.jdsatepochF == pytest.approx(2458849.5 + 127.5, abs=1e-9)
+    (notice,) = const.notices
+    kept_line, dropped_line = (1, 3) if newest_first else (3, 1)
+    assert (f"2 element sets, kept the newest (line {kept_line}, epoch 20128.50000000 = "
+            f"2020-05-07T12:00:00Z), dropped line {dropped_line} (epoch 20128.25000000 = "
+            "2020-05-07T06:00:00Z)") in notice

@@ -222,3 +222,67 @@ def test_a_section_holds_only_its_sources_keys():
     assert config_from_json(tle.to_json()) == tle  # stored and rebuilt alike
     with pytest.raises(KeyError, match="no config section 'chanel'"):
         walker.section("chanel")
+
+
+def test_a_run_name_of_exactly_100_characters_is_accepted_and_101_refused():
+    name = "r" * 99 + "."  # every allowed kind of character at the boundary length
+    assert build_config({"run.name": name}).run.name == name
+    with pytest.raises(ConfigError, match=r"run\.name = 'r{100}\.'.*a plain file name of at "
+                                          r"most 100 letters"):
+        build_config({"run.name": "r" + name})
+
+
+# --- Element age of a TLE source over the drop epochs -------------------------------------------
+
+TLE_EPOCH = "2020-05-07T12:00:00Z"  # day 128.5 of 2020: exact in the TLE text
+
+
+@pytest.fixture(scope="module")
+def tle_at_noon(tmp_path_factory):
+    """A small shell written as TLEs whose sets all have the epoch TLE_EPOCH."""
+    from coopsat.constellation import WalkerDelta, write_tle
+
+    path = tmp_path_factory.mktemp("tle") / "noon.tle"
+    write_tle(WalkerDelta(total_satellites=4, n_planes=2, epoch_utc=TLE_EPOCH).build(), path)
+    return str(path)
+
+
+def _tle_config(path: str, epoch_utc: str, spread_s: float, max_age_days: float):
+    return load_config(data_path("tiny.toml"), overrides={
+        "constellation.source": "tle", "constellation.tle.path": path,
+        "constellation.epoch_utc": epoch_utc, "drop.epoch_spread_s": spread_s,
+        "constellation.tle.max_element_age_days": max_age_days})
+
+
+@pytest.mark.parametrize(
+    ("epoch_utc", "spread_s"),
+    [
+        ("2020-05-08T12:00:00Z", 0.0),  # the start exactly one day after the sets' epoch
+        ("2020-05-06T12:00:00Z", 0.0),  # one day before it (ages are absolute)
+        (TLE_EPOCH, 86_400.0),  # fresh start, the spread's end exactly one day later
+        ("2020-05-06T12:00:00Z", 172_800.0),  # both ends exactly one day away
+    ],
+)
+def test_tle_sets_exactly_max_element_age_days_old_are_accepted(tle_at_noon, epoch_utc,
+                                                                 spread_s):
+    config = _tle_config(tle_at_noon, epoch_utc, spread_s, max_age_days=1.0)
+    assert config.constellation.epoch_utc == epoch_utc
+    assert config.drop.epoch_spread_s == spread_s
+
+
+@pytest.mark.parametrize(
+    ("epoch_utc", "spread_s", "days"),
+    [
+        ("2020-05-08T12:00:01Z", 0.0, "1.0"),  # one second past the limit at the start
+        (TLE_EPOCH, 86_401.0, "1.0"),  # a fresh start whose spread ends one second past it
+        ("2020-05-06T11:59:59Z", 86_401.0, "1.0"),  # a stale start whose spread ends fresh
+        (TLE_EPOCH, 3 * 86_400.0, "3.0"),  # the end alone is stale, by two days
+    ],
+)
+def test_drop_epochs_past_max_element_age_days_are_refused_at_load(tle_at_noon, epoch_utc,
+                                                                   spread_s, days):
+    with pytest.raises(ConfigError, match=(
+            rf"constellation\.epoch_utc = '{epoch_utc}' is {days} days from the oldest TLE set "
+            r"of '.*noon\.tle'; allowed: a time within "
+            r"constellation\.tle\.max_element_age_days = 1 days of every set's epoch")):
+        _tle_config(tle_at_noon, epoch_utc, spread_s, max_age_days=1.0)

@@ -4,6 +4,7 @@ geometry, figures written with every network path refused."""
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -99,3 +100,39 @@ def test_show_rates_use_the_configured_estimator(tmp_path):
     plain = evaluate_rates(csi, w, rng=np.random.default_rng(found.seeds["mc"]), **kwargs)
     np.testing.assert_allclose(uts["rate_bps_hz"], cv.r_e, rtol=1e-12)
     assert not np.allclose(uts["rate_bps_hz"], plain.r_e, rtol=1e-12, atol=0)
+
+
+def test_show_draws_drop_n_satellites_under_a_sweep_and_draws_the_configured_mask(
+        tmp_path, monkeypatch):
+    """A show run whose config also sweeps S (as fig6's does) shows drop.n_satellites
+    satellites, not the largest swept S; its figure shades the sky below drop.min_elevation_deg
+    (25 deg here, not the default) and says so in its key."""
+    from coopsat.experiments.kinds.show import report
+
+    figures = []
+    real_save = report.save
+    monkeypatch.setattr(report, "save", lambda fig, base: figures.append(fig) or real_save(
+        fig, base))
+    out = tmp_path / "swept"
+    overrides = {"sweep.n_satellites": [1, 3], "drop.n_satellites": 2,
+                 "drop.min_elevation_deg": 25.0}
+    argv = ["show", "--config", TINY, "--out", str(out), "--quiet"]
+    for key, value in overrides.items():
+        argv += ["--set", f"{key}={value}"]
+    assert main(argv) == 0
+    table = read_table(out / "table.parquet")
+    config = load_config(TINY, presets=("show",), overrides=overrides)
+    found = find_drop(config, 0, 2, [])
+    sats = table[table["element"] == "satellite"].sort_values("index")
+    assert sats["sat_id"].tolist() == np.asarray(found.geometry.sat_index).tolist()
+    assert set(table["n_satellites"]) == {2}
+    assert str(table["epoch_utc"].iloc[0]) == str(pd.Timestamp(found.epoch))
+    assert sats["elevation_deg"].min() >= 25.0
+    # The figure: the mask circle on the sky plot at r = 90 - 25 deg, and the key's label.
+    (fig,) = figures
+    (sky,) = [ax for ax in fig.axes if ax.name == "polar"]
+    rings = [line.get_ydata() for line in sky.get_lines() if len(line.get_ydata()) == 361]
+    assert len(rings) == 1 and np.all(rings[0] == 65.0)
+    labels = [t.get_text() for ax in fig.axes if ax.get_legend() for t in
+              ax.get_legend().get_texts()]
+    assert "25° mask (sky)" in labels and "Cap, 300 km" in labels

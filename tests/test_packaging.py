@@ -95,3 +95,16 @@ def test_the_wheel_holds_only_coopsat_and_runs_in_a_fresh_environment(tmp_path):
     version = subprocess.run([str(venv / "bin" / "coopsat"), "--version"], capture_output=True,
                              text=True, timeout=60)
     assert version.stdout.startswith("coopsat "), version.stderr
+
+
+def test_every_kinds_report_module_is_a_module_of_the_installed_package():
+    """The figures of every kind come from ``coopsat.experiments.kinds.NAME.report``: a module
+    path without the ``coopsat.`` prefix imports only where the repository's top level is on
+    ``sys.path`` (a checkout's root), and then as a second copy of the module."""
+    from coopsat.experiments.kinds import KINDS, report_of
+
+    for name, kind in KINDS.items():
+        module = report_of(kind)
+        assert module.__name__ == f"coopsat.experiments.kinds.{name}.report"
+        assert callable(module.plot) and callable(module.summary)
+    assert not any(m == "experiments" or m.startswith("experiments.") for m in sys.modules)
