@@ -268,7 +268,7 @@ def test_a_folder_with_any_run_file_or_part_is_refused_without_overwrite(tmp_pat
 
     if leftover == "parts":
         (tmp_path / "parts").mkdir()
-        (tmp_path / "parts" / "rows-0000000.parquet").write_bytes(b"x")
+        (tmp_path / "parts" / "rows-0000000-0000000.parquet").write_bytes(b"x")
     else:
         (tmp_path / leftover).write_bytes(b"x")
     config = load_config(data_path("tiny.toml"))

@@ -55,6 +55,30 @@ def _source_copy(dest: Path) -> Path:
     return Path(shutil.copytree(REPO, dest, symlinks=True, ignore=skip))
 
 
+def test_setup_maps_every_folder_with_code_onto_a_coopsat_package():
+    """What the wheel test below checks by building (slow), checked fast on setup.py's mapping:
+    every folder of a layer that holds Python code is a package under coopsat, and nothing else
+    is installed at the top level."""
+    import runpy
+    from unittest import mock
+
+    with mock.patch("setuptools.setup") as setup:
+        runpy.run_path(str(REPO / "setup.py"), run_name="__main__")
+    kwargs = setup.call_args.kwargs
+    packages, package_dir = set(kwargs["packages"]), kwargs["package_dir"]
+    assert {p.split(".")[0] for p in packages} == {"coopsat"}
+    expected = {"coopsat", "coopsat.data"}
+    for layer in LAYERS:
+        for init in (REPO / layer).rglob("__init__.py"):
+            rel = init.parent.relative_to(REPO).parts
+            expected.add(".".join(("coopsat", *rel)))
+    assert packages == expected
+    for layer in LAYERS:
+        assert package_dir[f"coopsat.{layer}"] == layer
+    assert package_dir["coopsat.data"] == "data"
+
+
+@pytest.mark.slow  # builds a wheel and a venv (tens of seconds); CI runs it (.ci/run)
 def test_the_wheel_holds_only_coopsat_and_runs_in_a_fresh_environment(tmp_path):
     pytest.importorskip("setuptools", minversion="70.1")  # builds wheels without the wheel package
     src = _source_copy(tmp_path / "src")

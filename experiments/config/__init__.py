@@ -9,6 +9,7 @@ the registry for you).
 """
 
 from coopsat.experiments.config.files import read_toml
+from coopsat.experiments.errors import ConfigError
 from coopsat.experiments.config.loading import (
     CORE_SECTIONS,
     ExperimentConfig,
@@ -24,6 +25,7 @@ from coopsat.experiments.config.loading import (
 
 __all__ = [
     "CORE_SECTIONS",
+    "ConfigError",
     "ExperimentConfig",
     "all_sections",
     "build_config",
