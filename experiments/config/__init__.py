@@ -9,7 +9,6 @@ the registry for you).
 """
 
 from coopsat.experiments.config.files import read_toml
-from coopsat.experiments.errors import ConfigError
 from coopsat.experiments.config.loading import (
     CORE_SECTIONS,
     ExperimentConfig,
@@ -22,6 +21,7 @@ from coopsat.experiments.config.loading import (
     preset_names,
     section_keys,
 )
+from coopsat.experiments.errors import ConfigError
 
 __all__ = [
     "CORE_SECTIONS",
