@@ -80,7 +80,8 @@ def plot_cdf(terminals: pd.DataFrame, config, base: Path) -> list[Path]:
 
 def plot_k_max(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
     """Sum throughput (mean over drops, 95 % band) vs K_max, one curve per scheduler (colour)
-    and S (solid: largest S, dashed: the others), for the last configured scheme."""
+    and S (solid line and filled markers: largest S; dashed, open markers: the others), for the
+    last configured scheme; the note says how many drops the bands come from."""
     scheme = config.precoding.schemes[-1]
     sub = metrics[metrics["scheme"] == scheme]
     s_max = max(config.section("schedule").satellites(config))
@@ -90,12 +91,14 @@ def plot_k_max(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
             name, colour, marker = SCHEDULER_STYLE[sched]
             stat = mean_ci(g, ["k_max"], "sum_throughput_mbps")
             band(ax, stat["k_max"].to_numpy(), stat, colour, "-" if s == s_max else "--",
-                 marker, f"{name}, $S$ = {s}")
+                 marker, f"{name}, $S$ = {s}", filled=s == s_max)
         ax.set_xscale("log", base=2)
         ax.set_xticks(sorted(config.section("schedule").k_max), [str(v) for v in sorted(
             config.section("schedule").k_max)])
         ax.set_ylim(bottom=0)
-        _note(ax, scheme_styles([scheme])[scheme].label, (0.02, 0.97), "left")
+        sec = config.section("schedule")
+        _note(ax, f"{scheme_styles([scheme])[scheme].label}, $U$ = {sec.n_terminals}, "
+              f"{sub['drop'].nunique()} drops", (0.02, 0.97), "left")
         finish(ax, "Terminals co-scheduled per slot $K_{max}$", "Sum throughput (Mbit/s)",
                ncol=2)
         return save(fig, base)
