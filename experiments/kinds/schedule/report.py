@@ -53,27 +53,35 @@ def _scheme_lines(schemes) -> dict:
     return {s: SCHEME_LINES[i % len(SCHEME_LINES)] for i, s in enumerate(schemes)}
 
 
+def _label(name: str, scheme: str, schemes) -> str:
+    """A legend label: the scheduler, and the scheme when the run has several."""
+    return name if len(schemes) == 1 else f"{name}, {scheme_styles([scheme])[scheme].label}"
+
+
 def plot_cdf(terminals: pd.DataFrame, config, base: Path) -> list[Path]:
     """CDF over terminals (all drops pooled) of the per-terminal average throughput, one curve
     per scheduler (colour) and scheme (line style), at the reference (K_max, S)."""
     k, s = reference(config)
     sub = terminals[(terminals["k_max"] == k) & (terminals["n_satellites"] == s)]
-    lines = _scheme_lines(config.precoding.schemes)
+    schemes = config.precoding.schemes
+    lines = _scheme_lines(schemes)
     with plt.rc_context(rc()):
         fig, ax = plt.subplots(figsize=(3.5, 2.9))
         for (sched, scheme), g in sub.groupby(["scheduler", "scheme"], sort=False):
             name, colour, _ = SCHEDULER_STYLE[sched]
             x, f = empirical_cdf(g["avg_throughput_mbps"])
             ax.step(x, f, where="post", color=colour, linestyle=lines[scheme],
-                    label=f"{name}, {scheme_styles([scheme])[scheme].label}")
+                    label=_label(name, scheme, schemes))
         ax.axhline(0.05, color="k", linewidth=0.6, linestyle=":")
         ax.annotate("5th percentile", (ax.get_xlim()[1], 0.05), xytext=(-2, 2),
                     textcoords="offset points", ha="right", va="bottom", fontsize=6)
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
         sched = config.section("schedule")
-        _note(ax, f"$U$ = {sched.n_terminals}, $K_{{max}}$ = {k}, $S$ = {s}, "
-              f"{sched.n_slots} slots", (0.98, 0.3), "right")
+        only = f"{scheme_styles(schemes)[schemes[0]].label}, " if len(schemes) == 1 else ""
+        _note(ax, f"{only}$U$ = {sched.n_terminals}, $K_{{max}}$ = {k}, $S$ = {s},\n"
+              f"{sched.n_slots} slots, {sub['drop'].nunique()} drops pooled", (0.98, 0.12),
+              "right")
         finish(ax, THROUGHPUT, "CDF over terminals", ncol=2, bands=False)
         return save(fig, base)
 
@@ -105,27 +113,33 @@ def plot_k_max(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
 
 
 def plot_fairness(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
-    """Jain's index vs sum throughput (means over drops) per scheduler (colour) and scheme
-    (marker fill), at the reference (K_max, S)."""
-    k, s = reference(config)
-    sub = metrics[(metrics["k_max"] == k) & (metrics["n_satellites"] == s)]
-    means = sub.groupby(["scheduler", "scheme"], sort=False)[
+    """Jain's index vs sum throughput (means over drops) at the reference K_max, per scheduler
+    (colour and marker); filled markers: the largest S and the last scheme, open: the other S
+    and schemes (the note says which)."""
+    k, s_max = reference(config)
+    sub = metrics[metrics["k_max"] == k]
+    means = sub.groupby(["scheduler", "scheme", "n_satellites"], sort=False)[
         ["sum_throughput_mbps", "jain"]].mean().reset_index()
     schemes = list(config.precoding.schemes)
     with plt.rc_context(rc()):
         fig, ax = plt.subplots(figsize=(3.5, 2.9))
         for _, row in means.iterrows():
             name, colour, marker = SCHEDULER_STYLE[row["scheduler"]]
-            filled = schemes.index(row["scheme"]) == len(schemes) - 1
-            scheme = scheme_styles([row["scheme"]])[row["scheme"]].label
+            filled = row["scheme"] == schemes[-1] and row["n_satellites"] == s_max
             ax.plot(row["sum_throughput_mbps"], row["jain"], marker=marker, color=colour,
                     markerfacecolor=colour if filled else "white", markersize=6,
-                    linestyle="none", label=f"{name}, {scheme}")
-        ax.set_ylim(0, 1.02)
-        ax.set_xlim(left=0)
-        _note(ax, f"$K_{{max}}$ = {k}, $S$ = {s}", (0.02, 0.97), "left")
+                    linestyle="none", label=name if filled else None)
+        ax.set_ylim(max(0.0, np.floor(10 * means["jain"].min()) / 10 - 0.1), 1.02)
+        ax.margins(x=0.12)
+        sched = config.section("schedule")
+        open_ = [f"$S$ = {v}" for v in sorted(set(means["n_satellites"]) - {s_max})]
+        open_ += [scheme_styles([v])[v].label for v in schemes[:-1]]
+        _note(ax, f"{scheme_styles([schemes[-1]])[schemes[-1]].label}, $S$ = {s_max}"
+              + (f"; open: {', '.join(open_)}" if open_ else "")
+              + f"\n$U$ = {sched.n_terminals}, $K_{{max}}$ = {k}, {sched.n_slots} slots, "
+              f"means over {sub['drop'].nunique()} drops", (0.02, 0.03), "left")
         finish(ax, "Sum throughput (Mbit/s)", "Jain's index of the terminals' averages",
-               ncol=2, bands=False)
+               ncol=3, bands=False)
         return save(fig, base)
 
 
@@ -172,7 +186,8 @@ def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
     means = metrics.groupby(keys)[metrics.columns[len(TRAJECTORY):]].mean().reset_index()
     k, s = reference(config)
     lines = ["per trajectory, mean over drops (throughput in Mbit/s; jain of the terminals' "
-             "averages; served_share: terminals ever served):",
+             "averages; served_share: terminals ever scheduled; zero_share: terminals that got "
+             "no throughput at all):",
              means.round(3).to_string(index=False)]
     best = means.loc[means.groupby(["scheduler", "scheme", "n_satellites"])[
         "sum_throughput_mbps"].idxmax(), ["scheduler", "scheme", "n_satellites", "k_max",
