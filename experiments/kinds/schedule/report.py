@@ -101,8 +101,8 @@ def plot_k_max(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
             band(ax, stat["k_max"].to_numpy(), stat, colour, "-" if s == s_max else "--",
                  marker, f"{name}, $S$ = {s}", filled=s == s_max)
         ax.set_xscale("log", base=2)
-        ax.set_xticks(sorted(config.section("schedule").k_max), [str(v) for v in sorted(
-            config.section("schedule").k_max)])
+        ks = sorted(config.section("schedule").k_max)
+        ax.set_xticks(ks, [str(v) for v in ks], rotation=45 if len(ks) > 7 else 0)
         ax.set_ylim(bottom=0)
         sec = config.section("schedule")
         _note(ax, f"{scheme_styles([scheme])[scheme].label}, $U$ = {sec.n_terminals}, "
@@ -195,7 +195,9 @@ def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
     if len(config.section("schedule").k_max) > 1:
         lines += ["best K_max (largest mean sum throughput) per scheduler, scheme and S:",
                   best.round(2).to_string(index=False)]
-    lines += [f"proportional fairness at K_max = {k}, S = {s}:", *_pf_lines(means, k, s)]
+    pf = _pf_lines(means, k, s)
+    if pf:
+        lines += [f"proportional fairness at K_max = {k}, S = {s}:", *pf]
     spatial = slots[slots["scheduler"].isin(["spatial-pf", "spatial-pf-delay"])]
     if not spatial.empty:
         rem = spatial.groupby(["scheduler", "scheme", "k_max", "n_satellites"])[
