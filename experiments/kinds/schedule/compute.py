@@ -107,11 +107,12 @@ class ScheduleSection:
         20.0, lo=1, hi=1e9, unit="slots", doc="t_c of the averaged throughput T_u")
     delay_preference: float = number(
         1.0, lo=0, hi=1, lo_open=True, doc="w of spatial-pf-delay (Remark 1 preference)")
-    link_abstraction: bool = flag(False, doc="TR 36.942 A.2 mapping inside E{.}")
-    alpha: float = number(0.6, lo=0, hi=1, lo_open=True, doc="TR 36.942 Table A.2.1: 0.6")
+    link_abstraction: bool = flag(False, doc="TR 36.942 Annex A mapping inside E{.}")
+    alpha: float = number(0.6, lo=0, hi=1, lo_open=True, doc="TR 36.942 Annex A, DL: 0.6")
     se_max: float = number(
-        4.4, lo=0, hi=100, lo_open=True, unit="bit/s/Hz", doc="TR 36.942 Table A.2.1: 4.4")
-    sinr_min_db: float = number(-10.0, lo=-100, hi=100, unit="dB", doc="Table A.2.1: -10 dB")
+        4.4, lo=0, hi=100, lo_open=True, unit="bit/s/Hz", doc="TR 36.942 Annex A, DL: 4.4")
+    sinr_min_db: float = number(-10.0, lo=-100, hi=100, unit="dB",
+                                doc="TR 36.942 Annex A, DL: -10 dB")
 
     def __post_init__(self) -> None:
         validate(self)

@@ -1,13 +1,17 @@
-"""Link abstraction: the attenuated and truncated Shannon bound of 3GPP TR 36.942, Annex A.2.
+"""Link abstraction: the attenuated and truncated Shannon bound of 3GPP TR 36.942, Annex A.
 
     SE(SINR) = 0                              SINR < SINR_min
              = alpha log2(1 + SINR)           SINR_min <= SINR, alpha log2(1 + SINR) < SE_max
              = SE_max                         otherwise
 
-in bit/s/Hz, with the downlink values of TR 36.942 Table A.2.1: alpha = 0.6 (implementation
-losses), SINR_min = -10 dB, SE_max = 4.4 bit/s/Hz (the highest modulation and coding scheme).
-It is applied to every Monte Carlo sample inside the expectation of R_E
-(``precoding.evaluate_many(..., link=...)``), never to the expected rate.
+in bit/s/Hz, with the downlink values given for E-UTRA in 3GPP TR 36.942 ("E-UTRA; Radio
+Frequency (RF) system scenarios"), Annex A: alpha = 0.6 (implementation losses), SINR_min =
+-10 dB, SE_max = 4.4 bit/s/Hz (the highest modulation and coding scheme). These three numbers
+and the formula were not checked against the TR's own text: they are the values that public
+system-level simulators attribute to it, which agree on the numbers but not on the clause
+(A.1 or A.2) or the table number; hence the config keys. It is applied to every Monte Carlo
+sample inside the expectation of R_E (``precoding.evaluate_many(..., link=...)``), never to
+the expected rate.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ The stored table has one row per terminal served in a slot. ``slot_table`` and
 
 and ``trajectory_metrics`` gives, per trajectory (one drop), the sum throughput averaged over
 the horizon, the 5th percentile of the per-terminal average throughput (the 3GPP cell-edge
-figure), Jain's index and the share of terminals ever served.
+figure), Jain's index, the share of terminals ever scheduled and the share that got nothing.
 """
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ def terminal_table(table: pd.DataFrame, n_terminals: int, n_slots: int) -> pd.Da
 
 def trajectory_metrics(terminals: pd.DataFrame) -> pd.DataFrame:
     """Per trajectory: sum_throughput_mbps (mean over the horizon of the slot sums), p5 of
-    the per-terminal average (Mbit/s), median, jain, served_share."""
+    the per-terminal average (Mbit/s), median, jain, served_share (terminals scheduled at
+    least once) and zero_share (terminals whose average throughput is 0: never scheduled, or
+    switched off by the design whenever scheduled)."""
     g = terminals.groupby(TRAJECTORY, sort=True)
     return pd.DataFrame({
         "sum_throughput_mbps": g["avg_throughput_mbps"].sum(),
@@ -66,6 +68,7 @@ def trajectory_metrics(terminals: pd.DataFrame) -> pd.DataFrame:
         "median_mbps": g["avg_throughput_mbps"].median(),
         "jain": g["avg_throughput_mbps"].apply(jain),
         "served_share": g["slots_served"].apply(lambda s: float(np.mean(s > 0))),
+        "zero_share": g["avg_throughput_mbps"].apply(lambda x: float(np.mean(x <= 0))),
     }).reset_index()
 
 

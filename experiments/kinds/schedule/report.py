@@ -53,34 +53,43 @@ def _scheme_lines(schemes) -> dict:
     return {s: SCHEME_LINES[i % len(SCHEME_LINES)] for i, s in enumerate(schemes)}
 
 
+def _label(name: str, scheme: str, schemes) -> str:
+    """A legend label: the scheduler, and the scheme when the run has several."""
+    return name if len(schemes) == 1 else f"{name}, {scheme_styles([scheme])[scheme].label}"
+
+
 def plot_cdf(terminals: pd.DataFrame, config, base: Path) -> list[Path]:
     """CDF over terminals (all drops pooled) of the per-terminal average throughput, one curve
     per scheduler (colour) and scheme (line style), at the reference (K_max, S)."""
     k, s = reference(config)
     sub = terminals[(terminals["k_max"] == k) & (terminals["n_satellites"] == s)]
-    lines = _scheme_lines(config.precoding.schemes)
+    schemes = config.precoding.schemes
+    lines = _scheme_lines(schemes)
     with plt.rc_context(rc()):
         fig, ax = plt.subplots(figsize=(3.5, 2.9))
         for (sched, scheme), g in sub.groupby(["scheduler", "scheme"], sort=False):
             name, colour, _ = SCHEDULER_STYLE[sched]
             x, f = empirical_cdf(g["avg_throughput_mbps"])
             ax.step(x, f, where="post", color=colour, linestyle=lines[scheme],
-                    label=f"{name}, {scheme_styles([scheme])[scheme].label}")
+                    label=_label(name, scheme, schemes))
         ax.axhline(0.05, color="k", linewidth=0.6, linestyle=":")
         ax.annotate("5th percentile", (ax.get_xlim()[1], 0.05), xytext=(-2, 2),
                     textcoords="offset points", ha="right", va="bottom", fontsize=6)
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
         sched = config.section("schedule")
-        _note(ax, f"$U$ = {sched.n_terminals}, $K_{{max}}$ = {k}, $S$ = {s}, "
-              f"{sched.n_slots} slots", (0.98, 0.3), "right")
+        only = f"{scheme_styles(schemes)[schemes[0]].label}, " if len(schemes) == 1 else ""
+        _note(ax, f"{only}$U$ = {sched.n_terminals}, $K_{{max}}$ = {k}, $S$ = {s},\n"
+              f"{sched.n_slots} slots, {sub['drop'].nunique()} drops pooled", (0.98, 0.12),
+              "right")
         finish(ax, THROUGHPUT, "CDF over terminals", ncol=2, bands=False)
         return save(fig, base)
 
 
 def plot_k_max(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
     """Sum throughput (mean over drops, 95 % band) vs K_max, one curve per scheduler (colour)
-    and S (solid: largest S, dashed: the others), for the last configured scheme."""
+    and S (solid line and filled markers: largest S; dashed, open markers: the others), for the
+    last configured scheme; the note says how many drops the bands come from."""
     scheme = config.precoding.schemes[-1]
     sub = metrics[metrics["scheme"] == scheme]
     s_max = max(config.section("schedule").satellites(config))
@@ -90,39 +99,47 @@ def plot_k_max(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
             name, colour, marker = SCHEDULER_STYLE[sched]
             stat = mean_ci(g, ["k_max"], "sum_throughput_mbps")
             band(ax, stat["k_max"].to_numpy(), stat, colour, "-" if s == s_max else "--",
-                 marker, f"{name}, $S$ = {s}")
+                 marker, f"{name}, $S$ = {s}", filled=s == s_max)
         ax.set_xscale("log", base=2)
-        ax.set_xticks(sorted(config.section("schedule").k_max), [str(v) for v in sorted(
-            config.section("schedule").k_max)])
+        ks = sorted(config.section("schedule").k_max)
+        ax.set_xticks(ks, [str(v) for v in ks], rotation=45 if len(ks) > 7 else 0)
         ax.set_ylim(bottom=0)
-        _note(ax, scheme_styles([scheme])[scheme].label, (0.02, 0.97), "left")
+        sec = config.section("schedule")
+        _note(ax, f"{scheme_styles([scheme])[scheme].label}, $U$ = {sec.n_terminals}, "
+              f"{sub['drop'].nunique()} drops", (0.02, 0.97), "left")
         finish(ax, "Terminals co-scheduled per slot $K_{max}$", "Sum throughput (Mbit/s)",
                ncol=2)
         return save(fig, base)
 
 
 def plot_fairness(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
-    """Jain's index vs sum throughput (means over drops) per scheduler (colour) and scheme
-    (marker fill), at the reference (K_max, S)."""
-    k, s = reference(config)
-    sub = metrics[(metrics["k_max"] == k) & (metrics["n_satellites"] == s)]
-    means = sub.groupby(["scheduler", "scheme"], sort=False)[
+    """Jain's index vs sum throughput (means over drops) at the reference K_max, per scheduler
+    (colour and marker); filled markers: the largest S and the last scheme, open: the other S
+    and schemes (the note says which)."""
+    k, s_max = reference(config)
+    sub = metrics[metrics["k_max"] == k]
+    means = sub.groupby(["scheduler", "scheme", "n_satellites"], sort=False)[
         ["sum_throughput_mbps", "jain"]].mean().reset_index()
     schemes = list(config.precoding.schemes)
     with plt.rc_context(rc()):
         fig, ax = plt.subplots(figsize=(3.5, 2.9))
         for _, row in means.iterrows():
             name, colour, marker = SCHEDULER_STYLE[row["scheduler"]]
-            filled = schemes.index(row["scheme"]) == len(schemes) - 1
-            scheme = scheme_styles([row["scheme"]])[row["scheme"]].label
+            filled = row["scheme"] == schemes[-1] and row["n_satellites"] == s_max
             ax.plot(row["sum_throughput_mbps"], row["jain"], marker=marker, color=colour,
                     markerfacecolor=colour if filled else "white", markersize=6,
-                    linestyle="none", label=f"{name}, {scheme}")
-        ax.set_ylim(0, 1.02)
-        ax.set_xlim(left=0)
-        _note(ax, f"$K_{{max}}$ = {k}, $S$ = {s}", (0.02, 0.97), "left")
+                    linestyle="none", label=name if filled else None)
+        ax.set_ylim(max(0.0, np.floor(10 * means["jain"].min()) / 10 - 0.1), 1.02)
+        ax.margins(x=0.12)
+        sched = config.section("schedule")
+        open_ = [f"$S$ = {v}" for v in sorted(set(means["n_satellites"]) - {s_max})]
+        open_ += [scheme_styles([v])[v].label for v in schemes[:-1]]
+        _note(ax, f"{scheme_styles([schemes[-1]])[schemes[-1]].label}, $S$ = {s_max}"
+              + (f"; open: {', '.join(open_)}" if open_ else "")
+              + f"\n$U$ = {sched.n_terminals}, $K_{{max}}$ = {k}, {sched.n_slots} slots, "
+              f"means over {sub['drop'].nunique()} drops", (0.02, 0.03), "left")
         finish(ax, "Sum throughput (Mbit/s)", "Jain's index of the terminals' averages",
-               ncol=2, bands=False)
+               ncol=3, bands=False)
         return save(fig, base)
 
 
@@ -169,7 +186,8 @@ def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
     means = metrics.groupby(keys)[metrics.columns[len(TRAJECTORY):]].mean().reset_index()
     k, s = reference(config)
     lines = ["per trajectory, mean over drops (throughput in Mbit/s; jain of the terminals' "
-             "averages; served_share: terminals ever served):",
+             "averages; served_share: terminals ever scheduled; zero_share: terminals that got "
+             "no throughput at all):",
              means.round(3).to_string(index=False)]
     best = means.loc[means.groupby(["scheduler", "scheme", "n_satellites"])[
         "sum_throughput_mbps"].idxmax(), ["scheduler", "scheme", "n_satellites", "k_max",
@@ -177,7 +195,9 @@ def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
     if len(config.section("schedule").k_max) > 1:
         lines += ["best K_max (largest mean sum throughput) per scheduler, scheme and S:",
                   best.round(2).to_string(index=False)]
-    lines += [f"proportional fairness at K_max = {k}, S = {s}:", *_pf_lines(means, k, s)]
+    pf = _pf_lines(means, k, s)
+    if pf:
+        lines += [f"proportional fairness at K_max = {k}, S = {s}:", *pf]
     spatial = slots[slots["scheduler"].isin(["spatial-pf", "spatial-pf-delay"])]
     if not spatial.empty:
         rem = spatial.groupby(["scheduler", "scheme", "k_max", "n_satellites"])[

@@ -6,7 +6,8 @@
                         every terminal is served within ceil(U / K_max) slots
     "pf"                proportional fair: the K_max largest r_u / T_u, r_u the single-user
                         statistical-CSI rate estimate (``estimates.single_user_rates``), T_u the
-                        terminal's averaged throughput
+                        terminal's averaged throughput; starved terminals (T_u at or below its
+                        floor, every terminal at the start) go first, in round-robin order
     "spatial-pf"        greedy proportional fair: start empty and add the candidate that most
                         raises the weighted proxy sum rate sum_k beta_k R_k of the set (R_AP1 of
                         the matched filter, ``estimates``), scoring all U candidates at once per
@@ -19,9 +20,14 @@
 
 T_u is an exponentially weighted average of the achieved throughput (bit/s/Hz, 0 in a slot
 where u is not served), T_u <- (1 - 1/t_c) T_u + R_u / t_c with t_c = ``pf_window_slots``,
-started at the equal time-sharing share r_u(0) K_max / U (so no terminal starts at 0). The
-proportional-fair schedulers precode with beta_k = 1 / T_k, normalised to mean 1 over the
-served set (problem (P1) allows any positive weights); the others with beta = 1. With
+started at 0 (nothing received yet). The metric and the weights divide by max(T_u, f_u), the
+floor f_u = r_u(0) K_max / (U t_c) being one slot's worth of the equal time-sharing share.
+Starved terminals are taken in round-robin order, not by r_u / f_u: with statistical CSI, r_u
+varies smoothly over the area and drifts slowly with the constellation, so ranking tied
+terminals by it would co-schedule neighbours, which the joint design cannot separate (it
+switches many of them off, they stay starved and are picked together again). The
+proportional-fair schedulers precode with beta_k = 1 / max(T_k, f_k), normalised to mean 1
+over the served set (problem (P1) allows any positive weights); the others with beta = 1. With
 U <= K_max every scheduler serves every terminal. The served set is returned in ascending
 terminal order.
 
@@ -53,12 +59,17 @@ class SchedulerState:
     rng: np.random.Generator
     average: np.ndarray | None = None  # (U,) T_u, bit/s/Hz
     next_rr: int = 0
+    floor: np.ndarray | None = None  # (U,) T_u floor of the metric and beta, bit/s/Hz
 
     def start(self, estimate: np.ndarray) -> None:
-        """Initialise T_u from the first slot's estimates (equal time-sharing share)."""
+        """At the first slot: T_u = 0, nobody scheduled yet, and the floor of T_u, one slot's
+        worth of the equal time-sharing share: r_u(0) K_max / (U t_c)."""
+        u = estimate.size
         if self.average is None:
-            u = estimate.size
-            self.average = np.asarray(estimate, float) * min(self.k_max, u) / u
+            self.average = np.zeros(u)
+        if self.floor is None:
+            share = np.asarray(estimate, float) * min(self.k_max, u) / u
+            self.floor = np.maximum(share / self.window_slots, np.finfo(float).tiny)
 
     def update(self, served: np.ndarray, rates: np.ndarray, n_terminals: int) -> None:
         """Account a slot: ``rates`` (bit/s/Hz) achieved by the ``served`` terminals."""
@@ -68,11 +79,15 @@ class SchedulerState:
             self.average = np.zeros(n_terminals)
         self.average += (achieved - self.average) / self.window_slots
 
+    def floored(self) -> np.ndarray:
+        """(U,) max(T_u, floor_u): what the metric r_u / T_u and beta_u = 1 / T_u divide by."""
+        return np.maximum(self.average, self.floor)
+
     def weights(self, served: np.ndarray) -> np.ndarray | None:
         """beta of the served set: 1 / T_k normalised to mean 1 (PF), None (all ones) else."""
         if self.name not in PROPORTIONAL_FAIR:
             return None
-        beta = 1.0 / np.maximum(self.average[served], np.finfo(float).tiny)
+        beta = 1.0 / self.floored()[served]
         return beta / np.mean(beta)
 
 
@@ -92,13 +107,26 @@ def select(state: SchedulerState, estimate: np.ndarray, greedy: GreedyInputs | N
         chosen = (state.next_rr + np.arange(k)) % u
         state.next_rr = int((state.next_rr + k) % u)
     elif state.name == "pf":
-        metric = estimate / state.average
-        chosen = np.argsort(-metric, kind="stable")[:k]
+        chosen = _proportional_fair(state, estimate, k)
     else:
-        beta = 1.0 / np.maximum(state.average, np.finfo(float).tiny)
+        beta = 1.0 / state.floored()
         pref = greedy.delay_preference if state.name == "spatial-pf-delay" else 0.0
         chosen = greedy_select(greedy, beta / np.mean(beta), k, pref)
     return np.sort(chosen)
+
+
+def _proportional_fair(state: SchedulerState, estimate: np.ndarray, k: int) -> np.ndarray:
+    """The k terminals of "pf": the starved ones (T_u at or below its floor) first, in
+    round-robin order from ``state.next_rr``, then the largest r_u / T_u."""
+    u = estimate.size
+    starved = state.average <= state.floor
+    turn = (np.arange(u) - state.next_rr) % u
+    rank = np.where(starved, turn, -estimate / state.floored())
+    chosen = np.lexsort((rank, ~starved))[:k]
+    last = chosen[starved[chosen]]
+    if last.size:
+        state.next_rr = int((last[-1] + 1) % u)
+    return chosen
 
 
 @dataclass(frozen=True)
