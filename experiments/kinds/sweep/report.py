@@ -53,7 +53,7 @@ def _curves(ax, table: pd.DataFrame, x: str, value: str, scale=lambda v: v) -> N
              st.filled)
 
 
-BOUND_LABEL = "Upper bound (56)"
+BOUND_LABEL = "Upper bound (interference-free)"
 
 
 def _bound(ax, table: pd.DataFrame, x: str, scale=lambda v: v) -> None:
