@@ -59,6 +59,7 @@ def test_summary_states_the_mean_bound_and_the_winning_starts():
     config = load_config(None, presets=("precoders-power",),
                          overrides={"sweep.p_tx_dbm": [20.0, 50.0]})
     lines = report.summary(_table(), config, {})
-    at = lines.index("upper bound (56) on the reference's realisations (bit/s/Hz), mean:")
+    at = lines.index("interference-free upper bound (bit/s/Hz), mean over the reference's "
+                     "realisations:")
     assert "172.0" in lines[at + 1] and "202.0" in lines[at + 1]  # 150 + 2 mean(0, 1, 2) + p
     assert "ms-jomwmmse" in lines[at + 3] and lines[at + 3].split()[-2:] == ["3", "3"]

@@ -149,7 +149,8 @@ def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
                   per_value("ratio", 3, ic_ratio(table))]
         ref = table[table["scheme"] == "ic-wmmse"]
         if "r_bound" in ref and np.isfinite(ref["r_bound"]).any():
-            lines += ["upper bound (56) on the reference's realisations (bit/s/Hz), mean:",
+            lines += ["interference-free upper bound (bit/s/Hz), mean over the reference's "
+                      "realisations:",
                       per_value("r_bound", 2, ref),
                       "start that won most realisations of the reference, drops per start:",
                       ref.groupby([*rows[:-1], column, "ic_start"])["drop"].count()
