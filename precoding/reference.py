@@ -31,8 +31,8 @@ sum rate of (54) (block coordinate descent of the weighted MSE, whose minimum ov
 weights is minus the rate), and the caller's best start is always screened, so the reference is
 at least the rate of every start on every realisation: >= every statistical design evaluated on
 the same draws. Screening only the best starts keeps the cost near (1 + SCREEN_KEEP) / I_max of
-a single start above it (``python -m benchmarks.reference`` measures it). The winning start is recorded, and the
-bound (56) of ``precoding.bound`` is reported next to it.
+a single start above it (``python -m benchmarks.reference`` measures it). The winning start is
+recorded, and the bound (56) of ``precoding.bound`` is reported next to it.
 """
 
 from __future__ import annotations
