@@ -48,10 +48,14 @@ STUDIES = {
     "show": ("show", KINDS["show"].title),
     "constellations": ("constellations", KINDS["constellations"].title),
     "schedule": ("schedule", KINDS["schedule"].title),
-    "precoders-power": ("sweep", "R_E vs P_TX of every scheme with the instantaneous-CSI ref."),
-    "precoders-satellites": ("sweep", "R_E vs S of every scheme with the instantaneous-CSI ref."),
-    "precoders-budgets": ("sweep", "R_E and power used with the others' budgets Delta dB lower"),
-    "precoders-arrays": ("sweep", "statistical designs vs the instantaneous-CSI ref. vs N_T"),
+    "precoders-power": ("sweep", "R_E vs P_TX of every scheme with the instantaneous-CSI ref. "
+                        "and its bound (--quick: 6 drops, 20/30/40/50 dBm, 16 ref. realisations)"),
+    "precoders-satellites": ("sweep", "R_E vs S of every scheme with the instantaneous-CSI ref. "
+                             "(--quick: 6 drops, S = 1, 2, 4, 8, 16 ref. realisations)"),
+    "precoders-budgets": ("sweep", "R_E and power used with the others' budgets Delta dB lower "
+                          "(--quick: 6 drops, Delta = 0, 10, 20 dB, 16 ref. realisations)"),
+    "precoders-arrays": ("sweep", "statistical designs vs the instantaneous-CSI ref. vs N_T "
+                         "(--quick: 6 drops, 4x4/8x8/16x16, 16 ref. realisations)"),
 }
 DEFAULT_OUT = Path("results")
 

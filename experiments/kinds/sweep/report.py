@@ -53,12 +53,26 @@ def _curves(ax, table: pd.DataFrame, x: str, value: str, scale=lambda v: v) -> N
              st.filled)
 
 
+BOUND_LABEL = "Upper bound (interference-free)"
+
+
+def _bound(ax, table: pd.DataFrame, x: str, scale=lambda v: v) -> None:
+    """The mean per-realisation upper bound (56) of the reference rows, dashed black, if any."""
+    if "r_bound" not in table or not np.isfinite(table["r_bound"]).any():
+        return
+    stat = mean_ci(table, [x], "r_bound")
+    ax.plot(scale(stat[x].to_numpy()), stat["mean"], color="black", linestyle="--",
+            linewidth=0.9, label=BOUND_LABEL)
+
+
 def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None) -> list[Path]:
     """Average sum rate R_E vs the swept input ``x``, one curve per scheme (Fig. 3, 4, 6); a
     budget sweep adds the share of the satellites' budgets used below."""
     column = X_COLUMN.get(x, x)
     scale = np.sqrt if x == "array_size" else (lambda v: v)  # N_T -> Nv = Nh
     labels = [st.label for st in scheme_styles(table["scheme"]).values()]
+    if "r_bound" in table and np.isfinite(table["r_bound"]).any():
+        labels.append(BOUND_LABEL)
     ncol = 2 if len(labels) > 6 or max(map(len, labels)) > 16 else 3  # fits 3.5 in
     budget = x == "power_offset_db"
     with plt.rc_context(rc()):
@@ -69,6 +83,7 @@ def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None
                                  if budget else None)
         ax = axes[0, 0]
         _curves(ax, table, column, "r_e", scale)
+        _bound(ax, table, column, scale)
         finish(ax, "" if budget else X_LABELS.get(x, x), SUM_RATE, ncol=ncol)
         ax.set_ylim(bottom=0)
         if x == "array_size":  # log axis, ticks at the swept sizes written plainly
@@ -136,6 +151,14 @@ def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:
     if "ic-wmmse" in set(table["scheme"]):
         lines += ["R_E over the instantaneous-CSI reference's rate (mean over drops):",
                   per_value("ratio", 3, ic_ratio(table))]
+        ref = table[table["scheme"] == "ic-wmmse"]
+        if "r_bound" in ref and np.isfinite(ref["r_bound"]).any():
+            lines += ["interference-free upper bound (bit/s/Hz), mean over the reference's "
+                      "realisations:",
+                      per_value("r_bound", 2, ref),
+                      "start that won most realisations of the reference, drops per start:",
+                      ref.groupby([*rows[:-1], column, "ic_start"])["drop"].count()
+                      .unstack(column).fillna(0).astype(int).to_string()]
     se = table.groupby("scheme")["r_e_stderr"].mean().reindex(order)
     lines.append("Monte Carlo standard error of R_E per drop (bit/s/Hz), mean over the run: "
                  + ", ".join(f"{s} {v:.3f}" for s, v in se.items()))
