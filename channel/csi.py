@@ -23,8 +23,8 @@ import numpy as np
 class StatisticalCSI:
     """Statistical CSI for S satellites and K single-antenna UTs, each satellite an N_T UPA.
 
-    Attributes (shapes; units)
-    --------------------------
+    Attributes
+    ----------
     gamma : (S, K) float
         Average channel power E|a|^2 (linear, dimensionless power gain), > 0.
     kappa : (S, K) float

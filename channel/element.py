@@ -43,10 +43,16 @@ MAX_ATTENUATION_DB = 30.0
 def element_angles(dir_cos_x, dir_cos_y, dir_cos_z) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(eta, theta'', phi'') in radians of directions given by their array-frame cosines.
 
-    Inputs: dir_cos_x = d . x, dir_cos_y = d . y, dir_cos_z = d . z, broadcastable arrays (...)
-    of a unit vector d. Output: three (...) arrays: the off-boresight angle eta in [0, pi], the
-    element zenith angle theta'' in [0, pi] and azimuth phi'' in (-pi, pi] (module docstring).
-    Computed with atan2, exact to rounding near boresight.
+    Parameters
+    ----------
+    dir_cos_x : d . x, dir_cos_y = d . y, dir_cos_z = d . z, broadcastable arrays (...) of a unit
+        vector d
+
+    Returns
+    -------
+    three (...) arrays: the off-boresight angle eta in [0, pi], the element zenith angle theta'' in
+        [0, pi] and azimuth phi'' in (-pi, pi] (module docstring)
+        Computed with atan2, exact to rounding near boresight.
     """
     cx, cy, cz = np.broadcast_arrays(*(np.asarray(c, dtype=float) for c in
                                        (dir_cos_x, dir_cos_y, dir_cos_z)))
@@ -59,9 +65,14 @@ def element_angles(dir_cos_x, dir_cos_y, dir_cos_z) -> tuple[np.ndarray, np.ndar
 def tr38901_element_db(theta_rad, phi_rad, hpbw_rad: float) -> np.ndarray:
     """Relative gain A(theta'', phi'') (dB) of the TR 38.901 Table 7.3-1 element.
 
-    Inputs: theta_rad, phi_rad (...) zenith and azimuth in the element's frame (radians);
-    hpbw_rad, the half-power beamwidth of both cuts (radians, 65 deg in TR 38.901).
-    Output: (...) dB in [-30, 0], 0 at theta'' = 90 deg, phi'' = 0.
+    Parameters
+    ----------
+    theta_rad : phi_rad (...) zenith and azimuth in the element's frame (radians)
+    hpbw_rad : the half-power beamwidth of both cuts (radians, 65 deg in TR 38.901)
+
+    Returns
+    -------
+    (...) dB in [-30, 0], 0 at theta'' = 90 deg, phi'' = 0
     """
     theta = np.asarray(theta_rad, dtype=float)
     phi = np.asarray(phi_rad, dtype=float)
@@ -73,8 +84,14 @@ def tr38901_element_db(theta_rad, phi_rad, hpbw_rad: float) -> np.ndarray:
 def cosine_element_db(dir_cos_z, exponent: float) -> np.ndarray:
     """Relative gain 10 q log10(cos eta) (dB) of the cosine scan-loss element, floored at -30 dB.
 
-    Inputs: dir_cos_z = cos(eta) (...) of each direction; exponent q > 0. Output: (...) dB in
-    [-30, 0]; cos eta <= 0 (behind the array) gives -30 dB.
+    Parameters
+    ----------
+    dir_cos_z : cos(eta) (...) of each direction
+    exponent : q > 0
+
+    Returns
+    -------
+    (...) dB in [-30, 0]; cos eta <= 0 (behind the array) gives -30 dB
     """
     floor = 10.0 ** (-MAX_ATTENUATION_DB / (10.0 * exponent))  # cos eta where the floor starts
     cos_eta = np.maximum(np.asarray(dir_cos_z, dtype=float), floor)

@@ -59,8 +59,16 @@ def _check_finite(name: str, value: float, minimum: float | None = None, strict:
 def fspl_db(distance_m: np.ndarray | float, carrier_hz: float) -> np.ndarray:
     """Free-space path loss 20 log10(4 pi d f0 / c) in dB.
 
-    Inputs: distance_m, any shape, metres (> 0); carrier_hz, Hz (> 0). Output: same shape, dB.
-    Check values (TR 38.811 LEO-600 geometry, 2 GHz): 154.03 dB at 600 km, 159.10 dB at 1075.1 km.
+    Parameters
+    ----------
+    distance_m : any shape, metres (> 0)
+    carrier_hz : Hz (> 0)
+
+    Returns
+    -------
+    same shape, dB
+        Check values (TR 38.811 LEO-600 geometry, 2 GHz): 154.03 dB at 600 km, 159.10 dB at 1075.1
+        km.
     """
     carrier_hz = _check_finite("carrier_hz", carrier_hz, 0.0, strict=True)
     d = np.asarray(distance_m, dtype=float)
@@ -75,7 +83,9 @@ def thermal_noise_w(
 ) -> float:
     """Receiver noise power k_B B (T_ant + (F - 1) T0) in W, F = 10^(NF/10), T0 = 290 K.
 
-    Inputs: bandwidth_hz > 0 (Hz), noise_figure_db >= 0 (dB), antenna_temperature_k >= 0 (K).
+    Parameters
+    ----------
+    bandwidth_hz : > 0 (Hz), noise_figure_db >= 0 (dB), antenna_temperature_k >= 0 (K)
     """
     bandwidth_hz = _check_finite("bandwidth_hz", bandwidth_hz, 0.0, strict=True)
     nf_db = _check_finite("noise_figure_db", noise_figure_db, 0.0)

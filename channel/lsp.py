@@ -139,7 +139,13 @@ def _clamp_elevation(el_deg: np.ndarray) -> np.ndarray:
 def los_probability(elevation_deg: np.ndarray | float, scenario: str) -> np.ndarray:
     """P(LOS) in [0, 1] (TR 38.811 Table 6.6.1-1; 1 for the QuaDRiGa LOS scenario).
 
-    Input: elevation_deg, any shape, degrees in [0, 90]. Output: same shape.
+    Parameters
+    ----------
+    elevation_deg : any shape, degrees in [0, 90]
+
+    Returns
+    -------
+    same shape
     """
     el = check_elevation_deg(elevation_deg)
     if check_scenario(scenario) == QUADRIGA:
@@ -178,7 +184,14 @@ def shadow_fading_std_db(
 ) -> np.ndarray:
     """Shadow-fading std (dB) for LOS or NLOS links (TR 38.811 Tables 6.6.2-1..3; QuaDRiGa 0.05).
 
-    Inputs: elevation_deg (...), degrees; los broadcastable bool. Output: (...) dB.
+    Parameters
+    ----------
+    elevation_deg : (...), degrees
+    los : broadcastable bool
+
+    Returns
+    -------
+    (...) dB
     """
     el = check_elevation_deg(elevation_deg)
     if check_scenario(scenario) == QUADRIGA:
@@ -203,7 +216,14 @@ def clutter_loss_db(elevation_deg: np.ndarray | float, scenario: str, band: str)
 def path_loss_db(distance_m: np.ndarray | float, carrier_hz: float, scenario: str) -> np.ndarray:
     """Basic path loss (dB): free space; QuaDRiGa uses the constant 32.55 dB instead of 32.45 dB.
 
-    Inputs: distance_m (...), metres > 0; carrier_hz, Hz. Output: (...) dB.
+    Parameters
+    ----------
+    distance_m : (...), metres > 0
+    carrier_hz : Hz
+
+    Returns
+    -------
+    (...) dB
     """
     loss = fspl_db(distance_m, carrier_hz)
     if check_scenario(scenario) == QUADRIGA:
@@ -232,8 +252,8 @@ def scintillation_loss_db(carrier_hz: float) -> float:
 class LargeScaleDraw:
     """Large-scale parameters of every link of one drop, drawn once and then held.
 
-    Attributes (all (S, K))
-    -----------------------
+    Attributes
+    ----------
     los : bool
         LOS state of the link.
     kappa_db : float
@@ -292,8 +312,18 @@ def draw_link_parameters(
     Always consumes three (S, K) blocks from ``rng`` in the same order (uniforms for LOS, normals
     for the K-factor, normals for shadow fading), whatever the scenario, so drops with the same
     seed share their random numbers across scenarios.
-    Inputs: elevation_rad (S, K) link elevations (rad); scenario (one of ``SCENARIOS``); band
-    ("s" or "ka"); carrier_hz f0 (Hz); rng a numpy Generator. Output: (S, K) draws.
+
+    Parameters
+    ----------
+    elevation_rad : (S, K) link elevations (rad)
+    scenario : (one of ``SCENARIOS``)
+    band : ("s" or "ka")
+    carrier_hz : f0 (Hz)
+    rng : a numpy Generator
+
+    Returns
+    -------
+    (S, K) draws
     """
     el_deg = check_elevation_deg(np.degrees(np.asarray(elevation_rad, dtype=float)))
     rng = check_rng(rng)

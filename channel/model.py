@@ -101,11 +101,17 @@ def statistical_csi(
 ) -> StatisticalCSI:
     """Statistical CSI (gamma, kappa, zeta2, V, sigma2) of every link of one drop.
 
-    Inputs: geometry (S satellites x K UTs); config; rng, used only to draw the large-scale
-    parameters when ``large_scale`` is None; large_scale, held draws (S, K) from
-    ``draw_large_scale``: with it the result is deterministic (the time-epoch study recomputes
-    the CSI every epoch with the same draws).
-    Output: StatisticalCSI with gamma, kappa, zeta2 (S, K), steering (S, K, N_T), sigma2 (K,) in W.
+    Parameters
+    ----------
+    geometry : (S satellites x K UTs)
+    config
+    rng : used only to draw the large-scale parameters when ``large_scale`` is None
+    large_scale : held draws (S, K) from ``draw_large_scale``: with it the result is deterministic
+        (the time-epoch study recomputes the CSI every epoch with the same draws)
+
+    Returns
+    -------
+    StatisticalCSI with gamma, kappa, zeta2 (S, K), steering (S, K, N_T), sigma2 (K,) in W
     """
     if large_scale is None:
         if rng is None:

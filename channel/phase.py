@@ -61,10 +61,20 @@ def physical_phase_variance(
     """zeta2 = (2 pi)^2 [F^2 sigma_tau^2 + sigma_nu^2 (T_h^2 + sigma_tau^2)], F = f0 + n df - nu.
 
     Derivation in the module docstring (eq. 8-10); nu is the link Doppler nu_sat.
-    Inputs: doppler_hz (...), the link Doppler nu_sat in Hz; carrier_hz f0 (Hz, > 0);
-    sigma_tau_s, std of the residual delay (s); sigma_nu_hz, std of the residual Doppler (Hz);
-    horizon_s, prediction horizon T_h (s); subcarrier_spacing_hz df (Hz); subcarrier_index n >= 0.
-    Output: (...) zeta2 in rad^2.
+
+    Parameters
+    ----------
+    doppler_hz : (...), the link Doppler nu_sat in Hz
+    carrier_hz : f0 (Hz, > 0)
+    sigma_tau_s : std of the residual delay (s)
+    sigma_nu_hz : std of the residual Doppler (Hz)
+    horizon_s : prediction horizon T_h (s)
+    subcarrier_spacing_hz : df (Hz)
+    subcarrier_index : n >= 0
+
+    Returns
+    -------
+    (...) zeta2 in rad^2
     """
     f0 = _nonneg("carrier_hz", carrier_hz)
     st = _nonneg("sigma_tau_s", sigma_tau_s)

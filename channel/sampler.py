@@ -90,9 +90,14 @@ class StandardDraws:
     def gains(self, csi: StatisticalCSI) -> np.ndarray:
         """Link gains g_{s,k} = a_{s,k} phi_{s,k} of ``csi`` from these normals.
 
-        Inputs: csi with S K <= n_links links. Output: (n_samples, S, K) complex, identical (bit
-        for bit) to ``sample_link_gains(csi, n_samples, rng)`` with rng in the state the draws
-        were made from.
+        Parameters
+        ----------
+        csi : with S K <= n_links links
+
+        Returns
+        -------
+        (n_samples, S, K) complex, identical (bit for bit) to ``sample_link_gains(csi, n_samples,
+            rng)`` with rng in the state the draws were made from
         """
         if not isinstance(csi, StatisticalCSI):
             raise TypeError(f"csi must be a channel.csi.StatisticalCSI, got {type(csi).__name__}")
@@ -110,9 +115,16 @@ class StandardDraws:
 def draw_standard(n_samples: int, n_links: int, rng: np.random.Generator) -> StandardDraws:
     """Draw the standard normals of n_samples link-gain samples for up to n_links = S K links.
 
-    Inputs: n_samples >= 1; n_links >= 1 (S K of the largest CSI the draws will serve); rng, an
-    explicit numpy Generator (3 n_samples n_links normals are taken from it).
-    Output: ``StandardDraws``. Memory: 24 n_samples n_links bytes.
+    Parameters
+    ----------
+    n_samples : >= 1
+    n_links : >= 1 (S K of the largest CSI the draws will serve)
+    rng : an explicit numpy Generator (3 n_samples n_links normals are taken from it)
+
+    Returns
+    -------
+    ``StandardDraws``
+        Memory: 24 n_samples n_links bytes.
     """
     n = check_samples(n_samples)
     links = _check_links(n_links)
@@ -143,10 +155,17 @@ def _gains(csi: StatisticalCSI, x: np.ndarray, y: np.ndarray, u: np.ndarray) -> 
 def sample_link_gains(csi: StatisticalCSI, n_samples: int, rng: np.random.Generator) -> np.ndarray:
     """Draw ``g_{s,k} = a_{s,k} phi_{s,k}`` for every link, independently over (s, k) and samples.
 
-    Inputs: csi (S, K links); n_samples >= 1; rng, an explicit numpy Generator.
-    Output: (n_samples, S, K) complex; E{g} = rho (eq. 20), E|g|^2 = gamma, so that
-    hbar_{s,k} = g_{s,k} v_{s,k} has the moments of eq. (18)-(19).
-    Same as ``draw_standard(n_samples, S K, rng).gains(csi)``.
+    Parameters
+    ----------
+    csi : (S, K links)
+    n_samples : >= 1
+    rng : an explicit numpy Generator
+
+    Returns
+    -------
+    (n_samples, S, K) complex; E{g} = rho (eq
+        20), E|g|^2 = gamma, so that hbar_{s,k} = g_{s,k} v_{s,k} has the moments of eq. (18)-(19).
+        Same as ``draw_standard(n_samples, S K, rng).gains(csi)``.
     """
     return draw_standard(n_samples, csi.n_satellites * csi.n_users, rng).gains(csi)
 

@@ -21,7 +21,14 @@ def _check_size(name: str, n: int) -> int:
 def ula_vector(x: np.ndarray, n: int) -> np.ndarray:
     """ULA response of eq. (3) for direction cosine(s) ``x``.
 
-    Input: x, any shape (...); n >= 1 elements. Output: (..., n) complex, unit norm.
+    Parameters
+    ----------
+    x : any shape (...)
+    n : >= 1 elements
+
+    Returns
+    -------
+    (..., n) complex, unit norm
     """
     n = _check_size("n", n)
     x = np.asarray(x, dtype=float)
@@ -35,9 +42,16 @@ def ula_vector(x: np.ndarray, n: int) -> np.ndarray:
 def upa_steering(dir_cos_x: np.ndarray, dir_cos_y: np.ndarray, nv: int, nh: int) -> np.ndarray:
     """Steering vectors of an Nv x Nh UPA, eq. (2), vectorised over any leading shape.
 
-    Inputs: dir_cos_x = sin(theta_y) cos(theta_x), dir_cos_y = cos(theta_y), broadcastable
-    arrays of shape (...), e.g. (S, K); nv, nh >= 1. Output: (..., Nv*Nh) complex, unit norm,
-    index ``iv * Nh + ih`` (Kronecker order: the vertical index is the slow one).
+    Parameters
+    ----------
+    dir_cos_x : sin(theta_y) cos(theta_x), dir_cos_y = cos(theta_y), broadcastable arrays of shape
+        (...), e.g. (S, K)
+    nv : nh >= 1
+
+    Returns
+    -------
+    (..., Nv*Nh) complex, unit norm, index ``iv * Nh + ih`` (Kronecker order: the vertical index is
+        the slow one)
     """
     nv = _check_size("nv", nv)
     nh = _check_size("nh", nh)

@@ -38,8 +38,14 @@ from coopsat.channel.csi import StatisticalCSI
 def mean_channels(rho: np.ndarray, steering: np.ndarray) -> np.ndarray:
     """Per-satellite mean channels H_s = [rho_{s,k} v_{s,k}^T]_k (eq. 18, one block per satellite).
 
-    Inputs: rho (S, K) complex (``StatisticalCSI.rho``); steering (S, K, N_T) complex.
-    Output: (S, K, N_T) complex; row k of block s is E{hbar_{s,k}^T}.
+    Parameters
+    ----------
+    rho : (S, K) complex (``StatisticalCSI.rho``)
+    steering : (S, K, N_T) complex
+
+    Returns
+    -------
+    (S, K, N_T) complex; row k of block s is E{hbar_{s,k}^T}
     """
     return rho[:, :, None] * steering
 
@@ -47,8 +53,14 @@ def mean_channels(rho: np.ndarray, steering: np.ndarray) -> np.ndarray:
 def steering_projections(steering: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """t[..., s, k, i] = v_{s,k}^T w_{s,i}.
 
-    Inputs: steering (S, K, N_T) complex; weights (..., S, N_T, K) complex (column i of
-    weights[..., s, :, :] is w_{s,i}). Output: (..., S, K, K) complex.
+    Parameters
+    ----------
+    steering : (S, K, N_T) complex
+    weights : (..., S, N_T, K) complex (column i of weights[..., s, :, :] is w_{s,i})
+
+    Returns
+    -------
+    (..., S, K, K) complex
     """
     return np.matmul(steering, weights)
 
@@ -57,6 +69,8 @@ def steering_projections(steering: np.ndarray, weights: np.ndarray) -> np.ndarra
 class LinkStatistics:
     """First and second moments of the scalar link gains g_{s,k} (hbar_{s,k} = g_{s,k} v_{s,k}).
 
+    Attributes
+    ----------
     rho    : (..., S, K) complex, E{g} (eq. 20).
     c2     : (..., S, K) float, |c_{s,k}|^2 = gamma - |rho|^2 (eq. 29), >= 0.
     gamma  : (..., S, K) float, E{|g|^2} (linear power gain).
@@ -85,8 +99,10 @@ class LinkStatistics:
     def from_gains(cls, gains: np.ndarray, sigma2: np.ndarray) -> LinkStatistics:
         """Deterministic statistics of known realisations: rho = g, gamma = |g|^2, c = 0.
 
-        Inputs: gains (..., S, K) complex (e.g. ``channel.sampler.sample_link_gains``, (n, S, K));
-        sigma2 (K,) W.
+        Parameters
+        ----------
+        gains : (..., S, K) complex (e.g. ``channel.sampler.sample_link_gains``, (n, S, K))
+        sigma2 : (K,) W
         """
         g = np.asarray(gains, dtype=complex)
         return cls(
@@ -129,6 +145,8 @@ class LinkStatistics:
 class LinkPowers:
     """Per-UT second-order quantities of a precoder under statistical CSI (all (..., K), W).
 
+    Attributes
+    ----------
     mean_response : m_k^T w_k = E{hbar_k^T} w_k (complex, sqrt(W)).
     scatter_power : w_k^H Omega_k w_k - |m_k^T w_k|^2 = sum_s |c_{s,k}|^2 |t[s,k,k]|^2.
     interference  : sum_{i != k} w_i^H Omega~_k w_i (eq. 13 as read in docs/design.md#channel).
@@ -157,9 +175,15 @@ class LinkPowers:
 def link_powers(stats: StatisticalCSI | LinkStatistics, t: np.ndarray) -> LinkPowers:
     """Evaluate the quadratic forms of eq. (13), (23), (27) from t = steering_projections(...).
 
-    Inputs: stats, a ``StatisticalCSI`` or ``LinkStatistics`` with link arrays (..., S, K)
-    broadcastable against t's; t (..., S, K, K) complex. Output: ``LinkPowers`` with (..., K)
-    arrays (own_response (..., S, K)).
+    Parameters
+    ----------
+    stats : a ``StatisticalCSI`` or ``LinkStatistics`` with link arrays (..., S, K) broadcastable
+        against t's
+    t : (..., S, K, K) complex
+
+    Returns
+    -------
+    ``LinkPowers`` with (..., K) arrays (own_response (..., S, K))
     """
     if isinstance(stats, StatisticalCSI):
         stats = LinkStatistics.from_csi(stats)

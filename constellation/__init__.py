@@ -18,15 +18,11 @@ Public API::
 
 from .drops import (
     DropSpec,
-    NotEnoughSatellitesError,
     default_max_abs_latitude_deg,
     drop_geometry,
-    elevation_matrix_rad,
     sample_cap,
     sample_centre,
     sample_drop,
-    select_satellites,
-    visible_mask,
 )
 from .earth import enu_basis, geodetic_to_itrs, itrs_to_geodetic
 from .geometry import DropGeometry
@@ -46,6 +42,12 @@ from .orbits import (
     teme_to_itrs_matrix,
 )
 from .resources import data_path
+from .selection import (
+    NotEnoughSatellitesError,
+    elevation_matrix_rad,
+    select_satellites,
+    visible_mask,
+)
 from .shells import WalkerShells, nominal_min_separation_m, preset, preset_names
 from .timebase import epochs, parse_utc, timescale, utc_time
 from .tle import TLEFormatError, is_payload_name, read_tle, select_by_name

@@ -19,7 +19,7 @@ import numpy as np
 from skyfield.timelib import Time
 
 from .constants import EARTH_MEAN_RADIUS_M
-from .earth import destination, enu_basis, geodetic_to_itrs, itrs_to_geodetic
+from .earth import destination, geodetic_to_itrs, itrs_to_geodetic
 from .geometry import DropGeometry
 from .links import ARRAY_POINTINGS, link_geometry
 from .orbits import (
@@ -30,44 +30,10 @@ from .orbits import (
     physical_position_mask,
 )
 from .params import ParameterError, check_field, choice, number, validate
+from .selection import check_range, select_satellites
 from .timebase import as_time
 
 _SAME_INCLINATION_RAD = math.radians(0.1)
-
-
-class NotEnoughSatellitesError(ValueError):
-    """Fewer satellites are visible from every UT than the cooperative set needs.
-
-    Attributes: ``needed``, ``visible`` (counts), ``centre_lat_deg``, ``centre_lon_deg``,
-    ``min_elevation_deg`` and ``n_excluded``: satellites left out of the selection at this
-    epoch because SGP4 failed or their altitude is not physical (``physical_position_mask``).
-    """
-
-    def __init__(self, needed: int, visible: int, centre_lat_deg: float, centre_lon_deg: float,
-                 min_elevation_deg: float, n_excluded: int = 0):
-        self.needed = needed
-        self.visible = visible
-        self.centre_lat_deg = centre_lat_deg
-        self.centre_lon_deg = centre_lon_deg
-        self.min_elevation_deg = min_elevation_deg
-        self.n_excluded = n_excluded
-        excluded = (
-            f"; {n_excluded} satellites were excluded at this epoch (SGP4 failed, above their "
-            "elements' apogee, or altitude "
-            f"outside [{MIN_ALTITUDE_M / 1e3:g}, {MAX_ALTITUDE_M / 1e3:g}] km)"
-            if n_excluded else ""
-        )
-        super().__init__(
-            f"n_satellites = {needed} needed but only {visible} satellites are above "
-            f"{min_elevation_deg:g} deg elevation at every UT of the drop centred at "
-            f"({centre_lat_deg:.4f} deg, {centre_lon_deg:.4f} deg){excluded}"
-        )
-
-    def __reduce__(self):
-        # Rebuild from the fields (the default would call __init__ with the message only), so
-        # the error survives pickling to and from worker processes.
-        return (type(self), (self.needed, self.visible, self.centre_lat_deg,
-                             self.centre_lon_deg, self.min_elevation_deg, self.n_excluded))
 
 
 def default_max_abs_latitude_deg(constellation: Constellation) -> float:
@@ -88,7 +54,7 @@ def sample_centre(rng: np.random.Generator, max_abs_latitude_deg: float) -> tupl
 
     ``sin(lat) ~ U(-sin L, sin L)``, ``lon ~ U(-pi, pi)`` (Archimedes: area is linear in sin lat).
     """
-    _check_range("max_abs_latitude_deg", max_abs_latitude_deg, 0.0, 90.0)
+    check_range("max_abs_latitude_deg", max_abs_latitude_deg, 0.0, 90.0)
     s = math.sin(math.radians(max_abs_latitude_deg))
     lat = float(np.arcsin(rng.uniform(-s, s)))
     lon = float(rng.uniform(-np.pi, np.pi))
@@ -101,9 +67,12 @@ def sample_cap(rng: np.random.Generator, centre_lat_rad: float, centre_lon_rad: 
 
     Cap of angular radius ``a = radius_m / R_E``: ``cos(delta) ~ U(cos a, 1)`` (the cap area
     inside delta is ``2 pi R_E^2 (1 - cos delta)``), bearing ``~ U(0, 2 pi)``.
-    Output: (lat, lon) arrays of shape (n_points,), radians.
+
+    Returns
+    -------
+    (lat, lon) arrays of shape (n_points,), radians
     """
-    _check_range("radius_m", radius_m, 0.0, math.pi * EARTH_MEAN_RADIUS_M, low_open=True)
+    check_range("radius_m", radius_m, 0.0, math.pi * EARTH_MEAN_RADIUS_M, low_open=True)
     a = radius_m / EARTH_MEAN_RADIUS_M
     cos_delta = 1.0 - rng.uniform(size=n_points) * (1.0 - math.cos(a))
     delta = np.arccos(np.clip(cos_delta, -1.0, 1.0))
@@ -169,17 +138,29 @@ def sample_drop(
     Random draws, in order: centre (unless ``centre_lat_deg``/``centre_lon_deg`` are given, both
     or neither), then the K cap distances and K bearings.
 
-    Inputs: ``time`` a scalar skyfield Time, an ISO 8601 UTC text or a datetime (``as_time``);
-    ``n_users`` K >= 1; ``n_satellites`` S >= 1;
-    ``rng`` a numpy Generator; ``radius_m`` cap radius (m); ``min_elevation_deg`` in [0, 90);
-    ``carrier_hz`` f0 (Hz); ``max_abs_latitude_deg`` latitude band of the centre (default
-    ``default_max_abs_latitude_deg``); ``pointing`` where the arrays' boresight points
-    (``ARRAY_POINTINGS``: "nadir" or "cap_centre", the drop's centre).
-    Output: ``DropGeometry`` (S satellites sorted by slant range to the centre, K UTs).
-    Satellites whose SGP4 call fails or whose altitude is not physical at ``time``
-    (``physical_position_mask``) never join the set; ``DropGeometry.n_excluded`` counts them.
-    Raises ``NotEnoughSatellitesError`` when fewer than S satellites qualify, ``ValueError`` on
-    bad values and ``TypeError`` when ``rng`` is not a Generator (as in channel and precoding).
+    Parameters
+    ----------
+    time : a scalar skyfield Time, an ISO 8601 UTC text or a datetime (``as_time``)
+    n_users : K >= 1
+    n_satellites : S >= 1
+    rng : a numpy Generator
+    radius_m : cap radius (m)
+    min_elevation_deg : in [0, 90)
+    carrier_hz : f0 (Hz)
+    max_abs_latitude_deg : latitude band of the centre (default ``default_max_abs_latitude_deg``)
+    pointing : where the arrays' boresight points (``ARRAY_POINTINGS``: "nadir" or "cap_centre", the
+        drop's centre)
+
+    Returns
+    -------
+    ``DropGeometry`` (S satellites sorted by slant range to the centre, K UTs)
+        Satellites whose SGP4 call fails or whose altitude is not physical at ``time``
+        (``physical_position_mask``) never join the set; ``DropGeometry.n_excluded`` counts them.
+
+    Raises
+    ------
+    ``NotEnoughSatellitesError`` when fewer than S satellites qualify, ``ValueError`` on bad values
+        and ``TypeError`` when ``rng`` is not a Generator (as in channel and precoding).
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
@@ -231,9 +212,17 @@ def drop_geometry(
     ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]`` at ``time`` are excluded: never selected, counted in
     ``DropGeometry.n_excluded`` (and ``NotEnoughSatellitesError.n_excluded``); a ``sat_index``
     naming one is a ``ValueError`` that says which and why.
-    Inputs: ``ut_lat_rad``, ``ut_lon_rad`` (K,) geodetic radians (UTs at height 0); centre in
-    geodetic radians; ``time`` scalar skyfield Time; ``pointing`` "nadir" or "cap_centre" (every
-    array's boresight at the centre, on the ellipsoid). Output: ``DropGeometry``.
+
+    Parameters
+    ----------
+    time : scalar skyfield ``Time``, ISO 8601 UTC text or datetime
+    ut_lat_rad, ut_lon_rad : (K,) geodetic radians (UTs at height 0)
+    centre_lat_rad, centre_lon_rad : geodetic radians
+    pointing : "nadir" or "cap_centre" (every array's boresight at the centre, on the ellipsoid)
+
+    Returns
+    -------
+    ``DropGeometry``
     """
     time = as_time(time)
     ut_lat, ut_lon = _checked_uts(time, ut_lat_rad, ut_lon_rad)
@@ -289,8 +278,8 @@ def _checked_uts(time: Time, ut_lat_rad, ut_lon_rad) -> tuple[np.ndarray, np.nda
 
 def _checked_centre_and_mask(centre_lat_rad, centre_lon_rad, min_elevation_deg) -> float:
     """The elevation mask, checked as DropSpec declares it, after the centre's range checks."""
-    _check_range("centre_lat_rad", centre_lat_rad, -np.pi / 2, np.pi / 2)
-    _check_range("centre_lon_rad", centre_lon_rad, -2 * np.pi, 2 * np.pi)
+    check_range("centre_lat_rad", centre_lat_rad, -np.pi / 2, np.pi / 2)
+    check_range("centre_lon_rad", centre_lon_rad, -2 * np.pi, 2 * np.pi)
     return check_field(DropSpec, "min_elevation_deg", min_elevation_deg, owner="drop_geometry")
 
 
@@ -325,64 +314,3 @@ def _excluded_message(constellation: Constellation, pos: np.ndarray, bad: np.nda
     )
 
 
-def elevation_matrix_rad(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad) -> np.ndarray:
-    """(N, K) elevation of every satellite from every UT: ``asin((r_s - r_k) . u_k / |r_s - r_k|)``.
-
-    Cheap version of ``link_geometry`` for selection: two matrix products, no (N, K, 3) array.
-    NaN satellite positions give NaN.
-    """
-    sat = np.asarray(sat_pos_m, dtype=float)
-    ut = np.asarray(ut_pos_m, dtype=float)
-    _, _, up = enu_basis(ut_lat_rad, ut_lon_rad)  # (K, 3)
-    height = sat @ up.T - np.sum(ut * up, axis=-1)  # (N, K)
-    dist2 = (np.sum(sat**2, axis=-1)[:, None] + np.sum(ut**2, axis=-1)[None, :]
-             - 2.0 * sat @ ut.T)
-    return np.arcsin(np.clip(height / np.sqrt(np.maximum(dist2, 0.0)), -1.0, 1.0))
-
-
-def visible_mask(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad, min_elevation_deg: float,
-                 usable: np.ndarray | None = None) -> np.ndarray:
-    """(N,) bool: the satellites at or above ``min_elevation_deg`` at every UT (the candidates of
-    a cooperative set), among the ``usable`` ones (default ``physical_position_mask``)."""
-    usable = physical_position_mask(sat_pos_m) if usable is None else np.asarray(usable, bool)
-    if usable.shape != np.shape(sat_pos_m)[:1]:
-        raise ValueError(f"usable must have shape {np.shape(sat_pos_m)[:1]}, got {usable.shape}")
-    elevation = elevation_matrix_rad(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad)
-    with np.errstate(invalid="ignore"):
-        return np.all(elevation >= math.radians(min_elevation_deg), axis=1) & usable
-
-
-def select_satellites(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad, centre_pos_m,
-                      n_satellites: int, min_elevation_deg: float, *,
-                      centre_deg: tuple[float, float] = (math.nan, math.nan),
-                      usable: np.ndarray | None = None) -> np.ndarray:
-    """Indices of the S satellites nearest to the centre among those visible from every UT.
-
-    Only usable satellites compete: ``usable`` (N,) bool, by default
-    ``physical_position_mask(sat_pos_m)`` (finite position, altitude in
-    ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]``).
-    Output: (S,) int, sorted by slant range to ``centre_pos_m`` (master first). Raises
-    ``NotEnoughSatellitesError`` (with the number of unusable satellites) when fewer than S
-    qualify.
-    """
-    usable = physical_position_mask(sat_pos_m) if usable is None else np.asarray(usable, bool)
-    visible = visible_mask(sat_pos_m, ut_pos_m, ut_lat_rad, ut_lon_rad, min_elevation_deg, usable)
-    candidates = np.flatnonzero(visible)
-    if candidates.size < n_satellites:
-        raise NotEnoughSatellitesError(n_satellites, int(candidates.size), centre_deg[0],
-                                       centre_deg[1], min_elevation_deg,
-                                       n_excluded=int(usable.size - np.count_nonzero(usable)))
-    dist = np.linalg.norm(np.asarray(sat_pos_m)[candidates] - centre_pos_m, axis=-1)
-    order = np.argsort(dist, kind="stable")[:n_satellites]
-    return candidates[order]
-
-
-def _check_range(name: str, value, low: float, high: float, *, low_open: bool = False,
-                 high_open: bool = False) -> None:
-    ok = isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value)
-    if ok:
-        ok = (value > low if low_open else value >= low) and (
-            value < high if high_open else value <= high)
-    if not ok:
-        lo, hi = "(" if low_open else "[", ")" if high_open else "]"
-        raise ValueError(f"{name} must be in {lo}{low:g}, {high:g}{hi}, got {value!r}")

@@ -17,8 +17,13 @@ def geodetic_to_itrs(lat_rad, lon_rad, height_m=0.0) -> np.ndarray:
     ``x = (N + h) cos(lat) cos(lon)``, ``y = (N + h) cos(lat) sin(lon)``,
     ``z = (N (1 - e^2) + h) sin(lat)`` with ``N = a / sqrt(1 - e^2 sin^2 lat)``.
 
-    Inputs: ``lat_rad``, ``lon_rad``, ``height_m`` broadcastable arrays (rad, rad, m).
-    Output: ``(..., 3)`` position in metres.
+    Parameters
+    ----------
+    lat_rad, lon_rad, height_m : broadcastable arrays (rad, rad, m)
+
+    Returns
+    -------
+    ``(..., 3)`` position in metres
     """
     lat, lon, h = np.broadcast_arrays(
         np.asarray(lat_rad, dtype=float), np.asarray(lon_rad, dtype=float),
@@ -56,7 +61,9 @@ def itrs_to_geodetic(pos_m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def enu_basis(lat_rad, lon_rad) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unit East, North and Up vectors (ITRS components) at geodetic ``(lat, lon)``.
 
-    Output: three ``(..., 3)`` arrays; Up is the ellipsoid normal.
+    Returns
+    -------
+    three ``(..., 3)`` arrays; Up is the ellipsoid normal
     """
     lat = np.asarray(lat_rad, dtype=float)
     lon = np.asarray(lon_rad, dtype=float)
@@ -74,7 +81,10 @@ def destination(lat_rad, lon_rad, distance_m, bearing_rad, radius_m=EARTH_MEAN_R
     ``sin(lat2) = sin(lat) cos(d) + cos(lat) sin(d) cos(b)``,
     ``lon2 = lon + atan2(sin(b) sin(d) cos(lat), cos(d) - sin(lat) sin(lat2))`` with
     ``d = distance_m / radius_m`` and bearing ``b`` clockwise from north.
-    Output: ``(lat2, lon2)`` in radians, longitude wrapped to ``[-pi, pi)``.
+
+    Returns
+    -------
+    ``(lat2, lon2)`` in radians, longitude wrapped to ``[-pi, pi)``
     """
     d = np.asarray(distance_m, dtype=float) / radius_m
     b = np.asarray(bearing_rad, dtype=float)

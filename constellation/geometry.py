@@ -18,8 +18,8 @@ import numpy as np
 class DropGeometry:
     """Cooperative geometry of one drop (S satellites x K UTs) at one epoch.
 
-    Attributes (shapes; units)
-    --------------------------
+    Attributes
+    ----------
     epoch_tt_jd : float
         Epoch, Terrestrial Time Julian date.
     centre_lat_rad, centre_lon_rad : float

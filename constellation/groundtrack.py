@@ -32,8 +32,8 @@ _UNUSED_CARRIER_HZ = 1.0
 class GroundTracks:
     """Sub-satellite tracks of N satellites at T epochs around a centre epoch.
 
-    Attributes (shapes; units)
-    --------------------------
+    Attributes
+    ----------
     offset_s : (T,) float
         Epoch offsets from the centre epoch, seconds, increasing; ``offset_s[centre] == 0``.
     lat_rad, lon_rad : (N, T) float
@@ -64,8 +64,10 @@ class GroundTracks:
 def subsatellite_points(sat_pos_m) -> tuple[np.ndarray, np.ndarray]:
     """Geodetic latitude and longitude (rad) of the points below satellites at ITRS ``(..., 3)``.
 
-    Output: ``(lat_rad, lon_rad)``, each of shape ``(...)``; longitude in (-pi, pi]. NaN
-    positions give NaN.
+    Returns
+    -------
+    ``(lat_rad, lon_rad)``, each of shape ``(...)``; longitude in (-pi, pi]
+        NaN positions give NaN.
     """
     pos = np.asarray(sat_pos_m, dtype=float)
     if pos.shape[-1:] != (3,):
@@ -77,7 +79,9 @@ def subsatellite_points(sat_pos_m) -> tuple[np.ndarray, np.ndarray]:
 def track_offsets_s(half_span_s: float = 300.0, step_s: float = 10.0) -> np.ndarray:
     """Symmetric offsets ``n * step_s`` for ``|n| <= floor(half_span_s / step_s)``, seconds.
 
-    Output: (2 M + 1,) float with 0 at index M.
+    Returns
+    -------
+    (2 M + 1,) float with 0 at index M
     """
     m = whole_steps(half_span_s, step_s, span_name="half_span_s")
     if 2 * m + 1 > _MAX_TRACK_EPOCHS:
@@ -98,9 +102,14 @@ def ground_tracks(constellation: Constellation, time: Time, *, half_span_s: floa
     positions. Subset the constellation first (``constellation.subset(index)``) to track a few
     satellites.
 
-    Inputs: ``time`` a scalar skyfield Time (the centre epoch); ``half_span_s`` >= 0 and
-    ``step_s`` > 0 in seconds (default +-5 min at 10 s).
-    Output: ``GroundTracks`` with (N, T) latitude/longitude, T = 2 floor(half_span_s/step_s) + 1.
+    Parameters
+    ----------
+    time : a scalar skyfield Time (the centre epoch)
+    half_span_s : >= 0 and ``step_s`` > 0 in seconds (default +-5 min at 10 s)
+
+    Returns
+    -------
+    ``GroundTracks`` with (N, T) latitude/longitude, T = 2 floor(half_span_s/step_s) + 1
     """
     if np.ndim(time.whole) != 0:
         raise ValueError(f"time must be a scalar skyfield Time, got shape {np.shape(time.whole)}")
@@ -120,10 +129,15 @@ def sky_coordinates(sat_pos_m, sat_vel_mps, lat_rad: float, lon_rad: float,
     observer's geodetic East/North/Up basis), so the angles are those of every other link in
     coopsat. Azimuth is clockwise from north in [0, 2 pi); elevation in [-pi/2, pi/2].
 
-    Inputs: ``sat_pos_m``, ``sat_vel_mps`` (..., 3) ITRS metres and m/s (e.g. (S, 3), or
-    (N, T, 3) for tracks; the velocity enters only link quantities not returned here);
-    observer geodetic ``lat_rad``, ``lon_rad`` (rad) and ``height_m`` (m).
-    Output: ``(azimuth_rad, elevation_rad, slant_range_m)``, each of shape (...).
+    Parameters
+    ----------
+    sat_pos_m, sat_vel_mps : (..., 3) ITRS metres and m/s (e.g. (S, 3), or (N, T, 3) for
+        tracks; the velocity enters only link quantities not returned here)
+    lat_rad, lon_rad, height_m : the observer's geodetic latitude and longitude (rad), height (m)
+
+    Returns
+    -------
+    ``(azimuth_rad, elevation_rad, slant_range_m)``, each of shape (...)
     """
     for name, value in (("lat_rad", lat_rad), ("lon_rad", lon_rad), ("height_m", height_m)):
         if not (np.ndim(value) == 0 and np.isfinite(value)):

@@ -52,8 +52,11 @@ def upa_frame(sat_pos_m, sat_vel_mps, boresight_target_m=None
     ``z = -r / |r|`` (nadir) or ``z = (r_t - r) / |r_t - r|`` (pointed at ``boresight_target_m``),
     ``x = (v - (v . z) z) / |v - (v . z) z|``, ``y = z x x``; the departure angles, steering
     vectors and element gains of every link follow from this frame.
-    Inputs: ``sat_pos_m`` (..., 3) m, ``sat_vel_mps`` (..., 3) m/s, ``boresight_target_m``
-    None or a point (3,) or (..., 3) in ITRS (m).
+
+    Parameters
+    ----------
+    sat_pos_m : (..., 3) m, ``sat_vel_mps`` (..., 3) m/s, ``boresight_target_m`` None or a point
+        (3,) or (..., 3) in ITRS (m)
     """
     r = np.asarray(sat_pos_m, dtype=float)
     v = np.asarray(sat_vel_mps, dtype=float)
@@ -99,8 +102,8 @@ def link_geometry(
     ``cos(theta_y) = d . y``, ``sin(theta_y) cos(theta_x) = d . x``,
     ``sin(theta_y) sin(theta_x) = d . z`` so ``theta_x = atan2(d . z, d . x)`` (eq. (2)).
 
-    Inputs
-    ------
+    Parameters
+    ----------
     sat_pos_m, sat_vel_mps : (..., 3)
         ITRS satellite positions (m) and velocities (m/s); e.g. (S, 3), or (T, S, 3).
     ut_pos_m : (K, 3)
@@ -112,7 +115,9 @@ def link_geometry(
     boresight_target_m : (3,), optional
         ITRS point (m) every array's boresight points at; None: nadir (``upa_frame``).
 
-    Output: ``LinkGeometry`` with arrays of shape (..., K): (S, K) for (S, 3) satellites.
+    Returns
+    -------
+    ``LinkGeometry`` with arrays of shape (..., K): (S, K) for (S, 3) satellites
     """
     r_sat, v_sat, r_ut = _link_inputs(sat_pos_m, sat_vel_mps, ut_pos_m, carrier_hz)
     if ut_lat_rad is None or ut_lon_rad is None:

@@ -121,8 +121,13 @@ class Constellation:
         as (whole days, fraction) pairs so that no precision is lost. A set further from ``time``
         than a few days to weeks (longer for high orbits) predicts poorly or not at all.
 
-        Input: skyfield ``Time``, scalar or array of length T.
-        Output: (N,) for a scalar ``Time``, (N, T) for an array; seconds, >= 0.
+        Parameters
+        ----------
+        time : skyfield ``Time``, scalar or array of length T
+
+        Returns
+        -------
+        (N,) for a scalar ``Time``, (N, T) for an array; seconds, >= 0
         """
         if np.ndim(time.whole) > 1:
             raise ValueError(f"time must be a scalar or 1-D skyfield Time, got shape "
@@ -145,8 +150,13 @@ class Constellation:
         above the WGS84 ellipsoid is in ``[MIN_ALTITUDE_M, MAX_ALTITUDE_M]`` and the radius is
         at most ``APOGEE_MARGIN_M`` above the apogee of the satellite's own element set.
 
-        Input: skyfield ``Time``, scalar or array of length T.
-        Output: bool, (N,) for a scalar ``Time``, (N, T) for an array.
+        Parameters
+        ----------
+        time : skyfield ``Time``, scalar or array of length T
+
+        Returns
+        -------
+        bool, (N,) for a scalar ``Time``, (N, T) for an array
         """
         return physical_position_mask(self.propagate(time)[0], self.apogee_radius_m)
 
@@ -196,9 +206,14 @@ class Constellation:
         rotations) and ``v_itrs = M(t) v_teme - omega_E x r_itrs`` (Earth rotation rate
         ``omega_E`` about z, skyfield's ``itrs`` frame convention).
 
-        Input: skyfield ``Time``, scalar or array of length T.
-        Output: ``(pos_m, vel_mps)``, each (N, T, 3) for an array Time or (N, 3) for a scalar.
-        Satellite-epochs where SGP4 fails (sgp4 error code) are NaN.
+        Parameters
+        ----------
+        time : skyfield ``Time``, scalar or array of length T
+
+        Returns
+        -------
+        ``(pos_m, vel_mps)``, each (N, T, 3) for an array Time or (N, 3) for a scalar
+            Satellite-epochs where SGP4 fails (sgp4 error code) are NaN.
         """
         whole, fraction = sgp4_julian_dates(time)
         errors, r_km, v_kmps = self._array.sgp4(np.atleast_1d(whole), np.atleast_1d(fraction))
@@ -272,8 +287,13 @@ def physical_position_mask(pos_m, apogee_radius_m=None) -> np.ndarray:
     (``Constellation.apogee_radius_m``), a position more than ``APOGEE_MARGIN_M`` above its
     satellite's apogee is not plausible either (a 550 km set propagated to 17,600 km).
 
-    Input: ``pos_m`` (N, ..., 3) or (..., 3) ITRS positions in metres (NaN where SGP4 failed).
-    Output: (N, ...) or (...) bool.
+    Parameters
+    ----------
+    pos_m : (N, ..., 3) or (..., 3) ITRS positions in metres (NaN where SGP4 failed)
+
+    Returns
+    -------
+    (N, ...) or (...) bool
     """
     pos = np.asarray(pos_m, dtype=float)
     finite = np.all(np.isfinite(pos), axis=-1)

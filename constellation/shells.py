@@ -131,10 +131,16 @@ def nominal_min_separation_m(shells: WalkerShells | WalkerDelta, *, block: int =
     with equal mean semi-major axis and inclination (a shell, or shells that share both);
     shells at different altitudes cross each other's paths and are not counted.
 
-    Inputs: the shells (or one ``WalkerDelta``); ``block`` rows per vectorised chunk.
-    Output: the minimum over all such pairs, metres (``inf`` when no group has two satellites).
-    SGP4-propagated closest approaches differ from it by the J2 short-period terms, by up to
-    about 15 km (e.g. 31.3 km nominal, 16.2 km under SGP4 for the paper's shell).
+    Parameters
+    ----------
+    shells : ``WalkerShells`` or one ``WalkerDelta``
+    block : rows per vectorised chunk
+
+    Returns
+    -------
+    the minimum over all such pairs, metres (``inf`` when no group has two satellites)
+        SGP4-propagated closest approaches differ from it by the J2 short-period terms, by up to
+        about 15 km (e.g. 31.3 km nominal, 16.2 km under SGP4 for the paper's shell).
     """
     if isinstance(shells, WalkerDelta):
         shells = WalkerShells((shells,))

@@ -64,9 +64,14 @@ def iso_utc_ok(text: str) -> bool:
 def epochs(start_utc: str, duration_s: float, step_s: float) -> Time:
     """Time array ``start + n * step_s`` for ``n = 0 .. floor(duration_s / step_s)`` (UTC).
 
-    Inputs: ``start_utc`` ISO-8601 string, ``duration_s >= 0`` and ``step_s > 0`` in seconds.
-    Output: skyfield ``Time`` of length ``floor(duration_s / step_s) + 1`` (the end point is
-    included when ``duration_s`` is a multiple of ``step_s``).
+    Parameters
+    ----------
+    start_utc : ISO-8601 string, ``duration_s >= 0`` and ``step_s > 0`` in seconds
+
+    Returns
+    -------
+    skyfield ``Time`` of length ``floor(duration_s / step_s) + 1`` (the end point is included when
+        ``duration_s`` is a multiple of ``step_s``)
     """
     n = whole_steps(duration_s, step_s, span_name="duration_s") + 1
     start = parse_utc(start_utc)

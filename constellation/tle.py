@@ -102,9 +102,11 @@ def tle_checksum(line: str) -> int:
 def read_tle(path_or_text: str | bytes | os.PathLike) -> Constellation:
     """Read two- or three-line element sets into a ``Constellation``.
 
-    Input: a path (``os.PathLike``, or a ``str`` without a line break), the TLE text itself (a
-    ``str`` containing a line break) or a file's raw ``bytes`` (decoded as UTF-8, as a path is).
-    Blank lines are ignored; LF, CRLF and CR line ends are all accepted.
+    Parameters
+    ----------
+    path_or_text : a path (``os.PathLike``, or a ``str`` without a line break), the TLE text
+        itself (a ``str`` containing a line break) or a file's raw ``bytes`` (decoded as UTF-8,
+        as a path is); blank lines are ignored, LF, CRLF and CR line ends all accepted
 
     Satellites are identified by catalogue number (``Constellation.catalog_numbers``), as
     real catalogues repeat names:

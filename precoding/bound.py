@@ -39,8 +39,16 @@ def water_filling_level(floors: np.ndarray, total: np.ndarray) -> np.ndarray:
 def sum_rate_bound(gains: np.ndarray, sigma2: np.ndarray, power_w: np.ndarray) -> np.ndarray:
     """The bound (56) per realisation, bit/s/Hz.
 
-    Inputs: gains (n, S, K) complex g_{s,k}; sigma2 (K,) W; power_w (S,) P_s in W.
-    Output: (n,). A user with G_k = 0 on a realisation contributes 0.
+    Parameters
+    ----------
+    gains : (n, S, K) complex g_{s,k}
+    sigma2 : (K,) W
+    power_w : (S,) P_s in W
+
+    Returns
+    -------
+    (n,)
+        A user with G_k = 0 on a realisation contributes 0.
     """
     g2 = np.sum(np.abs(gains) ** 2, axis=1)  # (n, K) G_k
     with np.errstate(divide="ignore"):

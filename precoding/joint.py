@@ -31,6 +31,8 @@ from coopsat.precoding.subspace import SteeringSubspace
 class LoopOutcome:
     """Result of the batched joint loop (before step 14 for the per-user schemes).
 
+    Attributes
+    ----------
     z : (B, S, r, K) last iterate of every member, in subspace coordinates.
     n_iterations : (B,) int, precoder updates (steps 9-11) performed by each member.
     history : (z_0, z_1, ..., z_n), each (B, S, r, K), n = max(n_iterations); a member that
@@ -67,11 +69,19 @@ def joint_loop(
     Termination (docs/design.md#algorithm-1), per member: at pass n compute e~ of W; stop when
     sum_k log2(e~'_k / e~_k) <= tol (e~' from the previous pass) or after max_iter updates.
 
-    Inputs: stats with link arrays (S, K) (shared) or (B, S, K); sub, the steering subspace;
-    power_w (B, S) W; beta (K,); z0 (B, S, r, K) initial iterates. A UT whose receiver a_k is
-    zero gets w_k = 0 (not served): this happens under the conventional MSE when its mean
-    channel m_k vanishes (kappa = 0 on all its links), since (23) then sees no useful signal.
-    Output: ``LoopOutcome``.
+    Parameters
+    ----------
+    stats : with link arrays (S, K) (shared) or (B, S, K)
+    sub : the steering subspace
+    power_w : (B, S) W
+    beta : (K,)
+    z0 : (B, S, r, K) initial iterates. A UT whose receiver a_k is zero gets w_k = 0 (not served):
+        this happens under the conventional MSE when its mean channel m_k vanishes (kappa = 0 on all
+        its links), since (23) then sees no useful signal
+
+    Returns
+    -------
+    ``LoopOutcome``
     """
     n_batch, _, _, n_users = z0.shape
     stats = stats.batched(n_batch)

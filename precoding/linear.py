@@ -28,7 +28,14 @@ from coopsat.precoding.power import scale_to_budget
 def rzf_directions(csi: StatisticalCSI, power_w: np.ndarray) -> np.ndarray:
     """W' of eq. (53) before the per-satellite scaling.
 
-    Inputs: csi; power_w (..., S) W (only sum_s P_s enters xi). Output: (..., S, N_T, K).
+    Parameters
+    ----------
+    csi
+    power_w : (..., S) W (only sum_s P_s enters xi)
+
+    Returns
+    -------
+    (..., S, N_T, K)
     """
     h = mean_channels(csi.rho, np.asarray(csi.steering))  # (S, K, N_T)
     h_herm = np.conj(np.swapaxes(h, 1, 2))  # (S, N_T, K)

@@ -37,13 +37,20 @@ def _sample_terms(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-sample S_k, I_k (W) and ln(1 + S_k / (I_k + sigma_k^2)) (nats) of P precoders.
 
-    Inputs: t (P, S, K, K) projections; g (n, S, K) gains and g2 = |g|^2; link, an optional
-    link abstraction: a function of the per-sample SINR (any shape) returning the spectral
-    efficiency in bit/s/Hz, applied to every sample instead of log2(1 + SINR) (the third
-    output is then link(SINR) ln 2, still in nats). Outputs: three (n, P, K) arrays. The
-    einsums add the S satellite terms in order, each complex product as
-    re = a_re b_re - a_im b_im, im = a_re b_im + a_im b_re without fused multiply-adds: the same
-    arithmetic for any P, so a precoder's samples do not depend on the others in its batch.
+    Parameters
+    ----------
+    t : (P, S, K, K) projections
+    g : (n, S, K) gains and g2 = |g|^2
+    link : an optional link abstraction: a function of the per-sample SINR (any shape) returning the
+        spectral efficiency in bit/s/Hz, applied to every sample instead of log2(1 + SINR) (the
+        third output is then link(SINR) ln 2, still in nats)
+
+    Returns
+    -------
+    three (n, P, K) arrays
+        The einsums add the S satellite terms in order, each complex product as re = a_re b_re -
+        a_im b_im, im = a_re b_im + a_im b_re without fused multiply-adds: the same arithmetic for
+        any P, so a precoder's samples do not depend on the others in its batch.
     """
     diag = np.arange(t.shape[-1])
     own = t[..., diag, diag]  # (P, S, K): t[s, k, k]

@@ -64,8 +64,15 @@ def receivers(stats: LinkStatistics, t: np.ndarray, *, modified: bool) -> Receiv
     With T_k = w_k^H Omega_k w_k + sum_{i != k} w_i^H Omega~_k w_i + sigma_k^2:
       modified (27):     a_k = Q_k w_k / T_k,        e~_k = (interference + sigma^2) / T_k
       conventional (23): a_k = m_k^T w_k / T_k,      e_k  = (T_k - |m_k^T w_k|^2) / T_k
-    Input: stats (..., S, K); t (..., S, K, K) = v_{s,k}^T w_{s,i}. Output: ``Receivers`` with
-    (..., K) arrays.
+
+    Parameters
+    ----------
+    stats : (..., S, K)
+    t : (..., S, K, K) = v_{s,k}^T w_{s,i}
+
+    Returns
+    -------
+    ``Receivers`` with (..., K) arrays
     """
     p = link_powers(stats, t)
     total = p.total_power
@@ -110,7 +117,11 @@ def eigen_step(
 ) -> EigenStep:
     """Weights (step 8), D_s and its eigendecomposition (step 9), right-hand side (step 10).
 
-    Inputs: stats with link arrays (B, S, K); rx for the same B members; beta (K,).
+    Parameters
+    ----------
+    stats : with link arrays (B, S, K)
+    rx : for the same B members
+    beta : (K,)
     """
     rho = stats.rho  # (B, S, K)
     p = rx.powers
@@ -153,7 +164,12 @@ def per_user_update(
 ) -> np.ndarray:
     """Steps 10-11 (eq. 37-38) in subspace coordinates: z (B, S, r, K) with ||w_k||^2 = P_k.
 
-    Inputs: stats (B, S, K); step from ``eigen_step``; noise (K,) sigma_k^2; p_user (B,) P_k.
+    Parameters
+    ----------
+    stats : (B, S, K)
+    step : from ``eigen_step``
+    noise : (K,) sigma_k^2
+    p_user : (B,) P_k
     """
     rho = stats.rho
     b = step.b

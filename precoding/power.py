@@ -36,7 +36,14 @@ def matched_filter(csi: StatisticalCSI, power_w: np.ndarray) -> np.ndarray:
     gets w_{s,k} proportional to sqrt(gamma_{s,k}) conj(v_{s,k}) instead (the per-satellite
     matched filter on the rms channel).
 
-    Inputs: csi; power_w (..., S) W. Output: (..., S, N_T, K) complex.
+    Parameters
+    ----------
+    csi
+    power_w : (..., S) W
+
+    Returns
+    -------
+    (..., S, N_T, K) complex
     """
     steering = np.asarray(csi.steering)
     coeff = matched_coefficients(csi.rho, np.asarray(csi.gamma, dtype=float))  # (S, K)
@@ -55,7 +62,14 @@ def matched_filter_per_satellite(csi: StatisticalCSI, power_w: np.ndarray) -> np
     zero-mean fallback of ``matched_coefficients`` applies; a satellite with no mean channel to
     any UT that has one stays silent.
 
-    Inputs: csi; power_w (..., S) W. Output: (..., S, N_T, K) complex.
+    Parameters
+    ----------
+    csi
+    power_w : (..., S) W
+
+    Returns
+    -------
+    (..., S, N_T, K) complex
     """
     steering = np.asarray(csi.steering)
     coeff = matched_coefficients(csi.rho, np.asarray(csi.gamma, dtype=float))
@@ -66,8 +80,14 @@ def matched_filter_per_satellite(csi: StatisticalCSI, power_w: np.ndarray) -> np
 def scale_per_satellite(weights: np.ndarray, power_w: np.ndarray) -> np.ndarray:
     """Step 14 of Algorithm 1: W_s <- min(sqrt(P_s / ||W_s||_F^2), 1) W_s.
 
-    Inputs: weights (..., S, N_T, K) complex; power_w (..., S) W. Output: (..., S, N_T, K); a
-    satellite with zero precoders is left at zero.
+    Parameters
+    ----------
+    weights : (..., S, N_T, K) complex
+    power_w : (..., S) W
+
+    Returns
+    -------
+    (..., S, N_T, K); a satellite with zero precoders is left at zero
     """
     used = np.sum(np.abs(weights) ** 2, axis=(-2, -1))
     with np.errstate(divide="ignore"):
@@ -78,8 +98,14 @@ def scale_per_satellite(weights: np.ndarray, power_w: np.ndarray) -> np.ndarray:
 def scale_to_budget(weights: np.ndarray, power_w: np.ndarray) -> np.ndarray:
     """W_s <- sqrt(P_s / ||W_s||_F^2) W_s: every satellite at exactly its budget.
 
-    Inputs: weights (..., S, N_T, K); power_w (..., S) W. Output: (..., S, N_T, K); a zero W_s
-    stays zero.
+    Parameters
+    ----------
+    weights : (..., S, N_T, K)
+    power_w : (..., S) W
+
+    Returns
+    -------
+    (..., S, N_T, K); a zero W_s stays zero
     """
     norm2 = np.sum(np.abs(weights) ** 2, axis=(-2, -1))
     safe = np.where(norm2 > 0.0, norm2, 1.0)

@@ -117,9 +117,16 @@ def per_satellite_update(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The W-step (41) for b members: z (b, S, r, K), multipliers (b, S), scaled start.
 
-    Inputs: stats (b, S, K); step from ``mwmmse.eigen_step``; power_w (b, S) P_s in W; warm
-    (b, S) lambda / lambda_0 of the previous step (NaN: start from (51)).
-    Output: (z, lambda, lambda / lambda_0) with lambda_0 of (51) for this step.
+    Parameters
+    ----------
+    stats : (b, S, K)
+    step : from ``mwmmse.eigen_step``
+    power_w : (b, S) P_s in W
+    warm : (b, S) lambda / lambda_0 of the previous step (NaN: start from (51))
+
+    Returns
+    -------
+    (z, lambda, lambda / lambda_0) with lambda_0 of (51) for this step
     """
     prob = DualProblem.build(stats, step, power_w)
     lam_ref = np.sum(step.b * stats.sigma2, axis=1) / np.sum(power_w, axis=1)  # (51)

@@ -54,6 +54,8 @@ _LN2 = np.log(2.0)
 class RateReport:
     """Rates of one precoder: per-UT arrays (K,) in bit/s/Hz, power used (S,) in W.
 
+    Attributes
+    ----------
     r_e, r_ap1, r_ap2 : E{R_k} (Monte Carlo), Rbar_k (eq. 13), log2(1 / e_k) (eq. 23).
     power_used_w      : ||W_s||_F^2 per satellite.
     r_e_stderr        : Monte Carlo standard error of each r_e[k].
@@ -87,6 +89,8 @@ class RateReport:
 class RateReports:
     """Rates of P precoders evaluated on one set of draws (``evaluate_many``).
 
+    Attributes
+    ----------
     r_e, r_ap1, r_ap2, r_e_stderr : (P, K) bit/s/Hz, as in ``RateReport``.
     power_used_w                  : (P, S) W.
     sum_r_e_stderr                : (P,) bit/s/Hz, standard error of each R_E.
@@ -188,7 +192,14 @@ def _powers(csi: StatisticalCSI, weights: np.ndarray) -> LinkPowers:
 def rate_ap1(csi: StatisticalCSI, weights: np.ndarray) -> np.ndarray:
     """Rbar_k of eq. (13) (interference through user k's own Omega~_k).
 
-    Inputs: csi; weights (S, N_T, K) complex. Output: (K,) bit/s/Hz.
+    Parameters
+    ----------
+    csi
+    weights : (S, N_T, K) complex
+
+    Returns
+    -------
+    (K,) bit/s/Hz
     """
     return _ap1(_powers(csi, weights))
 
@@ -198,7 +209,14 @@ def rate_ap2(csi: StatisticalCSI, weights: np.ndarray) -> np.ndarray:
 
         1 / e_k = 1 + |m_k^T w_k|^2 / (w_k^H Omega_k w_k - |m_k^T w_k|^2 + interference + sigma^2)
 
-    Inputs: csi; weights (S, N_T, K) complex. Output: (K,) bit/s/Hz.
+    Parameters
+    ----------
+    csi
+    weights : (S, N_T, K) complex
+
+    Returns
+    -------
+    (K,) bit/s/Hz
     """
     return _ap2(_powers(csi, weights))
 
@@ -218,17 +236,25 @@ def evaluate_many(
 ) -> RateReports:
     """R_E (Monte Carlo on shared draws), R_AP1, R_AP2 and power used of P precoders of one CSI.
 
-    Inputs: csi (S satellites, K UTs, N_T antennas); weights (P, S, N_T, K) complex (a sequence
-    of P (S, N_T, K) precoders is stacked); draws, ``channel.sampler.StandardDraws`` with
-    n_links >= S K (e.g. ``draw_standard(n, S_max K, rng)`` once per drop); estimator, one of
-    ``ESTIMATORS`` (default "mean", the plain sample mean); link, an optional link abstraction
-    applied to every sample's SINR inside the expectation (``montecarlo.Link``: SINR ->
-    bit/s/Hz; default None, log2(1 + SINR)); it changes R_E only, not R_AP1 or R_AP2.
-    Output: ``RateReports`` with (P, K) rates and standard errors in bit/s/Hz. With the default
-    estimator, ``reports[p]`` equals ``evaluate_rates(csi, weights[p], n_samples=n, rng=rng)``
-    bit for bit when the draws were made from rng in the same state. Put every precoder of one
-    CSI in one call: the gains of the CSI (a complex exponential per sample and link) are
-    computed once per call. Memory: about 80 n K min(P, 2^18 / (n K)) bytes beyond the inputs.
+    Parameters
+    ----------
+    csi : ``StatisticalCSI`` (S satellites, K UTs, N_T antennas)
+    weights : (P, S, N_T, K) complex (a sequence of P (S, N_T, K) precoders is stacked)
+    draws : ``channel.sampler.StandardDraws`` with n_links >= S K (e.g.
+        ``draw_standard(n, S_max K, rng)`` once per drop)
+    estimator : one of ``ESTIMATORS`` (default "mean", the plain sample mean)
+    link : an optional link abstraction applied to every sample's SINR inside the expectation
+        (``montecarlo.Link``: SINR -> bit/s/Hz; default None, log2(1 + SINR)); it changes R_E
+        only, not R_AP1 or R_AP2
+
+    Returns
+    -------
+    ``RateReports`` with (P, K) rates and standard errors in bit/s/Hz
+        With the default estimator, ``reports[p]`` equals ``evaluate_rates(csi, weights[p],
+        n_samples=n, rng=rng)`` bit for bit when the draws were made from rng in the same state. Put
+        every precoder of one CSI in one call: the gains of the CSI (a complex exponential per
+        sample and link) are computed once per call. Memory: about 80 n K min(P, 2^18 / (n K)) bytes
+        beyond the inputs.
     """
     csi = check_csi(csi)
     w = check_weight_stack(weights, csi)
@@ -255,8 +281,16 @@ def rate_mc(
 ) -> np.ndarray:
     """Monte Carlo E{R_k} over n_samples channel draws (rank-one trick; memory n x S x K).
 
-    Inputs: csi; weights (S, N_T, K) complex; n_samples >= 1; rng numpy Generator.
-    Output: (K,) bit/s/Hz (the sample mean; ``evaluate_rates`` adds its standard error).
+    Parameters
+    ----------
+    csi
+    weights : (S, N_T, K) complex
+    n_samples : >= 1
+    rng : numpy Generator
+
+    Returns
+    -------
+    (K,) bit/s/Hz (the sample mean; ``evaluate_rates`` adds its standard error)
     """
     csi = check_csi(csi)
     w = check_weights(weights, csi)
@@ -276,8 +310,16 @@ def evaluate_rates(
     """R_E (Monte Carlo, n_samples draws from rng) with its standard error, R_AP1, R_AP2 per UT
     and the power used.
 
-    Inputs: csi; weights (S, N_T, K) complex; estimator, one of ``ESTIMATORS``.
-    Output: ``RateReport``. For many precoders of one CSI use ``evaluate_many``.
+    Parameters
+    ----------
+    csi
+    weights : (S, N_T, K) complex
+    estimator : one of ``ESTIMATORS``
+
+    Returns
+    -------
+    ``RateReport``
+        For many precoders of one CSI use ``evaluate_many``.
     """
     csi = check_csi(csi)
     w = check_weights(weights, csi)
@@ -303,8 +345,15 @@ def evaluate_history(
     precoder that would be transmitted had the algorithm stopped there; scaled=False evaluates
     the raw iterates (which meet the per-UT constraint (31), not the per-satellite one).
 
-    Inputs: csi; history of (S, N_T, K) iterates (``PrecodingResult.history``); power_w (S,) W or
-    a scalar. Output: one ``RateReport`` per iterate.
+    Parameters
+    ----------
+    csi
+    history : of (S, N_T, K) iterates (``PrecodingResult.history``)
+    power_w : (S,) W or a scalar
+
+    Returns
+    -------
+    one ``RateReport`` per iterate
     """
     csi = check_csi(csi)
     power = check_power(power_w, csi.n_satellites)

@@ -69,6 +69,8 @@ SCREEN_KEEP = 2  # caller's starts screened per realisation next to the matched 
 class ReferenceResult:
     """Output of ``instantaneous_reference`` for one drop and power point (n realisations).
 
+    Attributes
+    ----------
     name : "ic-wmmse".
     rate : (K,) per-UT mean rate over the realisations, bit/s/Hz (55).
     sum_rates : (n,) sum_k R_k of each realisation, bit/s/Hz.
@@ -248,7 +250,11 @@ def _matched_coords(sub: SteeringSubspace, stats: LinkStatistics, power: np.ndar
     """Matched filter (52) of every realisation, scaled per satellite to P_s, in coordinates.
 
     conj(v_{s,k}) has coordinates y_{s,k} = B_s^H e_k (conj of row k of ``sub.coords``), so
-    z_{s,k} = conj(g_{s,k}) y_{s,k}. Output: (n, S, r, K).
+    z_{s,k} = conj(g_{s,k}) y_{s,k}.
+
+    Returns
+    -------
+    (n, S, r, K) complex coordinates
     """
     coeff = matched_coefficients(stats.rho, stats.gamma)  # (n, S, K)
     z = coeff[:, :, None, :] * np.conj(np.swapaxes(sub.coords, 1, 2))  # (n, S, r, K)

@@ -57,6 +57,8 @@ from coopsat.precoding.wmmse import mmse, wmmse
 class PrecodingResult:
     """Output of ``precode``.
 
+    Attributes
+    ----------
     scheme : registered name.
     weights : (S, N_T, K) complex; column k of weights[s] is w_{s,k}; transmitted precoders
         (after step 14 for the joint schemes; zeros on non-master satellites for "ss-*").
@@ -234,8 +236,8 @@ def precode(
 ) -> PrecodingResult:
     """Design the precoders of one drop with a registered scheme.
 
-    Inputs
-    ------
+    Parameters
+    ----------
     scheme : one of ``ALL_SCHEMES`` (the paper's ``SCHEMES`` and ``EXTENDED_SCHEMES``).
     csi : ``StatisticalCSI`` (S satellites, K UTs, N_T antennas each).
     power_w : P_s per satellite on the subcarrier, (S,) W (a scalar is broadcast), > 0.
@@ -248,7 +250,13 @@ def precode(
         the closed forms ignore it.
     record_history : keep every iterate (see ``PrecodingResult.history``).
 
-    Output: ``PrecodingResult``; raises ValueError on an unknown scheme or bad input.
+    Returns
+    -------
+    ``PrecodingResult``
+
+    Raises
+    ------
+    ValueError on an unknown scheme or bad input.
     """
     scheme = _check_scheme(scheme)
     csi = check_csi(csi)
@@ -271,9 +279,17 @@ def precode_many(
 ) -> tuple[PrecodingResult, ...]:
     """``precode`` for P power points of one drop at once (one vectorised iteration for all).
 
-    Inputs: as ``precode``, with powers_w (P, S) W (or (P,): one P_s for every satellite) and
-    init (S, N_T, K) shared or (P, S, N_T, K). Every point stops on its own termination rule.
-    Output: P ``PrecodingResult``s, each equal to ``precode(scheme, csi, powers_w[p], ...)``.
+    Every point stops on its own termination rule.
+
+    Parameters
+    ----------
+    powers_w : (P, S) W, or (P,): one P_s for every satellite
+    init : (S, N_T, K) shared or (P, S, N_T, K)
+    scheme, csi, beta, max_iter, tol, record_history : as ``precode``
+
+    Returns
+    -------
+    P ``PrecodingResult``s, each equal to ``precode(scheme, csi, powers_w[p], ...)``
     """
     scheme = _check_scheme(scheme)
     csi = check_csi(csi)

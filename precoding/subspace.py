@@ -23,6 +23,8 @@ import numpy as np
 class SteeringSubspace:
     """Orthonormal per-satellite basis of the users' steering span.
 
+    Attributes
+    ----------
     basis  : (S, N_T, r) complex U_s, U_s^H U_s = I_r, r = min(K, N_T).
     coords : (S, K, r) complex B_s = V_s U_s, so that V_s = B_s U_s^H on the span.
     """

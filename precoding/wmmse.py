@@ -29,7 +29,15 @@ def _hermitian(h: np.ndarray) -> np.ndarray:
 def mmse(h: np.ndarray, sigma2: np.ndarray, power_w: np.ndarray) -> np.ndarray:
     """Transmit Wiener filter per satellite.
 
-    Inputs: h (B, K, N_T) mean channels; sigma2 (K,) W; power_w (B,) W. Output: (B, N_T, K).
+    Parameters
+    ----------
+    h : (B, K, N_T) mean channels
+    sigma2 : (K,) W
+    power_w : (B,) W
+
+    Returns
+    -------
+    (B, N_T, K)
     """
     gram = np.matmul(h, _hermitian(h))  # (B, K, K)
     eye = np.eye(h.shape[1])
@@ -74,9 +82,18 @@ def wmmse(
     """Christensen WMMSE run independently on each member of the batch (satellites, and power
     points of ``precode_many``).
 
-    Inputs: h (B, K, N_T); sigma2 (K,) W; power_w (B,) W; beta (K,); init (B, N_T, K) or None
-    (matched filter). Each member stops on its own (its iterate is then frozen).
-    Output: ``WmmseOutcome``; history holds (W_0, W_1, ...) of the whole batch.
+    Parameters
+    ----------
+    h : (B, K, N_T)
+    sigma2 : (K,) W
+    power_w : (B,) W
+    beta : (K,)
+    init : (B, N_T, K) or None (matched filter). Each member stops on its own (its iterate is then
+        frozen)
+
+    Returns
+    -------
+    ``WmmseOutcome``; history holds (W_0, W_1, ...) of the whole batch
     """
     n_batch, n_users, _ = h.shape
     if init is None:

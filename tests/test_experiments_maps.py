@@ -9,12 +9,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from coopsat.experiments.views.maps import (
+from coopsat.experiments.views.coastlines import (
     clip_polylines,
-    draw_drop_map,
     read_coastlines,
     wrap_longitude_deg,
 )
+from coopsat.experiments.views.maps import draw_drop_map
 from coopsat.experiments.views.skyplot import (
     draw_sky_plot,
     drop_view_figure,

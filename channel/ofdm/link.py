@@ -172,10 +172,18 @@ class WaveformMeasurement:
 def known_symbol_split(y: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Signal and residual power of y = g d + e per subcarrier, g fixed over the M symbols.
 
-    Inputs: y, d (..., M, n) complex, M >= 2, d the known symbols. g_hat = sum_m y d* / sum |d|^2;
-    residual power P_e = sum_m |y - g_hat d|^2 / (M - 1) (unbiased for e independent of d);
-    signal = |g_hat|^2 - P_e / sum_m |d|^2 (E|g_hat|^2 = |g|^2 + P_e / sum |d|^2).
-    Output: (signal, residual), each (..., n), per unit symbol power.
+    g_hat = sum_m y d* / sum |d|^2; residual power P_e = sum_m |y - g_hat d|^2 / (M - 1)
+    (unbiased for e independent of d); signal = |g_hat|^2 - P_e / sum_m |d|^2
+    (E|g_hat|^2 = |g|^2 + P_e / sum |d|^2).
+
+    Parameters
+    ----------
+    y : (..., M, n) complex, M >= 2, the received symbols
+    d : (..., M, n) complex, the known symbols
+
+    Returns
+    -------
+    (signal, residual), each (..., n), per unit symbol power
     """
     m = y.shape[-2]
     if m < 2:
@@ -238,12 +246,20 @@ def simulate_drop(
 ) -> WaveformMeasurement:
     """Simulate B blocks of M CP-OFDM symbols of one drop and measure per-UT powers.
 
-    Inputs: csi (gamma, kappa, steering (S, K, N_T), sigma2 (K,) W per subcarrier; its zeta2 is
-    NOT used: the phase error comes from ``errors`` through the waveform, compare with the
-    analytic rate at the zeta2 of ``CompensationErrorModel.for_zeta2``/``channel.phase``);
-    weights W (S, N_T, K), per-subcarrier amplitudes (sum_k ||w_{s,k}||^2 = P_s in W);
-    timing (S, K); n_blocks B >= 1; n_symbols M >= 2; rng.
-    Output: WaveformMeasurement with (B, K) powers.
+    Parameters
+    ----------
+    csi : (gamma, kappa, steering (S, K, N_T), sigma2 (K,) W per subcarrier; its zeta2 is NOT used:
+        the phase error comes from ``errors`` through the waveform, compare with the analytic rate
+        at the zeta2 of ``CompensationErrorModel.for_zeta2``/``channel.phase``)
+    weights : W (S, N_T, K), per-subcarrier amplitudes (sum_k ||w_{s,k}||^2 = P_s in W)
+    timing : (S, K)
+    n_blocks : B >= 1
+    n_symbols : M >= 2
+    rng
+
+    Returns
+    -------
+    WaveformMeasurement with (B, K) powers
     """
     w = _check_drop_inputs(csi, weights, timing, isi, n_blocks)
     m = check_frame(numerology, n_symbols, modulation)

@@ -21,8 +21,11 @@ def measure_ici(
 
     One aligned, noiseless, unit-gain link per value of nu_norm = nu_bar / df (P,); the known
     symbols split each subcarrier into signal and residual (``known_symbol_split``).
-    Output: (signal (P, n), ici (P, n)) per subcarrier, W per W of subcarrier power; compare
-    with ``channel.ofdm.ici_power_analytic``.
+
+    Returns
+    -------
+    (signal (P, n), ici (P, n)) per subcarrier, W per W of subcarrier power; compare with
+        ``channel.ofdm.ici_power_analytic``
     """
     m = check_frame(numerology, n_symbols, modulation)
     eps = np.atleast_1d(np.asarray(nu_norm, dtype=float))
@@ -53,7 +56,15 @@ def interference_correlation(
     is taken, and its magnitude averaged over subcarriers. The channel gains factor out of
     |c_n|, so unit gains are used. Uncorrelated streams leave a floor of about
     sqrt(pi / (4 M)) (the mean of |c_n| for independent samples).
-    Inputs: advance_s (P, 2); n_symbols M >= 2. Output: (P,) in [0, 1].
+
+    Parameters
+    ----------
+    advance_s : (P, 2)
+    n_symbols : M >= 2
+
+    Returns
+    -------
+    (P,) in [0, 1]
     """
     m = check_frame(numerology, n_symbols, modulation)
     adv = np.asarray(advance_s, dtype=float)

@@ -154,7 +154,10 @@ def qam_symbols(modulation: str, shape: tuple[int, ...], rng: np.random.Generato
     """Independent, uniformly drawn unit-average-power symbols.
 
     "qpsk": (+-1 +- j) / sqrt(2); "16qam": ({+-1, +-3} + j {+-1, +-3}) / sqrt(10).
-    Output: ``shape`` complex128, E|d|^2 = 1.
+
+    Returns
+    -------
+    ``shape`` complex128, E|d|^2 = 1
     """
     if modulation == "qpsk":
         levels, scale = np.array([-1.0, 1.0]), np.sqrt(2.0)
@@ -191,9 +194,14 @@ def ici_coefficient(nu_norm: np.ndarray | float, offset: np.ndarray | int, fft_s
 def ici_power_analytic(nu_norm: float, numerology: OfdmNumerology) -> tuple[float, np.ndarray]:
     """Signal attenuation and ICI power of eq. (10) for one link with unit-power symbols.
 
-    Inputs: nu_norm = nu_bar / df, the residual Doppler over the subcarrier spacing.
-    Output: (|psi(eps, 0)|^2, ici (n_subcarriers,)) with
-    ici_n = sum_{n' used, n' != n} |psi(eps, b_n' - b_n)|^2 (W per W of subcarrier power).
+    Parameters
+    ----------
+    nu_norm : nu_bar / df, the residual Doppler over the subcarrier spacing
+
+    Returns
+    -------
+    (|psi(eps, 0)|^2, ici (n_subcarriers,)) with ici_n = sum_{n' used, n' != n} |psi(eps, b_n' -
+        b_n)|^2 (W per W of subcarrier power)
     """
     eps = float(nu_norm)
     if not np.isfinite(eps):
@@ -260,8 +268,8 @@ def link_waveforms(
 ) -> np.ndarray:
     """Received samples of many links, r(p) = x((p + delta)/f_s) e^{j 2 pi nu (p - p_ref)/f_s}.
 
-    Inputs
-    ------
+    Parameters
+    ----------
     pool : (R, Q, n_subcarriers) complex
         Frequency-domain symbols of R source streams; ``pool[r, q - pool_start]`` is transmit
         symbol q of stream r. Must cover every symbol a link reads (ValueError otherwise).
@@ -271,7 +279,10 @@ def link_waveforms(
         Residual time advance delta (samples, any real value) and frequency offset nu (Hz).
     n_symbols : int
         M receive symbols, p = 0 .. M N_sym - 1 (CP included).
-    Output: (..., M N_sym) complex, unit channel gain.
+
+    Returns
+    -------
+    (..., M N_sym) complex, unit channel gain
     """
     m = _int_at_least("n_symbols", n_symbols, 1)
     n, ncp, nsym = numerology.fft_size, numerology.cp_len, numerology.symbol_len
@@ -308,7 +319,13 @@ def link_waveforms(
 def demodulate(rx: np.ndarray, numerology: OfdmNumerology) -> np.ndarray:
     """UT receiver: CP removal (FFT window b samples before the CP end), FFT, used subcarriers.
 
-    Input: rx (..., M N_sym) complex. Output: (..., M, n_subcarriers) complex (orthonormal DFT).
+    Parameters
+    ----------
+    rx : (..., M N_sym) complex
+
+    Returns
+    -------
+    (..., M, n_subcarriers) complex (orthonormal DFT)
     """
     nsym, n = numerology.symbol_len, numerology.fft_size
     if rx.shape[-1] % nsym:

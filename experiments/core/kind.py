@@ -30,6 +30,8 @@ class Option:
 class Kind:
     """One experiment kind.
 
+    Attributes
+    ----------
     name : the ``run.kind`` value.
     title : one line saying what it computes.
     drop : ``drop(config, index) -> DropOutcome``, a pure function of (config, index, seed).

@@ -23,6 +23,8 @@ from coopsat.experiments.core.drops import skyfield_time
 class Scene:
     """A drop view's arrays (degrees, seconds).
 
+    Attributes
+    ----------
     centre_lat_deg, centre_lon_deg : coverage centre.
     ut_lat_deg, ut_lon_deg : (K,) UT positions.
     sat_index : (S,) constellation indices of the cooperating satellites, master first.

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
 
+from coopsat.experiments.views.coastlines import read_coastlines
 from coopsat.experiments.views.maps import (
     CAP_STYLE,
     DROP_VIEW_FIGSIZE_IN,
@@ -25,7 +26,6 @@ from coopsat.experiments.views.maps import (
     draw_tracks,
     line_kwargs,
     rc,
-    read_coastlines,
     same_shape,
 )
 from coopsat.experiments.views.style import SAVE_DPI
@@ -72,12 +72,19 @@ def draw_sky_plot(
 ):
     """Sky plot of the cooperative set seen from the centre, on polar axes.
 
-    Inputs: ``azimuth_deg``, ``elevation_deg`` (S,) of the satellites at the epoch (azimuth
-    clockwise from north); ``min_elevation_deg`` the elevation mask, drawn as a dashed circle
-    with the sky below it shaded; ``master`` the index drawn as a star (the others numbered
-    1..S as on the map); optional tracks ``track_azimuth_deg``, ``track_elevation_deg`` (S, T)
-    at ``track_offset_s`` (T,): past dotted, future solid with an arrowhead, below the horizon
-    left out. Output: the PathCollection of the satellites.
+    Parameters
+    ----------
+    azimuth_deg, elevation_deg : (S,) of the satellites at the epoch (azimuth clockwise from
+        north)
+    min_elevation_deg : the elevation mask, drawn as a dashed circle with the sky below it
+        shaded
+    master : the index drawn as a star (the others numbered 1..S as on the map)
+    track_azimuth_deg, track_elevation_deg : optional (S, T) tracks at ``track_offset_s`` (T,):
+        past dotted, future solid with an arrowhead, below the horizon left out
+
+    Returns
+    -------
+    the PathCollection of the satellites
     """
     setup_sky_axes(ax)
     az, el = same_shape("satellite", azimuth_deg, elevation_deg)

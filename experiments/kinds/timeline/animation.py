@@ -19,12 +19,8 @@ from matplotlib.animation import FFMpegWriter, PillowWriter
 
 from coopsat.experiments.config.constellation import constellation_for
 from coopsat.experiments.core.drops import find_drop
-from coopsat.experiments.views.maps import (
-    cap_outline_deg,
-    draw_drop_map,
-    map_extent_deg,
-    read_coastlines,
-)
+from coopsat.experiments.views.coastlines import read_coastlines
+from coopsat.experiments.views.maps import cap_outline_deg, draw_drop_map, map_extent_deg
 from coopsat.experiments.views.scene import scene_of
 from coopsat.experiments.views.style import SUM_RATE, X_LABELS, rc, scheme_styles
 

@@ -102,8 +102,12 @@ def refresh_average(ages_s, rates, periods_s) -> np.ndarray:
     """Time-averaged rate when the statistical CSI (and the precoders) is refreshed every T.
 
     Rbar(T) = (1 / T) integral_0^T R(a) da, R piecewise linear between the given ages.
-    Inputs: ages_s (n,) increasing, starting at 0, in s; rates (n,) R at those ages; periods_s
-    (m,) T > 0 in s. Output (m,): NaN where T exceeds the last age.
+
+    Parameters
+    ----------
+    ages_s : (n,) increasing, starting at 0, in s
+    rates : (n,) R at those ages
+    periods_s : (m,) T > 0 in s. Output (m,): NaN where T exceeds the last age
     """
     ages = np.asarray(ages_s, dtype=float)
     r = np.asarray(rates, dtype=float)
