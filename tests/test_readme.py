@@ -94,6 +94,7 @@ def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.readme
+@pytest.mark.slow  # about 30 s of commands in a row: CI runs it with the other slow tests (.ci/run)
 @pytest.mark.timeout(600)
 def test_every_readme_command_and_the_worked_example_run_in_order(tmp_path):
     text = README.read_text()
