@@ -187,3 +187,35 @@ def test_number_of_evaluations_on_a_fixed_case(monkeypatch):
     precode("ms-jomwmmse-psc", csi, np.array([1.0, 3.0, 0.3]), max_iter=10, tol=-np.inf)
     assert counter.calls <= EVALUATIONS
     assert counter.calls >= 10  # at least one per W-step: the count is real
+
+
+def test_paper_size_realisation_at_50_dbm_with_200_passes_returns_without_overflow(monkeypatch):
+    """Issue 18: the instantaneous reference on a paper-size drop (S = 5, K = 48, 10 x 10 UPA,
+    zeta2 = 0.5), one realisation, 50 dBm, 200 passes. Its D_s are singular with eigenvalues at
+    rounding level (down to ~1e-307 W), whose 1 / d overflowed (RuntimeWarning, an error here).
+    Every multiplier search must return with a relative KKT residual <= KKT_FAIL = 1e-6 and
+    the budgets held to that tolerance."""
+    from coopsat.channel import ChannelConfig, statistical_csi
+    from coopsat.constellation import WalkerDelta, sample_drop, utc_time
+
+    rng = np.random.default_rng(np.random.SeedSequence(9, spawn_key=(1,)))
+    geo = sample_drop(WalkerDelta().build(), utc_time("2025-01-01T00:00:00Z"), n_users=48,
+                      n_satellites=5, rng=rng)
+    csi = statistical_csi(geo, ChannelConfig(nv=10, nh=10, zeta2=0.5), rng)
+    gains = sample_link_gains(csi, 1, np.random.default_rng(1))
+    prob_d = []
+    original = dual.solve_multipliers
+
+    def recorded(prob, lam0):
+        at = original(prob, lam0)
+        prob_d.append((float(np.min(prob.d[prob.d > 0.0])), float(np.max(at.residual))))
+        return at
+
+    for module in ("coopsat.precoding.psc", "coopsat.precoding.dual"):
+        monkeypatch.setattr(f"{module}.solve_multipliers", recorded, raising=False)
+    ref = instantaneous_reference(csi, 100.0, gains, max_iter=200, tol=1e-6)
+    assert len(prob_d) >= 1  # the searches ran through the recorder
+    assert min(d for d, _ in prob_d) < 1e-250  # the overflowing case is in the fixture
+    assert max(r for _, r in prob_d) <= dual.KKT_FAIL
+    assert np.all(ref.power_used_w <= 100.0 * (1 + dual.KKT_FAIL))
+    assert np.all(np.isfinite(ref.sum_rates)) and np.all(ref.sum_rates > 0.0)
