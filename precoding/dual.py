@@ -248,11 +248,22 @@ def solve_multipliers(prob: DualProblem, lam0: np.ndarray) -> DualPoint:
     move it on, and Newton resumes; up to ``MAX_ROUNDS`` such rounds. Convergence is judged by
     the scale-free residual of ``DualProblem.residual`` (budget excess and relative duality gap).
 
-    Inputs: prob; lam0 (b, S) starting multipliers. Output: the ``DualPoint`` at the
-    multipliers found: per member the iterate of lowest residual, which meets ``KKT_TOL``
-    wherever the rounds reach it and the looser relative ``KKT_FAIL`` otherwise (rounding on
-    badly scaled subproblems, e.g. 200 passes of the instantaneous reference at 50 dBm). Raises
-    ``SolverError`` if a member's best residual stays above ``KKT_FAIL`` (non-finite numerics).
+    Parameters
+    ----------
+    prob : the ``DualProblem`` of b members
+    lam0 : (b, S) starting multipliers
+
+    Returns
+    -------
+    the ``DualPoint`` at the multipliers found: per member the iterate of lowest residual, which
+    meets ``KKT_TOL`` wherever the rounds reach it and the looser relative ``KKT_FAIL``
+    otherwise (rounding on badly scaled subproblems, e.g. 200 passes of the instantaneous
+    reference at 50 dBm)
+
+    Raises
+    ------
+    SolverError
+        if a member's best residual stays above ``KKT_FAIL`` (non-finite numerics)
     """
     at = prob.evaluate(np.maximum(lam0, prob.floor))
     silent = at.power <= 0.0  # no UT served by satellite s: P_s(lambda) = 0 for every lambda
