@@ -190,7 +190,7 @@ def test_number_of_evaluations_on_a_fixed_case(monkeypatch):
 
 
 def test_paper_size_realisation_at_50_dbm_with_200_passes_returns_without_overflow(monkeypatch):
-    """Issue 18: the instantaneous reference on a paper-size drop (S = 5, K = 48, 10 x 10 UPA,
+    """The instantaneous reference on a paper-size drop (S = 5, K = 48, 10 x 10 UPA,
     zeta2 = 0.5), one realisation, 50 dBm, 200 passes. Its D_s are singular with eigenvalues at
     rounding level (down to ~1e-307 W), whose 1 / d overflowed (RuntimeWarning, an error here).
     Every multiplier search must return with a relative KKT residual <= KKT_FAIL = 1e-6 and
