@@ -47,7 +47,9 @@ def test_figures_are_written_from_tables(tmp_path):
             "rate_ap1": [1.0, 2.0],
             "rate_measured": [1.1, 1.9],
             "rate_mc": [0.9, 2.1],
+            "rate_mc_stderr": [0.01, 0.02],
             "rate_measured_ergodic": [1.0, 2.0],
+            "rate_measured_ergodic_stderr": [0.05, float("nan")],
             "frac_dtau_gt_tsym": [0.9, 0.9],
         }
     )

@@ -323,3 +323,24 @@ def test_differential_doppler_sign_sets_the_phase_of_the_coherent_copy():
     flipped = [expected(eps, amp[0, 0, 1], amp[1, 0, 1]), expected(-eps, amp[0, 1, 0],
                                                                    amp[1, 1, 0])]
     assert np.all(np.abs(np.array(flipped) / want - 1.0) > 0.03)
+
+
+def test_the_ergodic_rate_and_its_standard_error_equal_their_block_by_block_formulas():
+    """mean over blocks of log2(1 + S_b / D_b) and its standard error s / sqrt(B), computed
+    here block by block; a single block has no standard error."""
+    from coopsat.channel.ofdm.link import WaveformMeasurement
+
+    rng = np.random.default_rng(3)
+    signal, distortion, interference, noise = rng.uniform(0.1, 2.0, size=(4, 5, 3))
+    signal[0, 1] = -0.01  # a negative signal estimate counts as zero
+    meas = WaveformMeasurement(signal, distortion, interference, noise, link_samples=1)
+    rates = [[np.log2(1 + max(signal[b, k], 0) / (distortion[b, k] + interference[b, k]
+                                                   + noise[b, k])) for k in range(3)]
+             for b in range(5)]
+    rates = np.array(rates)
+    np.testing.assert_allclose(meas.ergodic_rate_bps_hz, rates.mean(axis=0), rtol=1e-14)
+    se = [np.sqrt(sum((rates[b, k] - rates[:, k].mean()) ** 2 for b in range(5)) / 4 / 5)
+          for k in range(3)]
+    np.testing.assert_allclose(meas.ergodic_rate_stderr_bps_hz, se, rtol=1e-12)
+    one = WaveformMeasurement(signal[:1], distortion[:1], interference[:1], noise[:1], 1)
+    assert np.isnan(one.ergodic_rate_stderr_bps_hz).all()

@@ -163,10 +163,24 @@ class WaveformMeasurement:
         return np.log2(1.0 + self.sinr)
 
     @property
+    def block_rates_bps_hz(self) -> np.ndarray:
+        """(B, K) log2(1 + SINR_block): the rate of each block (independent channel draws)."""
+        sinr = np.maximum(self.signal_w, 0.0) / self.disturbance_w
+        return np.log2(1.0 + sinr)
+
+    @property
     def ergodic_rate_bps_hz(self) -> np.ndarray:
         """(K,) measured counterpart of E{R_k}: mean over blocks of log2(1 + SINR_block)."""
-        sinr = np.maximum(self.signal_w, 0.0) / self.disturbance_w
-        return np.log2(1.0 + sinr).mean(axis=0)
+        return self.block_rates_bps_hz.mean(axis=0)
+
+    @property
+    def ergodic_rate_stderr_bps_hz(self) -> np.ndarray:
+        """(K,) standard error of ``ergodic_rate_bps_hz`` over the B independent blocks (sample
+        standard deviation / sqrt(B)); NaN with a single block."""
+        rates = self.block_rates_bps_hz
+        if rates.shape[0] < 2:
+            return np.full(rates.shape[1], np.nan)
+        return rates.std(axis=0, ddof=1) / np.sqrt(rates.shape[0])
 
 
 def known_symbol_split(y: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

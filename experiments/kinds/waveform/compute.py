@@ -17,6 +17,8 @@ Columns of ``table.parquet``: ``experiments.tables.COMMON`` plus
     rate_ap1, rate_mc (float64)     Rbar_k (13) and Monte Carlo E{R_k}, bit/s/Hz
     rate_measured (float64)         log2(1 + measured SINR over all blocks), bit/s/Hz
     rate_measured_ergodic (float64) mean over blocks of the per-block rate, bit/s/Hz
+    rate_mc_stderr, rate_measured_ergodic_stderr (float64)  their standard errors (Monte Carlo
+                                    samples; independent blocks), bit/s/Hz
     signal_w, self_distortion_w, interference_w, noise_w (float64)  measured powers, W
     frac_dtau_gt_tsym (float64)     the drop's share of (s1 < s2, l != k) pairs with
                                     Delta tau > T_sym
@@ -111,6 +113,8 @@ COLUMNS = (
     ("rate_measured", "float64"),
     ("rate_mc", "float64"),
     ("rate_measured_ergodic", "float64"),
+    ("rate_mc_stderr", "float64"),
+    ("rate_measured_ergodic_stderr", "float64"),
     ("signal_w", "float64"),
     ("self_distortion_w", "float64"),
     ("interference_w", "float64"),
@@ -149,13 +153,16 @@ def drop(config: ExperimentConfig, index: int) -> DropOutcome:
         modulation=wf.modulation,
     )
     mc_rng = np.random.default_rng(found.seeds["mc"])
+    mc = evaluate_rates(csi, result.weights, n_samples=config.precoding.mc_samples, rng=mc_rng,
+                        estimator=config.precoding.estimator)
     columns = {
         "ut": np.arange(csi.n_users),
         "rate_ap1": rate_ap1(csi, result.weights),
         "rate_measured": meas.rate_bps_hz,
-        "rate_mc": evaluate_rates(csi, result.weights, n_samples=config.precoding.mc_samples,
-                                  rng=mc_rng, estimator=config.precoding.estimator).r_e,
+        "rate_mc": mc.r_e,
+        "rate_mc_stderr": mc.r_e_stderr,
         "rate_measured_ergodic": meas.ergodic_rate_bps_hz,
+        "rate_measured_ergodic_stderr": meas.ergodic_rate_stderr_bps_hz,
         "signal_w": meas.signal_w.mean(0),
         "self_distortion_w": meas.self_distortion_w.mean(0),
         "interference_w": meas.interference_w.mean(0),

@@ -8,8 +8,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from coopsat.experiments.views.style import FONT_PT, rc, save
+from coopsat.experiments.views.style import CONFIDENCE, FONT_PT, rc, save
 
 
 def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:
@@ -22,12 +23,18 @@ def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:
         ax.plot(x, t["rate_ap1"], "-", color="tab:blue", label=r"$\bar R_k$, eq. (13)")
         ax.plot(x, t["rate_measured"], "o", color="tab:red", mfc="none",
                 label="OFDM, SINR over all blocks")
-        ax.plot(x, t["rate_mc"], "--", color="tab:gray", label=r"$E\{R_k\}$ (MC)")
-        ax.plot(x, t["rate_measured_ergodic"], "x", color="k", label="OFDM, mean per-block rate")
+        z = stats.norm.ppf(0.5 + CONFIDENCE / 2)  # error bars: 95 % intervals of the estimates
+        ax.errorbar(x, t["rate_mc"], yerr=z * t["rate_mc_stderr"], fmt="--", color="tab:gray",
+                    elinewidth=0.6, capsize=1.0, label=r"$E\{R_k\}$ (MC)")
+        ax.errorbar(x, t["rate_measured_ergodic"], yerr=z * t["rate_measured_ergodic_stderr"],
+                    fmt="x", color="k", elinewidth=0.6, capsize=1.0,
+                    label="OFDM, mean per-block rate")
         ax.set_xlabel(r"UT (sorted by $\bar R_k$)")
         ax.set_ylabel("Rate (bit/s/Hz)")
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", frameon=False, fontsize=FONT_PT - 1)
+        ax.legend(loc="lower right", frameon=False, fontsize=FONT_PT - 1,
+                  title=f"error bars: {CONFIDENCE:.0%} intervals of the estimates",
+                  title_fontsize=FONT_PT - 2)
         return save(fig, base)
 
 
