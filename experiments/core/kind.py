@@ -36,9 +36,6 @@ class Kind:
     title : one line saying what it computes.
     drop : ``drop(config, index) -> DropOutcome``, a pure function of (config, index, seed).
     columns, sort_keys : the rows' columns ((name, Arrow type) pairs) and the final sort order.
-    report : module path of the kind's ``plot(table, config, base, extra) -> [paths]`` and
-        ``summary(table, config, extra) -> [lines]`` (``extra``: the run's extra tables by
-        name; imported on demand: see the module docstring).
     sections : the config sections the kind adds, ``{name: frozen dataclass}``.
     extra_tables : ``extra_tables(config) -> {name: {column: array}}``, tables computed once per
         run besides the drop rows (``NAME.parquet`` in the run directory), or None;
@@ -51,8 +48,15 @@ class Kind:
     drop: Callable[[Any, int], Any]
     columns: Columns
     sort_keys: tuple[str, ...]
-    report: str
     sections: dict[str, type] = field(default_factory=dict)
     extra_tables: Callable[[Any], dict[str, dict]] | None = None
     extra_names: tuple[str, ...] = ()
     options: tuple[Option, ...] = ()
+
+    @property
+    def report(self) -> str:
+        """Module path of the kind's ``plot(table, config, base, extra) -> [paths]`` and
+        ``summary(table, config, extra) -> [lines]``: ``report`` beside the module of ``drop``
+        (``coopsat.experiments.kinds.NAME.report``), so it is always named by its installed
+        path; imported on demand (see the module docstring)."""
+        return self.drop.__module__.rpartition(".")[0] + ".report"

@@ -102,5 +102,4 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "pointing", "member", "ut"),
-    report="coopsat.experiments.kinds.arrays.report",
 )

@@ -165,6 +165,5 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "constellation", "latitude_deg", "scheme"),
-    report="coopsat.experiments.kinds.constellations.report",
     sections={"constellations": ConstellationsSection},
 )

@@ -68,5 +68,4 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "point", "scheme", "iteration"),
-    report="coopsat.experiments.kinds.convergence.report",
 )

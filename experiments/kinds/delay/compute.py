@@ -104,6 +104,5 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "threshold_s", "threshold_label"),
-    report="coopsat.experiments.kinds.delay.report",
     sections={"delay": DelaySection},
 )

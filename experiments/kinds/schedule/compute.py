@@ -271,6 +271,5 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=SORT_KEYS,
-    report="coopsat.experiments.kinds.schedule.report",
     sections={"schedule": ScheduleSection},
 )

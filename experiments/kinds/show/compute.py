@@ -127,7 +127,6 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "element", "index", "offset_s"),
-    report="coopsat.experiments.kinds.show.report",
     sections={"show": ShowSection},
     options=(
         Option("--drop", "run.first_drop", "index of the drop shown", "I"),

@@ -92,5 +92,4 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "point", "scheme"),
-    report="coopsat.experiments.kinds.sweep.report",
 )

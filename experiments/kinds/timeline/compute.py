@@ -315,7 +315,6 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "step", "mode", "scheme", "csi_age_s"),
-    report="coopsat.experiments.kinds.timeline.report",
     sections={"timeline": TimelineSection},
     options=(Option("--animation", "timeline.animation", "none, gif or mp4", "FORMAT"),),
 )

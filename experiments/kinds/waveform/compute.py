@@ -224,7 +224,6 @@ KIND = Kind(
     drop=drop,
     columns=COLUMNS,
     sort_keys=("drop", "ut"),
-    report="coopsat.experiments.kinds.waveform.report",
     sections={"waveform": WaveformSection},
     extra_tables=link_tables,
     extra_names=("ici", "correlation"),
