@@ -86,11 +86,8 @@ def blas_threads() -> dict[str, str | None]:
     return {name: os.environ.get(name) for name in BLAS_THREAD_VARS}
 
 
-@contextlib.contextmanager
-def local_pool(workers: int) -> Iterator[Executor]:
-    """A process pool of ``workers`` spawned processes with one BLAS thread each."""
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1, got {workers}")
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` spawned processes, all started before returning, with one BLAS thread each."""
     saved = {name: os.environ.get(name) for name in BLAS_THREAD_VARS}
     os.environ.update({name: "1" for name in BLAS_THREAD_VARS})
     try:
@@ -107,6 +104,34 @@ def local_pool(workers: int) -> Iterator[Executor]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+    return pool
+
+
+class _LazyPool(Executor):
+    """A process pool started at its first submission: a run refused at its folder, or one
+    with nothing left to compute, spawns no process."""
+
+    def __init__(self, workers: int):
+        self._max_workers = workers  # read by the runner to size its submission window
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, fn, /, *args, **kwargs):
+        if self._pool is None:
+            self._pool = _start_pool(self._max_workers)
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+@contextlib.contextmanager
+def local_pool(workers: int) -> Iterator[Executor]:
+    """A process pool of ``workers`` spawned processes with one BLAS thread each, started when
+    the first task is submitted."""
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    pool = _LazyPool(workers)
     try:
         yield pool
     finally:
