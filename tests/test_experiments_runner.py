@@ -304,6 +304,29 @@ def test_process_pool_matches_serial_and_has_one_blas_thread(tmp_path):
     assert set(env.values()) == {"1"}
 
 
+def test_a_refused_run_or_one_with_nothing_left_spawns_no_worker(tmp_path):
+    """The pool starts at its first task: a folder refused at the start, or a resumed run
+    whose drops are all done, costs no process start-up."""
+    import multiprocessing
+
+    cfg = _config()
+    done = tmp_path / "done"
+    run_experiment(cfg, done, executor=SerialExecutor(), task=fake_chunk)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("mine")
+    before = set(multiprocessing.active_children())
+    with local_pool(2) as pool:
+        with pytest.raises(ConfigError, match="holding no coopsat run"):
+            run_experiment(cfg, foreign, executor=pool, task=fake_chunk)
+        again = run_experiment(cfg, done, executor=pool, task=fake_chunk, resume=True)
+        assert again.n_computed_drops == 0
+        assert set(multiprocessing.active_children()) == before
+        assert pool.submit(os.getpid).result() != os.getpid()  # started on demand
+        assert len(set(multiprocessing.active_children()) - before) == 2
+    assert (foreign / "thesis.tex").read_text() == "mine"
+
+
 _KILLED_PARENT = """
 import os, signal, sys
 sys.path.insert(0, {repo!r})
