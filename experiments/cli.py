@@ -36,6 +36,12 @@ from coopsat.experiments.driver.runner import run_experiment
 from coopsat.experiments.driver.store import RunDir, package_version, read_metadata, read_table
 from coopsat.experiments.errors import ConfigError
 from coopsat.experiments.kinds import KINDS, load_config, parse_override, report_of
+from coopsat.experiments.views.formats import (
+    FIGURE_FORMATS,
+    KNOWN_FORMATS,
+    Formats,
+    parse_formats,
+)
 
 STUDIES = {
     "fig2": ("delay", "Fig. 2: probability that inter-satellite interference is independent"),
@@ -88,6 +94,22 @@ def _scheduler(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc).replace("--scheduler ", "", 1)) from None
 
 
+def _figure_formats(text: str) -> Formats:
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_figures_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--figures", type=_figure_formats, default=FIGURE_FORMATS, metavar="FORMATS",
+        help=f"figure files to write: comma-separated {', '.join(KNOWN_FORMATS)} (default "
+        f"{','.join(FIGURE_FORMATS)}), or none for the tables only (draw them later with "
+        "'coopsat plot RUN_DIR')",
+    )
+
+
 def _workers(requested: int | None, n_drops: int) -> tuple[int, str]:
     """Local worker processes: at most the CPU count and the drops; (count, note or "")."""
     cpus = os.cpu_count() or 1
@@ -133,6 +155,7 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
         help="replace the run already in --out: its tables, parts and figures (without it, "
         "such a directory is refused)",
     )
+    _add_figures_option(p)
     p.add_argument(
         "--quick", action="store_true",
         help="apply the config's [presets.quick] (few drops), then [presets.NAME_quick] if any",
@@ -149,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="coopsat", allow_abbrev=False,
         description="Statistical-CSI distributed precoding for cooperative LEO satellites: "
         "experiments and paper figures.",
-        epilog="Results go to results/NAME/ (table.parquet, skipped.parquet, NAME.png/.pdf).",
+        epilog="Results go to results/NAME/ (table.parquet, skipped.parquet, NAME.png/.pdf; "
+        "--figures chooses the formats).",
     )
     parser.add_argument("--version", action=_Version, help="print the coopsat version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -179,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Re-plot the figure of RUN_DIR from table.parquet.",
     )
     plot.add_argument("run_dir", metavar="RUN_DIR", type=Path)
+    _add_figures_option(plot)
     return parser
 
 
@@ -225,9 +250,14 @@ def default_out(config: ExperimentConfig, quick: bool, overrides: dict) -> Path:
     return DEFAULT_OUT / name
 
 
-def _report(config: ExperimentConfig, table, extra: dict, run_dir: Path) -> list[Path]:
+def _report(
+    config: ExperimentConfig, table, extra: dict, run_dir: Path, formats: Formats
+) -> list[Path]:
+    if not formats:
+        print(f"figure:  none (--figures none; draw them with 'coopsat plot {run_dir}')")
+        return []
     report = report_of(KINDS[config.run.kind])
-    figures = report.plot(table, config, Path(run_dir) / config.run.name, extra)
+    figures = report.plot(table, config, Path(run_dir) / config.run.name, extra, formats)
     record_outputs(Path(run_dir), figures)  # so that --overwrite may remove them later
     print("figure:  " + ", ".join(str(f.resolve()) for f in figures))
     return figures
@@ -271,7 +301,7 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    _report(config, result.table, result.extra, result.run_dir)
+    _report(config, result.table, result.extra, result.run_dir, args.figures)
     for line in report_of(KINDS[config.run.kind]).summary(result.table, config, result.extra):
         print(line)
     return 0
@@ -301,7 +331,7 @@ def _plot(args: argparse.Namespace) -> int:
             f"{str(run.path)!r} has no result rows to plot: every drop was skipped "
             f"(reasons in {str(run.skipped_path)!r})"
         )
-    _report(run.config, table, run.read_extra(), run.path)
+    _report(run.config, table, run.read_extra(), run.path, args.figures)
     return 0
 
 

@@ -150,6 +150,9 @@ CASES = [
     ("fig3", ["--drops", "-5"], "must be an integer >= 1"),
     ("fig3", ["--drops", "x"], "must be an integer >= 1"),
     ("fig3", ["--seed", "abc"], "invalid int value"),
+    ("fig3", ["--figures", "jpg"], "unknown figure format 'jpg'; allowed: comma-separated png"),
+    ("fig3", ["--figures", "png,"], "unknown figure format ''"),
+    ("waveform", ["--figures", ""], "allowed: comma-separated png, pdf, svg, or none"),
     ("fig3", ["--quick", "--set", "run.seed=1.5"], "run.seed = 1.5 has the wrong type"),
 ]
 

@@ -18,7 +18,8 @@ TINY = str(data_path("tiny.toml"))
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
     out = tmp_path_factory.mktemp("const") / "c"
-    assert main(["constellations", "--config", TINY, "--out", str(out), "--quiet"]) == 0
+    argv = ["constellations", "--config", TINY, "--out", str(out), "--quiet"]
+    assert main([*argv, "--figures", "png"]) == 0
     config = load_config(TINY, presets=("constellations",))
     return config, read_table(out / "table.parquet"), out
 

@@ -28,10 +28,11 @@ POWER_RTOL = 1e-9  # step-14 scaling keeps every satellite at or below P_s up to
 ITERATE_RTOL = 1e-10  # history iterate + step-14 scaling vs the scheme's output: rounding only
 
 
-def _cli(name, out, *extra):
-    assert (
-        main([name, "--config", TINY, "--out", str(out), "--workers", "1", "--quiet", *extra]) == 0
-    )
+def _cli(name, out, *extra, figures="none"):
+    """Run a study on the tiny config; the figures only where the test looks at them (drawing
+    them is most of a tiny run's time)."""
+    argv = [name, "--config", TINY, "--out", str(out), "--workers", "1", "--quiet", *extra]
+    assert main([*argv, "--figures", figures]) == 0
     return read_table(out / "table.parquet")
 
 
@@ -41,8 +42,8 @@ def _check_schema(table, kind):
     assert {c: str(t) for c, t in table.dtypes.items()} == pandas_dtypes(columns)
 
 
-def _check_figure(out, name):
-    for suffix in (".png", ".pdf"):
+def _check_figure(out, name, suffixes=(".png", ".pdf")):
+    for suffix in suffixes:
         assert (out / f"{name}{suffix}").stat().st_size > 1000
 
 
@@ -54,7 +55,7 @@ def _same(a, b):
 @pytest.fixture(scope="module")
 def fig3(tmp_path_factory):
     out = tmp_path_factory.mktemp("fig3")
-    return out, _cli("fig3", out)
+    return out, _cli("fig3", out, figures="png,pdf")
 
 
 def test_fig3_rows_columns_and_physics(fig3, capsys):
@@ -82,19 +83,39 @@ def test_plot_subcommand_replots_from_the_stored_table(fig3):
     _check_figure(out, "fig3")
 
 
+def test_figures_option_chooses_the_formats_and_none_leaves_them_to_plot(fig3, tmp_path, capsys):
+    """--figures svg writes SVG only; --figures none writes the tables (and prints the
+    summary) but no figure, and ``plot --figures pdf`` draws the PDF later."""
+    out, _ = fig3
+    capsys.readouterr()
+    assert main(["plot", str(out), "--figures", "svg"]) == 0
+    svg = (out / "fig3.svg").read_text()
+    assert svg.startswith("<?xml") and "<svg" in svg and len(svg) > 10_000
+    assert f"figure:  {(out / 'fig3.svg').resolve()}\n" in capsys.readouterr().out
+    bare = tmp_path / "bare"
+    _cli("fig3", bare, "--drops", "1")
+    printed = capsys.readouterr().out
+    assert f"figure:  none (--figures none; draw them with 'coopsat plot {bare}')" in printed
+    assert "mean sum rate R_E (bit/s/Hz):" in printed  # the summary is still printed
+    assert not list(bare.glob("fig3*")) and not (bare / "outputs.json").exists()
+    assert main(["plot", str(bare), "--figures", "PDF"]) == 0
+    assert sorted(p.name for p in bare.glob("fig3*")) == ["fig3.pdf"]
+    assert (bare / "fig3.pdf").read_bytes().startswith(b"%PDF")
+
+
 def test_fig4_fixes_kappa_and_sweeps_zeta2(tmp_path):
-    table = _cli("fig4", tmp_path)
+    table = _cli("fig4", tmp_path, figures="png")
     _check_schema(table, "sweep")
-    _check_figure(tmp_path, "fig4")
+    _check_figure(tmp_path, "fig4", (".png",))
     assert (table["kappa_db"] == 25.0).all() and (table["p_tx_dbm"] == 35.0).all()
     assert sorted(table["zeta2"].unique()) == [0.0, 1.0]
     assert len(table) == 2 * 2 * 5
 
 
 def test_fig5_has_every_iteration_of_both_joint_schemes(tmp_path):
-    table = _cli("fig5", tmp_path)
+    table = _cli("fig5", tmp_path, figures="png")
     _check_schema(table, "convergence")
-    _check_figure(tmp_path, "fig5")
+    _check_figure(tmp_path, "fig5", (".png",))
     cfg = load_config(TINY, presets=("fig5",))
     assert set(table["scheme"]) == {"ms-jowmmse", "ms-jomwmmse"}
     per = table.groupby(["drop", "scheme"]).agg(
@@ -112,7 +133,8 @@ def test_a_second_swept_input_gets_its_own_figures_and_summary_rows(tmp_path, ca
     """zeta2 on the x axis and two powers: one figure per power, and the summary keeps the
     powers apart (they used to be averaged into one curve)."""
     table = _cli("fig3", tmp_path, "--set", "sweep.p_tx_dbm=[30.0, 35.0]", "--set",
-                 "sweep.zeta2=[0.0, 1.0]", "--set", 'precoding.schemes=["ms-jomwmmse"]')
+                 "sweep.zeta2=[0.0, 1.0]", "--set", 'precoding.schemes=["ms-jomwmmse"]',
+                 figures="png")
     for power in (30, 35):
         assert (tmp_path / f"fig3-p_tx_dbm={power}.png").stat().st_size > 10_000
     printed = capsys.readouterr().out
@@ -125,12 +147,12 @@ def test_a_second_swept_input_gets_its_own_figures_and_summary_rows(tmp_path, ca
 def test_a_convergence_run_over_several_sweep_points_draws_one_figure_per_point(tmp_path):
     """Each (drop, point, scheme) is its own iteration curve: the two points are neither
     merged nor dropped (the carry-forward used to fail on the repeated iterations)."""
-    table = _cli("fig5", tmp_path, "--set", "sweep.p_tx_dbm=[30.0, 35.0]")
+    table = _cli("fig5", tmp_path, "--set", "sweep.p_tx_dbm=[30.0, 35.0]", figures="png")
     assert sorted(table["point"].unique()) == [0, 1]
     for point in (0, 1):
         assert (tmp_path / f"fig5-p{point}.png").stat().st_size > 10_000
     assert not (tmp_path / "fig5.png").exists()
-    assert main(["plot", str(tmp_path)]) == 0
+    assert main(["plot", str(tmp_path), "--figures", "png"]) == 0
 
 
 def test_fig5_last_iterate_is_the_transmitted_precoder_of_a_sweep(tmp_path):
@@ -168,9 +190,9 @@ def test_fig6_sweeps_the_cooperating_satellites(tmp_path):
 
 
 def test_fig2_delay_probabilities(tmp_path, capsys):
-    table = _cli("fig2", tmp_path)
+    table = _cli("fig2", tmp_path, figures="png")
     _check_schema(table, "delay")
-    _check_figure(tmp_path, "fig2")
+    _check_figure(tmp_path, "fig2", (".png",))
     assert set(table["threshold_label"]) == {"grid", "T", "T_sym"}
     t = table[table["threshold_label"] == "T"]["threshold_s"].unique()
     np.testing.assert_allclose(t, [1 / 30e3], rtol=1e-12)
@@ -181,10 +203,16 @@ def test_fig2_delay_probabilities(tmp_path, capsys):
     assert "P(Delta tau > T = 33.33 us)" in capsys.readouterr().out
 
 
-def test_timeline_reused_equals_recomputed_at_the_first_epoch(tmp_path):
-    table = _cli("timeline", tmp_path)
+@pytest.fixture(scope="module")
+def timeline(tmp_path_factory):
+    out = tmp_path_factory.mktemp("timeline")
+    return out, _cli("timeline", out, figures="png")
+
+
+def test_timeline_reused_equals_recomputed_at_the_first_epoch(timeline):
+    out, table = timeline
     _check_schema(table, "timeline")
-    _check_figure(tmp_path, "timeline")
+    _check_figure(out, "timeline", (".png",))
     stepped = table[table["mode"] != "aged"]
     assert sorted(stepped["time_s"].unique()) == [0.0, 20.0, 40.0, 60.0]
     first = stepped[stepped["step"] == 0].set_index(["scheme", "mode"])["r_e"].unstack("mode")
@@ -200,14 +228,14 @@ def test_timeline_reused_equals_recomputed_at_the_first_epoch(tmp_path):
 FRESH_CONTINUITY_RTOL = 1e-4  # 1 ms of drift moves a 4 x 4 beam by ~1e-5 rad: rates by ~1e-6
 
 
-def test_timeline_csi_age_sweep(tmp_path):
+def test_timeline_csi_age_sweep(timeline):
     """Mode "aged" (tiny: ages 1 ms, 1 s, 20 s from origins at steps 0 and 2, 20 s steps).
 
     Two independent routes to the same number: the origin-0 precoders at age 20 s are the
     step-0 precoders evaluated at step 1, i.e. the "reused" row of step 1 (computed by another
     loop, from another geometry call); and at 1 ms the aged rate is the fresh one (continuity).
     """
-    table = _cli("timeline", tmp_path)
+    out, table = timeline
     cfg = load_config(TINY, presets=("timeline",))
     aged = table[table["mode"] == "aged"]
     ages = cfg.section("timeline").csi_age_s
@@ -229,7 +257,7 @@ def test_timeline_csi_age_sweep(tmp_path):
     origin = fresh.loc[aged.set_index(["drop", "step", "scheme"]).index]
     np.testing.assert_array_equal(aged["sat_set"], origin["sat_set"])
     np.testing.assert_array_equal(aged["n_iterations"], origin["n_iterations"])
-    assert (tmp_path / "timeline_age.png").stat().st_size > 1000
+    assert (out / "timeline_age.png").stat().st_size > 1000
 
 
 def test_run_subcommand_with_a_config_file(tmp_path):
@@ -247,6 +275,8 @@ def test_run_subcommand_with_a_config_file(tmp_path):
                 "precoding.schemes=['ss-mmse']",
                 "--drops",
                 "1",
+                "--figures",
+                "none",
             ]
         )
         == 0
@@ -362,7 +392,8 @@ def test_tle_constellation_reproduces_the_walker_table(fig3, tmp_path):
     _, walker = fig3
     cfg = _tle_config(tmp_path, "tle/walker_53deg_1680_28_1_600km.tle")  # a shipped file
     out = tmp_path / "out"
-    assert main(["fig3", "--config", str(cfg), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    argv = ["fig3", "--config", str(cfg), "--out", str(out), "--workers", "1", "--quiet"]
+    assert main([*argv, "--figures", "none"]) == 0
     table = read_table(out / "table.parquet")
     stored = load_config(cfg, presets=("fig3",)).constellation.tle.path
     assert Path(stored).is_absolute() and Path(stored).is_file()
@@ -404,7 +435,8 @@ def test_an_edited_tle_file_cannot_be_resumed_into_the_earlier_run(tmp_path, cap
     """The config hash covers the TLE content (SHA-256), not only its path."""
     tle = _small_tle(tmp_path)
     cfg, out = _tle_config(tmp_path, tle), tmp_path / "out"
-    args = ["fig2", "--config", str(cfg), "--out", str(out), "--drops", "1", "--quiet"]
+    args = ["fig2", "--config", str(cfg), "--out", str(out), "--drops", "1", "--quiet",
+            "--figures", "none"]
     assert main(args) == 0
     digest = load_config(cfg, presets=("fig2",)).constellation.tle.sha256
     stored = json.loads(read_metadata(out / "table.parquet")["coopsat.config"])

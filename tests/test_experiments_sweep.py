@@ -34,7 +34,8 @@ ALL = ('["ss-mmse", "ms-jowmmse", "ms-jomwmmse", "ms-jowmmse-psc", "ms-jomwmmse-
 
 def _run(tmp_path, name, *sets):
     out = tmp_path / name
-    argv = ["fig3", "--config", TINY, "--out", str(out), "--quiet", "--drops", "1"]
+    argv = ["fig3", "--config", TINY, "--out", str(out), "--quiet", "--drops", "1",
+            "--figures", "none"]
     for s in sets:
         argv += ["--set", s]
     assert main(argv) == 0
@@ -148,7 +149,7 @@ def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeyp
     monkeypatch.setattr(sweeping, "precode_many", failing)
     out = tmp_path / "f"
     argv = ["fig3", "--config", TINY, "--out", str(out), "--quiet", "--drops", "1", "--set",
-            'precoding.schemes=["ms-jomwmmse", "ms-jomwmmse-psc"]']
+            'precoding.schemes=["ms-jomwmmse", "ms-jomwmmse-psc"]', "--figures", "png"]
     assert main(argv) == 0
     table = read_table(out / "table.parquet")
     skipped = read_table(out / "skipped.parquet")
@@ -161,7 +162,7 @@ def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeyp
     # the convergence kind: the failed scheme's row keeps an integer iteration (0)
     out5 = tmp_path / "f5"
     argv5 = ["fig5", "--config", TINY, "--out", str(out5), "--quiet", "--drops", "1", "--set",
-             'precoding.schemes=["ms-jomwmmse", "ms-jomwmmse-psc"]']
+             'precoding.schemes=["ms-jomwmmse", "ms-jomwmmse-psc"]', "--figures", "none"]
     assert main(argv5) == 0
     table5 = read_table(out5 / "table.parquet")
     assert str(table5["iteration"].dtype) == "int64"

@@ -64,16 +64,18 @@ def test_figures_are_written_from_tables(tmp_path):
             "floor": [0.02, 0.02],
         }
     )
-    paths = report.plot(rates, None, tmp_path / "waveform", {"ici": ici, "correlation": corr})
+    extra = {"ici": ici, "correlation": corr}
+    paths = report.plot(rates, None, tmp_path / "waveform", extra, ("png", "svg"))
     assert sorted(p.name for p in paths) == sorted(
-        f"waveform_{n}.{s}" for n in ("rates", "ici", "correlation") for s in ("png", "pdf")
+        f"waveform_{n}.{s}" for n in ("rates", "ici", "correlation") for s in ("png", "svg")
     )
     assert all(p.exists() and p.stat().st_size > 1000 for p in paths)
 
 
 def test_quick_run_matches_eq13_and_eq10(tmp_path, capsys):
     out = tmp_path / "wf"
-    assert main(["waveform", "--quick", "--out", str(out), "--seed", "3", "--quiet"]) == 0
+    argv = ["waveform", "--quick", "--out", str(out), "--seed", "3", "--quiet"]
+    assert main([*argv, "--figures", "none"]) == 0
     rates = read_table(out / "table.parquet")
     ici = read_table(out / "ici.parquet")
     corr = read_table(out / "correlation.parquet")
@@ -86,4 +88,5 @@ def test_quick_run_matches_eq13_and_eq10(tmp_path, capsys):
     assert np.all(corr.loc[corr["dtau_over_tsym"] > 1.0, "corr_measured"] < 0.1)
     printed = capsys.readouterr().out
     assert "figure:" in printed and "ICI vs eq. (10)" in printed
-    assert main(["plot", str(out)]) == 0  # re-plot reads the extra tables back
+    assert main(["plot", str(out), "--figures", "png"]) == 0  # reads the extra tables back
+    assert len(list(out.glob("waveform_*.png"))) == 3

@@ -3,7 +3,7 @@
 IEEE single-column size (3.5 x 2.5 in, 8 pt), colour plus line style plus marker per curve so
 they survive grey print; means over drops with a 95 % Student-t confidence band (the spread of
 the drop means, not the Monte Carlo error of one drop). Each figure is written as PNG (300 dpi)
-and PDF.
+and PDF, or in the formats ``coopsat ... --figures`` names (``views.formats``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from coopsat.experiments.views.formats import FIGURE_FORMATS, KNOWN_FORMATS, Formats
 from coopsat.precoding.catalogue import SCHEME_INFO
 
 FIGSIZE_IN = (3.5, 2.5)
@@ -115,11 +116,14 @@ def mean_ci(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
     return out.rename(columns={"count": "n"}).drop(columns="std")
 
 
-def save(fig, base: Path) -> list[Path]:
-    """Write ``base``.png and ``base``.pdf (suffixes appended, so a dotted base name is kept
-    whole); return both paths."""
+def save(fig, base: Path, formats: Formats = FIGURE_FORMATS) -> list[Path]:
+    """Write ``base``.FORMAT for each of ``formats`` (suffixes appended, so a dotted base name
+    is kept whole), close the figure and return the paths in the order of ``formats``."""
     base = Path(base)
-    paths = [base.with_name(base.name + ".png"), base.with_name(base.name + ".pdf")]
+    unknown = [f for f in formats if f not in KNOWN_FORMATS]
+    if unknown:
+        raise ValueError(f"figure format {unknown[0]!r}: allowed {', '.join(KNOWN_FORMATS)}")
+    paths = [base.with_name(f"{base.name}.{f}") for f in formats]
     if fig.get_layout_engine() is None:  # a constrained-layout figure keeps its own layout
         fig.tight_layout(pad=0.3)
     with plt.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42}):  # TrueType, not Type 3

@@ -7,7 +7,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from coopsat.experiments.views.style import FONT_PT, rc, save
+from coopsat.experiments.views.style import FIGURE_FORMATS, FONT_PT, Formats, rc, save
 
 POINTING_TITLE = {"nadir": "nadir pointing", "cap_centre": "pointed at the area"}
 MEMBER_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown",
@@ -19,7 +19,9 @@ def member_label(m: int) -> str:
     return "master" if m == 0 else f"member {m + 1}"
 
 
-def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+def plot(
+    table: pd.DataFrame, config, base: Path, extra: dict, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """Element gain (dBi) vs off-boresight angle (deg): every link in grey, and each set member's
     median with its 10-90 % range in both, one panel per pointing."""
     pointings = [p for p in POINTING_TITLE if p in set(table["pointing"])]
@@ -49,7 +51,7 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
                    fontsize=FONT_PT - 2, columnspacing=0.8, handletextpad=0.3,
                    title=f"{config.channel.element_pattern} element; median and 10-90 % "
                          "per set member", title_fontsize=FONT_PT - 2)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
 def member_stats(table: pd.DataFrame) -> pd.DataFrame:

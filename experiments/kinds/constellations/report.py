@@ -9,7 +9,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from coopsat.experiments.views.style import FONT_PT, SUM_RATE, mean_ci, rc, save, scheme_styles
+from coopsat.experiments.views.style import (
+    FIGURE_FORMATS,
+    FONT_PT,
+    SUM_RATE,
+    Formats,
+    mean_ci,
+    rc,
+    save,
+    scheme_styles,
+)
 
 CONSTELLATION_STYLE = {  # label, colour, marker, line style (apart in grey print too)
     "paper": ("Paper (53°)", "tab:blue", "o", "-"),
@@ -20,7 +29,7 @@ CONSTELLATION_STYLE = {  # label, colour, marker, line style (apart in grey prin
 LOW_Q, HIGH_Q = 0.1, 0.9
 
 
-def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:
+def plot_rates(table: pd.DataFrame, base: Path, formats: Formats = FIGURE_FORMATS) -> list[Path]:
     """Grouped bars: mean R_E (over drops and latitudes where a set was found) per constellation
     (groups) and scheme (bars), with 95 % interval whiskers."""
     found = table[table["found"]]
@@ -48,10 +57,12 @@ def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:
                   title="mean over the areas where S satellites were found;\n"
                   "whiskers: 95 % interval of the mean over drops",
                   title_fontsize=FONT_PT - 2)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
-def plot_visibility(table: pd.DataFrame, base: Path) -> list[Path]:
+def plot_visibility(
+    table: pd.DataFrame, base: Path, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """Top: mean number of satellites visible at every UT vs latitude (shaded: 10-90 % of the
     drops); bottom: share of drops without S such satellites."""
     per_area = table.drop_duplicates(["drop", "constellation", "latitude_deg"])
@@ -78,13 +89,15 @@ def plot_visibility(table: pd.DataFrame, base: Path) -> list[Path]:
         ax_fail.set_ylim(-0.03, 1.03)
         ax_fail.set_xlabel("Coverage-centre latitude (deg)")
         ax_fail.grid(True, linewidth=0.3, alpha=0.6)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
-def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+def plot(
+    table: pd.DataFrame, config, base: Path, extra: dict, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """Both figures (NAME_rate, NAME_visibility)."""
-    return plot_rates(table, base.with_name(base.name + "_rate")) + plot_visibility(
-        table, base.with_name(base.name + "_visibility"))
+    return plot_rates(table, base.with_name(base.name + "_rate"), formats) + plot_visibility(
+        table, base.with_name(base.name + "_visibility"), formats)
 
 
 def summary_table(table: pd.DataFrame) -> pd.DataFrame:

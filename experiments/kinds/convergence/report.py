@@ -10,10 +10,12 @@ from matplotlib.ticker import MaxNLocator
 
 from coopsat.experiments.views.style import (
     FIGSIZE_IN,
+    FIGURE_FORMATS,
     FONT_PT,
     METRIC_STYLE,
     SUM_RATE,
     X_LABELS,
+    Formats,
     band,
     finish,
     mean_ci,
@@ -23,7 +25,9 @@ from coopsat.experiments.views.style import (
 )
 
 
-def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+def plot(
+    table: pd.DataFrame, config, base: Path, extra: dict, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """R_E, R_AP1 and R_AP2 vs iteration for the joint schemes (Fig. 5): one figure per sweep
     point (``base`` itself when there is one point, else ``base-pN``)."""
     table = _carry_forward(table)
@@ -32,11 +36,14 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
     for point in points:
         sub = table[table["point"] == point]
         name = base if len(points) == 1 else base.with_name(f"{base.name}-p{point}")
-        paths += _plot_point(sub, name, None if len(points) == 1 else _point_title(sub))
+        title = None if len(points) == 1 else _point_title(sub)
+        paths += _plot_point(sub, name, title, formats=formats)
     return paths
 
 
-def _plot_point(table: pd.DataFrame, base: Path, title: str | None) -> list[Path]:
+def _plot_point(
+    table: pd.DataFrame, base: Path, title: str | None, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     with plt.rc_context(rc()):
         fig, ax = plt.subplots(figsize=(FIGSIZE_IN[0], FIGSIZE_IN[1] + 0.4))
         for scheme, st in scheme_styles(table["scheme"]).items():
@@ -52,7 +59,7 @@ def _plot_point(table: pd.DataFrame, base: Path, title: str | None) -> list[Path
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if title:
             ax.set_title(title, fontsize=FONT_PT - 1, pad=52)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
 def _point_title(table: pd.DataFrame) -> str:

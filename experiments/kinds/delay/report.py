@@ -9,7 +9,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from coopsat.experiments.views.style import band, finish, mean_ci, rc, save
+from coopsat.experiments.views.style import FIGURE_FORMATS, Formats, band, finish, mean_ci, rc, save
 
 PAPER_STATEMENT = (
     "paper (Remark 1, Fig. 2): Delta tau > T_sym is 'highly probable' for 600 km satellites "
@@ -27,7 +27,9 @@ def delay_summary(table: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+def plot(
+    table: pd.DataFrame, config, base: Path, extra: dict, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """P(Delta tau > T) vs T over drops (Fig. 2), with T and T_sym marked."""
     with plt.rc_context(rc()):
         fig, ax = plt.subplots()
@@ -59,7 +61,7 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
         # legend above the axes: the T lines cross the whole plot area
         finish(ax, r"Delay threshold $\tau_{th}$ (µs)",
                r"$P(\Delta\tau > \tau_{th})$ over drops", ncol=1)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
 def summary(table: pd.DataFrame, config, extra: dict) -> list[str]:

@@ -16,7 +16,16 @@ from coopsat.experiments.kinds.schedule.metrics import (
     terminal_table,
     trajectory_metrics,
 )
-from coopsat.experiments.views.style import band, finish, mean_ci, rc, save, scheme_styles
+from coopsat.experiments.views.style import (
+    FIGURE_FORMATS,
+    Formats,
+    band,
+    finish,
+    mean_ci,
+    rc,
+    save,
+    scheme_styles,
+)
 
 SCHEDULER_STYLE = {
     "random": ("Random", "tab:gray", "o"),
@@ -58,7 +67,9 @@ def _label(name: str, scheme: str, schemes) -> str:
     return name if len(schemes) == 1 else f"{name}, {scheme_styles([scheme])[scheme].label}"
 
 
-def plot_cdf(terminals: pd.DataFrame, config, base: Path) -> list[Path]:
+def plot_cdf(
+    terminals: pd.DataFrame, config, base: Path, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """CDF over terminals (all drops pooled) of the per-terminal average throughput, one curve
     per scheduler (colour) and scheme (line style), at the reference (K_max, S)."""
     k, s = reference(config)
@@ -83,10 +94,12 @@ def plot_cdf(terminals: pd.DataFrame, config, base: Path) -> list[Path]:
               f"{sched.n_slots} slots, {sub['drop'].nunique()} drops pooled", (0.98, 0.12),
               "right")
         finish(ax, THROUGHPUT, "CDF over terminals", ncol=2, bands=False)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
-def plot_k_max(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
+def plot_k_max(
+    metrics: pd.DataFrame, config, base: Path, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """Sum throughput (mean over drops, 95 % band) vs K_max, one curve per scheduler (colour)
     and S (solid line and filled markers: largest S; dashed, open markers: the others), for the
     last configured scheme; the note says how many drops the bands come from."""
@@ -109,10 +122,12 @@ def plot_k_max(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
               f"{sub['drop'].nunique()} drops", (0.02, 0.97), "left")
         finish(ax, "Terminals co-scheduled per slot $K_{max}$", "Sum throughput (Mbit/s)",
                ncol=2)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
-def plot_fairness(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
+def plot_fairness(
+    metrics: pd.DataFrame, config, base: Path, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """Jain's index vs sum throughput (means over drops) at the reference K_max, per scheduler
     (colour and marker); filled markers: the largest S and the last scheme, open: the other S
     and schemes (the note says which)."""
@@ -140,10 +155,12 @@ def plot_fairness(metrics: pd.DataFrame, config, base: Path) -> list[Path]:
               f"means over {sub['drop'].nunique()} drops", (0.02, 0.03), "left")
         finish(ax, "Sum throughput (Mbit/s)", "Jain's index of the terminals' averages",
                ncol=3, bands=False)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
-def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+def plot(
+    table: pd.DataFrame, config, base: Path, extra: dict, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """The three figures, and the tidy per-slot and per-terminal tables as NAME_slots.parquet
     and NAME_terminals.parquet next to them."""
     base = Path(base)
@@ -153,10 +170,10 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
         path = base.with_name(f"{base.name}_{name}.parquet")
         view.to_parquet(path, index=False)
         paths.append(path)
-    paths += plot_cdf(terminals, config, base.with_name(base.name + "_cdf"))
+    paths += plot_cdf(terminals, config, base.with_name(base.name + "_cdf"), formats=formats)
     if len(config.section("schedule").k_max) > 1:
-        paths += plot_k_max(metrics, config, base.with_name(base.name + "_kmax"))
-    paths += plot_fairness(metrics, config, base.with_name(base.name + "_fairness"))
+        paths += plot_k_max(metrics, config, base.with_name(base.name + "_kmax"), formats=formats)
+    paths += plot_fairness(metrics, config, base.with_name(base.name + "_fairness"), formats)
     return paths
 
 

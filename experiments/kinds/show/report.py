@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from coopsat.experiments.views.skyplot import drop_view_figure
-from coopsat.experiments.views.style import save, scheme_styles
+from coopsat.experiments.views.style import FIGURE_FORMATS, Formats, save, scheme_styles
 
 MAX_FIGURES = 12  # one figure per drop; a run of many drops draws the first ones
 
@@ -20,7 +20,7 @@ def _arrays(t: pd.DataFrame, element: str, column: str, n_sat: int | None = None
     return values if n_sat is None else values.reshape(n_sat, -1)
 
 
-def plot_drop(t: pd.DataFrame, config, base: Path) -> list[Path]:
+def plot_drop(t: pd.DataFrame, config, base: Path, formats: Formats = FIGURE_FORMATS) -> list[Path]:
     """The drop view of one drop's rows."""
     n_sat = int((t["element"] == "satellite").sum())
     tracks = t[(t["element"] == "track") & (t["index"] == 0)].sort_values("offset_s")
@@ -47,16 +47,18 @@ def plot_drop(t: pd.DataFrame, config, base: Path) -> list[Path]:
         title=f"Drop {int(first['drop'])}, {pd.Timestamp(first['epoch_utc']):%Y-%m-%d %H:%M:%S} "
         f"UTC, {first['p_tx_dbm']:g} dBm",
     )
-    return save(fig, base)
+    return save(fig, base, formats)
 
 
-def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+def plot(
+    table: pd.DataFrame, config, base: Path, extra: dict, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """One drop view per drop (``NAME`` for a single drop, ``NAME_dropI`` for several)."""
     drops = sorted(table["drop"].unique())[:MAX_FIGURES]
     paths: list[Path] = []
     for d in drops:
         name = base if len(drops) == 1 else base.with_name(f"{base.name}_drop{d}")
-        paths += plot_drop(table[table["drop"] == d], config, name)
+        paths += plot_drop(table[table["drop"] == d], config, name, formats=formats)
     return paths
 
 

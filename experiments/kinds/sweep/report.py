@@ -10,8 +10,10 @@ import pandas as pd
 from matplotlib.ticker import NullLocator
 
 from coopsat.experiments.views.style import (
+    FIGURE_FORMATS,
     SUM_RATE,
     X_LABELS,
+    Formats,
     band,
     finish,
     mean_ci,
@@ -65,7 +67,13 @@ def _bound(ax, table: pd.DataFrame, x: str, scale=lambda v: v) -> None:
             linewidth=0.9, label=BOUND_LABEL)
 
 
-def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None) -> list[Path]:
+def plot_sweep(
+    table: pd.DataFrame,
+    x: str,
+    base: Path,
+    title: str | None = None,
+    formats: Formats = FIGURE_FORMATS,
+) -> list[Path]:
     """Average sum rate R_E vs the swept input ``x``, one curve per scheme (Fig. 3, 4, 6); a
     budget sweep adds the share of the satellites' budgets used below."""
     column = X_COLUMN.get(x, x)
@@ -101,10 +109,12 @@ def plot_sweep(table: pd.DataFrame, x: str, base: Path, title: str | None = None
         if title:  # first line of the legend's title, above the band note
             legend = ax.get_legend()
             legend.set_title(f"{title}\n{legend.get_title().get_text()}")
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
-def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+def plot(
+    table: pd.DataFrame, config, base: Path, extra: dict, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """The run's figure: R_E vs its swept input; with a second swept input, one figure per
     value of it (``base-NAME=VALUE``), titled with that value; a run on a TLE file names the
     file in the legend's title."""
@@ -112,14 +122,14 @@ def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
     source = (f"TLE catalogue {Path(config.constellation.tle.path).name}"
               if config.constellation.tle is not None else None)  # say which satellites
     if not others:
-        return plot_sweep(table, x, base, title=source)
+        return plot_sweep(table, x, base, title=source, formats=formats)
     paths: list[Path] = []
     for values, sub in table.groupby(others, sort=True):
         values = values if isinstance(values, tuple) else (values,)
         tag = ", ".join(_FIXED[n].format(v) for n, v in zip(others, values, strict=True))
         name = "-".join(f"{n}={v:g}" for n, v in zip(others, values, strict=True))
         title = f"{source}\n{tag}" if source else tag
-        paths += plot_sweep(sub, x, base.with_name(f"{base.name}-{name}"), title=title)
+        paths += plot_sweep(sub, x, base.with_name(f"{base.name}-{name}"), title, formats)
     return paths
 
 

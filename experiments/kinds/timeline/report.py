@@ -12,9 +12,11 @@ import pandas as pd
 
 from coopsat.experiments.kinds.timeline.animation import animate
 from coopsat.experiments.views.style import (
+    FIGURE_FORMATS,
     FONT_PT,
     SUM_RATE,
     X_LABELS,
+    Formats,
     band,
     finish,
     mean_ci,
@@ -34,7 +36,7 @@ def _mean_over_all_areas(sub: pd.DataFrame, n_areas: int) -> pd.DataFrame:
     return stat[stat["n"] == n_areas]
 
 
-def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
+def plot_timeline(table: pd.DataFrame, base: Path, formats: Formats = FIGURE_FORMATS) -> list[Path]:
     """R_E vs time, precoders recomputed each epoch vs reused from the first (time-epoch study),
     and below, on its own axis, the share of areas whose nearest-S set changed at each step
     ("areas with new serving satellites"; "new serving satellites: yes/no" for one area).
@@ -71,7 +73,7 @@ def plot_timeline(table: pd.DataFrame, base: Path) -> list[Path]:
         ax_set.set_xlabel(X_LABELS["time_s"])
         ax_set.grid(True, axis="x", linewidth=0.3, alpha=0.6)
         fig.align_ylabels([ax, ax_set])
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
 def _step(times) -> float:
@@ -180,7 +182,7 @@ def set_change_summary(table: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def plot_age(table: pd.DataFrame, base: Path) -> list[Path]:
+def plot_age(table: pd.DataFrame, base: Path, formats: Formats = FIGURE_FORMATS) -> list[Path]:
     """Average sum rate vs the age of the statistical CSI (log axis), per scheme: the rate at
     age a (solid, 95 % band), the rate averaged over a refresh period T = a (dashed) and the
     fresh rate (dotted)."""
@@ -203,14 +205,16 @@ def plot_age(table: pd.DataFrame, base: Path) -> list[Path]:
         ax.set_xscale("log")
         ax.set_ylim(bottom=0)
         finish(ax, "Age of the statistical CSI $a$ (s)", SUM_RATE, ncol=3, grid_which="both")
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
-def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+def plot(
+    table: pd.DataFrame, config, base: Path, extra: dict, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """The rate-vs-time figure, and the rate-vs-CSI-age figure when the table has aged rows."""
-    paths = plot_timeline(table, base)
+    paths = plot_timeline(table, base, formats=formats)
     if (table["mode"] == "aged").any():
-        paths += plot_age(table, base.with_name(base.name + "_age"))
+        paths += plot_age(table, base.with_name(base.name + "_age"), formats=formats)
     if config.section("timeline").animation != "none":
         paths += animate(table, config, base)
     return paths

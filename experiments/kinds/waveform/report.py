@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from coopsat.experiments.views.style import CONFIDENCE, FONT_PT, rc, save
+from coopsat.experiments.views.style import CONFIDENCE, FIGURE_FORMATS, FONT_PT, Formats, rc, save
 
 
-def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:
+def plot_rates(table: pd.DataFrame, base: Path, formats: Formats = FIGURE_FORMATS) -> list[Path]:
     """Measured vs analytic rate per UT of the first drop (UTs sorted by Rbar_k)."""
     t = table[table["drop"] == table["drop"].min()]
     t = t.sort_values("rate_ap1").reset_index(drop=True)
@@ -35,10 +35,10 @@ def plot_rates(table: pd.DataFrame, base: Path) -> list[Path]:
         ax.legend(loc="lower right", frameon=False, fontsize=FONT_PT - 1,
                   title=f"error bars: {CONFIDENCE:.0%} intervals of the estimates",
                   title_fontsize=FONT_PT - 2)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
-def plot_ici(ici: pd.DataFrame, base: Path) -> list[Path]:
+def plot_ici(ici: pd.DataFrame, base: Path, formats: Formats = FIGURE_FORMATS) -> list[Path]:
     """ICI power vs residual Doppler / subcarrier spacing, measured and eq. (10)."""
     with plt.rc_context(rc()):
         fig, ax = plt.subplots()
@@ -51,10 +51,12 @@ def plot_ici(ici: pd.DataFrame, base: Path) -> list[Path]:
         ax.set_ylabel("ICI power / subcarrier power")
         ax.grid(alpha=0.3, which="both")
         ax.legend(loc="upper left", frameon=False)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
-def plot_correlation(corr: pd.DataFrame, base: Path, frac: float | None = None) -> list[Path]:
+def plot_correlation(
+    corr: pd.DataFrame, base: Path, frac: float | None = None, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """|corr| of one stream received from two satellites vs Delta tau / T_sym (Remark 1)."""
     with plt.rc_context(rc()):
         fig, ax = plt.subplots()
@@ -75,16 +77,18 @@ def plot_correlation(corr: pd.DataFrame, base: Path, frac: float | None = None) 
         ax.set_ylabel("|correlation|")
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", frameon=False)
-        return save(fig, base)
+        return save(fig, base, formats)
 
 
-def plot(table: pd.DataFrame, config, base: Path, extra: dict) -> list[Path]:
+def plot(
+    table: pd.DataFrame, config, base: Path, extra: dict, formats: Formats = FIGURE_FORMATS
+) -> list[Path]:
     """The three figures: rates per UT, ICI, correlation (base name + _rates, _ici, ...)."""
     frac = float(table["frac_dtau_gt_tsym"].iloc[0])
-    paths = plot_rates(table, base.with_name(base.name + "_rates"))
-    paths += plot_ici(extra["ici"], base.with_name(base.name + "_ici"))
+    paths = plot_rates(table, base.with_name(base.name + "_rates"), formats=formats)
+    paths += plot_ici(extra["ici"], base.with_name(base.name + "_ici"), formats=formats)
     paths += plot_correlation(extra["correlation"], base.with_name(base.name + "_correlation"),
-                              frac)
+                              frac, formats=formats)
     return paths
 
 
