@@ -9,7 +9,8 @@ P_s(lo) > P_s >= P_s(hi) that only shrinks: a Newton step on the secular form
 P_s(lambda)^{-1/2} = P_s^{-1/2} (50) when it lands inside the bracket and the bracket halved in
 the last step, otherwise a bisection (geometric where the bracket spans more than a factor 4).
 It stops where the relative power gap is below ``ROOT_TOL`` or the bracket is a few units of
-rounding wide, and returns the feasible end. Exact coordinate maximisation of a concave,
+rounding wide, and returns the feasible end (or the root, where it was met from above within
+``ROOT_TOL``). Exact coordinate maximisation of a concave,
 continuously differentiable function whose maximiser along every coordinate is unique converges
 to its maximum (Bertsekas, Nonlinear Programming, 2nd ed., Prop. 2.7.1): slower than Newton, but
 it cannot stall, so it finishes what the Newton phase leaves.
@@ -70,7 +71,10 @@ def _coordinate_root(prob, at, s: int):
         above = ~(trial.power[:, s] <= budget)
         lo = np.where(going & above, lam[:, s], lo)
         hi = np.where(going & ~above, lam[:, s], hi)
-        keep = going & ~above  # the feasible end moves
+        # the feasible end moves, also to a root met from above within ROOT_TOL (the search
+        # stops there: keeping the older end would return a point far from the root)
+        met = np.abs(trial.power[:, s] - budget) <= ROOT_TOL * budget
+        keep = going & (~above | met)
         high.put(np.flatnonzero(keep), trial.take(np.flatnonzero(keep)))
         best = trial.take(None)
         best = _merge(best, high, going)
