@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -156,63 +157,68 @@ def _ms_sepwmmse(csi: StatisticalCSI, power: np.ndarray, opt: _Options) -> list[
     ]
 
 
-def _joint(name: str, *, modified: bool, per_satellite: bool) -> _Runner:
-    def run(csi: StatisticalCSI, power: np.ndarray, opt: _Options) -> list[PrecodingResult]:
-        if opt.init is not None:
-            init = opt.init
-        elif per_satellite:
-            init = matched_filter_per_satellite(csi, power)
-        else:
-            init = matched_filter(csi, power)
-        sub = SteeringSubspace.from_steering(np.asarray(csi.steering))
-        out = joint_loop(
-            LinkStatistics.from_csi(csi),
-            sub,
-            power,
-            opt.beta,
-            sub.to_coords(init),
-            modified=modified,
-            per_satellite=per_satellite,
-            max_iter=opt.max_iter,
-            tol=opt.tol,
-            record_history=opt.record_history,
-        )
-        counts = out.n_iterations
-        weights = sub.to_weights(out.z)
-        idle = counts == 0  # no update: the initialiser itself (not its projection)
-        weights[idle] = init[idle]
-        if per_satellite and opt.init is not None:  # a caller's initialiser may exceed P_s
-            weights[idle] = scale_per_satellite(weights[idle], power[idle])
-        if not per_satellite:
-            weights = scale_per_satellite(weights, power)  # steps 13-14
-        history = [sub.to_weights(z) for z in out.history[1:]]
-        results = []
-        for p, n in enumerate(counts):
-            hist = (init[p].copy(), *(w[p] for w in history[:n])) if opt.record_history else ()
-            lam = None if out.multipliers is None or n == 0 else out.multipliers[p]
-            results.append(PrecodingResult(name, weights[p], int(n), hist, lam))
-        return results
-
-    return run
-
-
-def _closed_form(name: str, design: Callable[[StatisticalCSI, np.ndarray], np.ndarray]) -> _Runner:
-    def run(csi: StatisticalCSI, power: np.ndarray, opt: _Options) -> list[PrecodingResult]:
-        return [PrecodingResult(name, w, 0, ()) for w in design(csi, power)]
-
-    return run
+def _joint(
+    csi: StatisticalCSI, power: np.ndarray, opt: _Options, *, name: str, modified: bool,
+    per_satellite: bool,
+) -> list[PrecodingResult]:
+    """Algorithm 1's loop (``joint_loop``): conventional or modified MSE, per-UT (31) or exact
+    per-satellite (41) budgets; bound to a scheme name in ``_REGISTRY``."""
+    if opt.init is not None:
+        init = opt.init
+    elif per_satellite:
+        init = matched_filter_per_satellite(csi, power)
+    else:
+        init = matched_filter(csi, power)
+    sub = SteeringSubspace.from_steering(np.asarray(csi.steering))
+    out = joint_loop(
+        LinkStatistics.from_csi(csi),
+        sub,
+        power,
+        opt.beta,
+        sub.to_coords(init),
+        modified=modified,
+        per_satellite=per_satellite,
+        max_iter=opt.max_iter,
+        tol=opt.tol,
+        record_history=opt.record_history,
+    )
+    counts = out.n_iterations
+    weights = sub.to_weights(out.z)
+    idle = counts == 0  # no update: the initialiser itself (not its projection)
+    weights[idle] = init[idle]
+    if per_satellite and opt.init is not None:  # a caller's initialiser may exceed P_s
+        weights[idle] = scale_per_satellite(weights[idle], power[idle])
+    if not per_satellite:
+        weights = scale_per_satellite(weights, power)  # steps 13-14
+    history = [sub.to_weights(z) for z in out.history[1:]]
+    results = []
+    for p, n in enumerate(counts):
+        hist = (init[p].copy(), *(w[p] for w in history[:n])) if opt.record_history else ()
+        lam = None if out.multipliers is None or n == 0 else out.multipliers[p]
+        results.append(PrecodingResult(name, weights[p], int(n), hist, lam))
+    return results
 
 
+def _closed_form(
+    csi: StatisticalCSI, power: np.ndarray, opt: _Options, *, name: str,
+    design: Callable[[StatisticalCSI, np.ndarray], np.ndarray],
+) -> list[PrecodingResult]:
+    """A closed-form design (no iterations, no history); bound to a name in ``_REGISTRY``."""
+    return [PrecodingResult(name, w, 0, ()) for w in design(csi, power)]
+
+
+# partial() binds the variants to plain module functions (not closures made at import), so the
+# code that runs is the code a reader or a mutation tool sees at call time
 _REGISTRY: dict[str, _Runner] = {
     "ss-mmse": _ss_mmse,
     "ss-wmmse": _ss_wmmse,
     "ms-sepwmmse": _ms_sepwmmse,
-    "ms-jowmmse": _joint("ms-jowmmse", modified=False, per_satellite=False),
-    "ms-jomwmmse": _joint("ms-jomwmmse", modified=True, per_satellite=False),
-    "ms-jowmmse-psc": _joint("ms-jowmmse-psc", modified=False, per_satellite=True),
-    "ms-jomwmmse-psc": _joint("ms-jomwmmse-psc", modified=True, per_satellite=True),
-    "ms-mrt": _closed_form("ms-mrt", matched_filter_per_satellite),
-    "ms-rzf": _closed_form("ms-rzf", rzf),
+    "ms-jowmmse": partial(_joint, name="ms-jowmmse", modified=False, per_satellite=False),
+    "ms-jomwmmse": partial(_joint, name="ms-jomwmmse", modified=True, per_satellite=False),
+    "ms-jowmmse-psc": partial(_joint, name="ms-jowmmse-psc", modified=False, per_satellite=True),
+    "ms-jomwmmse-psc": partial(_joint, name="ms-jomwmmse-psc", modified=True, per_satellite=True),
+    "ms-mrt": partial(_closed_form, name="ms-mrt", design=matched_filter_per_satellite),
+    "ms-rzf": partial(_closed_form, name="ms-rzf", design=rzf),
 }
 
 def _check_scheme(scheme: object) -> str:
