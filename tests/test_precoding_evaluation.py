@@ -148,6 +148,24 @@ def test_history_uses_one_draw_and_equals_each_scaled_iterate_alone():
         )
 
 
+@pytest.mark.parametrize("scaled", [True, False])
+def test_history_with_the_control_variate_equals_each_iterate_alone(scaled):
+    """The estimator reaches every iterate: each report equals the control-variate evaluation
+    of that (scaled) iterate alone on the same draws, and differs from the sample mean's."""
+    csi, w, n = _case((2, 3, 1, 2, 40), seed=4, n_prec=3)
+    power = np.array([0.5, 2.0])
+    history = tuple(w)
+    reports = evaluate_history(csi, history, power, n_samples=n, rng=np.random.default_rng(6),
+                               scaled=scaled, estimator="control-variate")
+    for rep, iterate in zip(reports, history, strict=True):
+        alone = scale_per_satellite(iterate, power) if scaled else iterate
+        cv = evaluate_rates(csi, alone, n_samples=n, rng=np.random.default_rng(6),
+                            estimator="control-variate")
+        _assert_reports_identical(rep, cv)
+        mean = evaluate_rates(csi, alone, n_samples=n, rng=np.random.default_rng(6))
+        assert not np.array_equal(rep.r_e, mean.r_e)
+
+
 # --- standard errors --------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def repetitions():
@@ -311,7 +329,7 @@ _DRAWS = draw_standard(10, 6, np.random.default_rng(0))
         (
             lambda: evaluate_history(_CSI, (), 1.0, rng=np.random.default_rng(0)),
             ValueError,
-            "at least one",
+            r"^history must hold at least one \(S, N_T, K\) iterate, got none$",
         ),
         (
             lambda: evaluate_history(_CSI, (_W[0], _W[0, :1]), 1.0, rng=np.random.default_rng(0)),
