@@ -231,7 +231,8 @@ def test_bad_inputs_raise_value_error_naming_the_field(csi, kwargs, message):
         (np.ones((2, 3, 1)), {}, r"powers_w must have shape"),
         (np.ones((2, 3)), {"init": np.ones((3, 3, 6, 5))},
          r"init must have shape \(S, N_T, K\) = \(3, 6, 5\) or \(P, S, N_T, K\) = \(2, 3, 6, 5\)"),
-        (np.ones((2, 3)), {"init": np.full((3, 6, 5), np.nan)}, "init contains NaN or inf"),
+        (np.ones((2, 3)), {"init": np.full((3, 6, 5), np.nan)}, "^init contains NaN or inf$"),
+        (np.ones((2, 3)), {"init": np.full((2, 3, 6, 5), np.inf)}, "^init contains NaN or inf$"),
         (np.ones((2, 3)), {"beta": np.ones(4)}, r"beta must have shape \(K,\) = \(5,\)"),
         (np.ones((2, 3)), {"max_iter": -2}, "max_iter = -2 is out of range"),
     ],
@@ -270,6 +271,23 @@ def test_a_non_numeric_init_is_a_type_error_naming_it(csi, call, bad):
     fn, power = (precode, 1.0) if call == "precode" else (precode_many, np.ones((2, 3)))
     with pytest.raises(TypeError, match="init must be a numeric array"):
         fn("ms-jomwmmse", csi, power, init=bad)
+
+
+def test_a_non_numeric_init_per_point_is_a_type_error_naming_it(csi):
+    with pytest.raises(TypeError, match=r"^init must be a numeric array, got dtype bool$"):
+        precode_many("ms-jomwmmse", csi, np.ones((2, 3)), init=np.ones((2, 3, 6, 5), dtype=bool))
+
+
+def test_a_catalogue_record_takes_a_known_family_and_refuses_another():
+    from coopsat.precoding.catalogue import FAMILIES, SchemeInfo
+
+    fields = {"name": "x", "label": "X", "description": "x: a test record", "paper": False,
+              "colour": "k", "linestyle": "-", "marker": "o"}
+    for family in FAMILIES:
+        assert SchemeInfo(family=family, **fields).family == family
+    allowed = r"\('single', 'separate', 'joint', 'joint-psc', 'linear', 'reference'\)"
+    with pytest.raises(ValueError, match=rf"^SchemeInfo.family = 'hybrid'; allowed: {allowed}$"):
+        SchemeInfo(family="hybrid", **fields)
 
 
 @pytest.mark.parametrize(

@@ -148,6 +148,54 @@ def test_history_uses_one_draw_and_equals_each_scaled_iterate_alone():
         )
 
 
+@pytest.mark.parametrize("scaled", [True, False])
+def test_history_with_the_control_variate_equals_each_iterate_alone(scaled):
+    """The estimator reaches every iterate: each report equals the control-variate evaluation
+    of that (scaled) iterate alone on the same draws, and differs from the sample mean's."""
+    csi, w, n = _case((2, 3, 1, 2, 40), seed=4, n_prec=3)
+    power = np.array([0.5, 2.0])
+    history = tuple(w)
+    reports = evaluate_history(csi, history, power, n_samples=n, rng=np.random.default_rng(6),
+                               scaled=scaled, estimator="control-variate")
+    for rep, iterate in zip(reports, history, strict=True):
+        alone = scale_per_satellite(iterate, power) if scaled else iterate
+        cv = evaluate_rates(csi, alone, n_samples=n, rng=np.random.default_rng(6),
+                            estimator="control-variate")
+        _assert_reports_identical(rep, cv)
+        mean = evaluate_rates(csi, alone, n_samples=n, rng=np.random.default_rng(6))
+        assert not np.array_equal(rep.r_e, mean.r_e)
+
+
+def _unit_spread(z):
+    """z centred along the last axis and scaled to RMS 1 there."""
+    z = z - np.mean(z, axis=-1, keepdims=True)
+    return z / np.sqrt(np.mean(z * z, axis=-1, keepdims=True))
+
+
+def test_control_slope_is_zero_below_the_round_off_floor_and_least_squares_above():
+    """``_slope`` on (P, K, m) = (4, 1, 8), one call: controls of RMS spread 0.5 and 0.99 times
+    ``_CONTROL_FLOOR`` (round-off) get slope 0 however y moves with them; spreads 1e-9 and 1 get
+    the least-squares slope of y on c, computed on the unit-spread control (lstsq) and rescaled."""
+    floor = montecarlo._CONTROL_FLOOR
+    spread = np.array([0.5 * floor, 0.99 * floor, 1e-9, 1.0])[:, None, None]
+    rng = np.random.default_rng(11)
+    z = _unit_spread(rng.standard_normal((4, 1, 8)))
+    y = 2.0 + 0.7 * z + 0.1 * rng.standard_normal((4, 1, 8))
+    got = montecarlo._slope(y, spread * z)
+    assert got.shape == (4, 1, 1)
+    assert np.all(got[:2] == 0.0)
+    for p in (2, 3):
+        fit = np.linalg.lstsq(np.c_[np.ones(8), z[p, 0]], y[p, 0], rcond=None)[0][1]
+        assert got[p, 0, 0] == pytest.approx(fit / spread[p, 0, 0], rel=1e-10)
+
+
+def test_control_slope_of_a_constant_response_is_zero_whatever_its_level():
+    """A response that does not vary has slope 0: its level (1e8 here) must not leak in
+    through the round-off of the centred control's sum."""
+    c = _unit_spread(np.random.default_rng(12).standard_normal((3, 2, 9)))
+    assert np.all(montecarlo._slope(np.full((3, 2, 9), 1e8), c) == 0.0)
+
+
 # --- standard errors --------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def repetitions():
@@ -311,7 +359,7 @@ _DRAWS = draw_standard(10, 6, np.random.default_rng(0))
         (
             lambda: evaluate_history(_CSI, (), 1.0, rng=np.random.default_rng(0)),
             ValueError,
-            "at least one",
+            r"^history must hold at least one \(S, N_T, K\) iterate, got none$",
         ),
         (
             lambda: evaluate_history(_CSI, (_W[0], _W[0, :1]), 1.0, rng=np.random.default_rng(0)),

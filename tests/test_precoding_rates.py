@@ -221,6 +221,27 @@ def test_evaluate_history_uses_common_draws_and_step_14_scaling():
     np.testing.assert_allclose(raw[0].r_ap1, rate_ap1(csi, res.history[0]), rtol=MACHINE_REL)
 
 
+def test_evaluations_draw_1000_samples_by_default():
+    """n_samples defaults to 1000: the same reports as with n_samples=1000 and the same seed,
+    and the generator left where 1000 draws leave it."""
+    csi = random_csi(np.random.default_rng(2), 2, 3, 1, 2, scale="realistic", zeta2=0.3)
+    w = _random_weights(np.random.default_rng(3), csi, 1.0)
+    rng = np.random.default_rng(5)
+    got = evaluate_rates(csi, w, rng=rng)
+    explicit = evaluate_rates(csi, w, n_samples=1000, rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(got.r_e, explicit.r_e)
+    assert got.sum_r_e_stderr == explicit.sum_r_e_stderr
+    after = np.random.default_rng(5)
+    evaluate_rates(csi, w, n_samples=1000, rng=after)
+    assert rng.random() == after.random()
+    history = (w, 0.5 * w)
+    got = evaluate_history(csi, history, 1.0, rng=np.random.default_rng(5))
+    explicit = evaluate_history(csi, history, 1.0, n_samples=1000, rng=np.random.default_rng(5))
+    for a, b in zip(got, explicit, strict=True):
+        np.testing.assert_array_equal(a.r_e, b.r_e)
+        assert a.sum_r_e_stderr == b.sum_r_e_stderr
+
+
 def test_rate_mc_equals_an_independently_sampled_full_vector_monte_carlo():
     """Statistical check, not same-draw: hbar_{s,k} = a phi v drawn here from scratch
     (Rician a with LoS phase pi/4, phi = exp(j N(0, zeta2))), full N_T vectors, signal

@@ -223,3 +223,74 @@ def test_bad_starts_name_the_argument(starts, error, message):
     csi = random_csi(np.random.default_rng(7), 2, 4, 2, 2)
     with pytest.raises(error, match=message):
         instantaneous_reference(csi, 1.0, np.ones((2, 2, 4), dtype=complex), starts=starts)
+
+
+def _bisect_level(floors: np.ndarray, total: float) -> float:
+    """The water level mu of sum_k max(mu - a_k, 0) = total by bisection (inf floors: users
+    that take no power)."""
+    a = floors[np.isfinite(floors)]
+    lo, hi = np.min(a), np.max(a) + total
+    for _ in range(200):
+        mu = 0.5 * (lo + hi)
+        lo, hi = (mu, hi) if np.sum(np.maximum(mu - a, 0.0)) < total else (lo, mu)
+    return 0.5 * (lo + hi)
+
+
+def test_water_filling_level_row_by_row_with_unserved_and_unservable_users():
+    """Rows of one call with different active sets: every user served, one floor above the
+    level (no power for it), inf floors (users that cannot be served) among finite ones, a
+    single finite floor. Each row's level against a bisection and the budget it spends."""
+    from coopsat.precoding.bound import water_filling_level
+
+    floors = np.array([
+        [0.3, 0.1, 5.0, 0.2],  # the floor 5.0 stays dry
+        [1.0, 2.0, 3.0, 4.0],  # all four served
+        [np.inf, 0.5, np.inf, 2.0],  # one served: 2.0 stays dry, two unservable
+        [0.2, np.inf, np.inf, np.inf],
+    ])
+    total = np.array([1.0, 10.0, 0.5, 2.0])
+    mu = water_filling_level(floors, total)
+    assert mu.shape == (4,)
+    for row in range(4):
+        assert mu[row] == pytest.approx(_bisect_level(floors[row], total[row]), rel=1e-12)
+        spent = np.sum(np.maximum(mu[row] - floors[row][np.isfinite(floors[row])], 0.0))
+        assert spent == pytest.approx(total[row], rel=1e-12)
+
+
+def test_bound_gives_nothing_to_a_user_without_gain():
+    """A user with G_k = 0 on a realisation contributes 0 and takes no power: the bound equals
+    that of the same realisation without the user; other realisations keep it."""
+    from coopsat.precoding.bound import sum_rate_bound
+
+    rng = np.random.default_rng(8)
+    g = rng.normal(size=(2, 3, 3)) + 1j * rng.normal(size=(2, 3, 3))
+    g[0, :, 1] = 0.0  # user 1 unreachable from every satellite on realisation 0
+    sigma2 = np.array([0.5, 0.5, 1.0])
+    power = np.array([1.0, 0.5, 2.0])
+    got = sum_rate_bound(g, sigma2, power)
+    keep = [0, 2]
+    without = sum_rate_bound(g[:1][:, :, keep], sigma2[keep], power)
+    assert got[0] == pytest.approx(without[0], rel=1e-12)
+    assert got[1] == pytest.approx(sum_rate_bound(g[1:], sigma2, power)[0], rel=1e-12)
+    a = sigma2 / np.sum(np.abs(g[1]) ** 2, axis=0)
+    mu = _bisect_level(a, power.sum())
+    assert got[1] == pytest.approx(np.sum(np.log2(np.maximum(mu / a, 1.0))), rel=1e-12)
+
+
+def test_bound_of_a_budget_far_below_the_floors_is_its_first_order_value():
+    """Realisation 0 in a deep fade next to realisation 1 in the clear, one budget: on 0 the
+    budget is below the floors' float resolution (P / a_k < 1e-16), the exact bound
+    log2(1 + P / a_min) ~ 1e-20 bit/s/Hz; on 1 the ordinary water-filling."""
+    from coopsat.precoding.bound import sum_rate_bound
+
+    rng = np.random.default_rng(9)
+    g = rng.normal(size=(2, 3, 3)) + 1j * rng.normal(size=(2, 3, 3))
+    g[1] *= 1e11
+    sigma2 = np.ones(3)
+    power = np.full(3, 1e-21)
+    got = sum_rate_bound(g, sigma2, power)
+    a = sigma2 / np.sum(np.abs(g) ** 2, axis=1)  # (2, K)
+    assert np.max(power.sum() / a[0]) < 1e-16
+    assert got[0] == pytest.approx(np.log1p(power.sum() / np.min(a[0])) / np.log(2), abs=1e-15)
+    mu = _bisect_level(a[1], power.sum())
+    assert got[1] == pytest.approx(np.sum(np.log2(np.maximum(mu / a[1], 1.0))), rel=1e-12)
