@@ -28,8 +28,7 @@ def water_filling_level(floors: np.ndarray, total: np.ndarray) -> np.ndarray:
     served) and totals (n,) > 0. Output (n,)."""
     a = np.sort(floors, axis=1)
     count = np.arange(1, a.shape[1] + 1)
-    with np.errstate(invalid="ignore"):  # inf - inf for the users that cannot be served
-        levels = (total[:, None] + np.cumsum(a, axis=1)) / count  # level using the m lowest
+    levels = (total[:, None] + np.cumsum(a, axis=1)) / count  # level using the m lowest
     valid = np.isfinite(levels) & (levels > a)  # the m-th floor is below its level
     m = a.shape[1] - 1 - np.argmax(valid[:, ::-1], axis=1)  # the largest valid m (0-based)
     mu = np.take_along_axis(levels, m[:, None], axis=1)[:, 0]
@@ -51,7 +50,7 @@ def sum_rate_bound(gains: np.ndarray, sigma2: np.ndarray, power_w: np.ndarray) -
         A user with G_k = 0 on a realisation contributes 0.
     """
     g2 = np.sum(np.abs(gains) ** 2, axis=1)  # (n, K) G_k
-    with np.errstate(divide="ignore"):
+    with np.errstate(over="ignore"):  # a gain ~1e-308 below sigma2: an unservable floor (inf)
         floors = np.where(g2 > 0.0, sigma2 / np.where(g2 > 0.0, g2, 1.0), np.inf)
     total = np.full(g2.shape[0], float(np.sum(power_w)))
     mu = water_filling_level(floors, total)

@@ -277,6 +277,20 @@ def test_bound_gives_nothing_to_a_user_without_gain():
     assert got[1] == pytest.approx(np.sum(np.log2(np.maximum(mu / a, 1.0))), rel=1e-12)
 
 
+def test_a_gain_too_small_for_a_float_floor_counts_as_no_gain():
+    """|g| ~ 1e-160 gives G_k ~ 1e-320 and sigma2 / G_k beyond the float range: that user is
+    unservable (an infinite floor, no warning), exactly like a zero gain."""
+    from coopsat.precoding.bound import sum_rate_bound
+
+    rng = np.random.default_rng(9)
+    g = rng.normal(size=(1, 2, 3)) + 1j * rng.normal(size=(1, 2, 3))
+    zero, tiny = g.copy(), g.copy()
+    zero[0, :, 2] = 0.0
+    tiny[0, :, 2] = 1e-160
+    sigma2, power = np.array([0.5, 0.5, 1.0]), np.array([1.0, 2.0])
+    assert sum_rate_bound(tiny, sigma2, power)[0] == sum_rate_bound(zero, sigma2, power)[0] > 0
+
+
 def test_bound_of_a_budget_far_below_the_floors_is_its_first_order_value():
     """Realisation 0 in a deep fade next to realisation 1 in the clear, one budget: on 0 the
     budget is below the floors' float resolution (P / a_k < 1e-16), the exact bound
