@@ -57,6 +57,7 @@ class StatisticalCSI:
                 raise ValueError(f"StatisticalCSI.{name} has shape {value.shape}, expected {shape}")
             if np.any(np.isnan(value)):
                 raise ValueError(f"StatisticalCSI.{name} contains NaN")
+            object.__setattr__(self, name, value)  # stored as checked: float arrays
         if not np.all(np.isfinite(steering)):
             raise ValueError("StatisticalCSI.steering contains NaN or inf")
         positive = ("> 0 and finite", lambda x: (x > 0) & np.isfinite(x))

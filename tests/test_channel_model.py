@@ -169,3 +169,14 @@ def test_statistical_csi_rejects_mismatched_shapes():
     kwargs = {**_csi_kwargs(), "gamma": np.ones((3, 2))}
     with pytest.raises(ValueError, match="gamma has shape"):
         StatisticalCSI(**kwargs)
+
+
+def test_statistical_csi_stores_its_large_scale_fields_as_the_float_arrays_it_checked():
+    """Lists, integers or numeric text pass the checks as floats, and are kept as those floats:
+    every later computation sees float arrays whatever it converts itself."""
+    kwargs = {**_csi_kwargs(), "gamma": [[1, 2, 3], [4, 5, 6]], "sigma2": ["1e-3", "2e-3", "4"]}
+    csi = StatisticalCSI(**kwargs)
+    for name in ("gamma", "kappa", "zeta2", "sigma2"):
+        value = getattr(csi, name)
+        assert isinstance(value, np.ndarray) and value.dtype == np.float64, name
+    np.testing.assert_array_equal(csi.sigma2, [1e-3, 2e-3, 4.0])
