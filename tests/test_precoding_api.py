@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -311,3 +312,31 @@ def test_keep_weights_of_the_reference_is_a_flag(csi):
     gains = np.ones((2, csi.n_satellites, csi.n_users), dtype=complex)
     with pytest.raises(TypeError, match="keep_weights must be True or False, got 'yes'"):
         precoding.instantaneous_reference(csi, 1.0, gains, keep_weights="yes")
+
+
+@pytest.mark.parametrize("scheme", ITERATIVE)
+def test_each_power_point_records_its_own_passes(scheme):
+    """Batched points that stop at different passes: each result's history is its start and
+    one iterate per update of that point (n_iterations + 1 of them), the history of its own
+    ``precode`` call."""
+    csi = random_csi(np.random.default_rng(5), 2, 4, 2, 2, scale="realistic", zeta2=0.5)
+    powers = POWER_POINTS[[0, 2, 4]]
+    many = precode_many(scheme, csi, powers, tol=0.01, record_history=True)
+    assert len({r.n_iterations for r in many}) > 1  # the points really stop apart
+    for p, res in enumerate(many):
+        one = precode(scheme, csi, powers[p], tol=0.01, record_history=True)
+        assert len(res.history) == res.n_iterations + 1 == len(one.history)
+        for a, b in zip(res.history, one.history, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("scheme", ALL_SCHEMES)
+def test_noise_powers_of_any_real_type_give_the_float_precoders(scheme):
+    """StatisticalCSI takes sigma2 as any real numbers (it validates them as floats): given as
+    exact fractions of the same values, every scheme gives bitwise the float64 precoders."""
+    csi = random_csi(np.random.default_rng(12), 2, 3, 2, 2, scale="realistic", zeta2=0.5)
+    exact = dataclasses.replace(csi, sigma2=[Fraction(float(x)) for x in csi.sigma2])
+    want = precode(scheme, csi, [1.0, 0.5], max_iter=3)
+    got = precode(scheme, exact, [1.0, 0.5], max_iter=3)
+    assert got.weights.dtype == np.complex128
+    np.testing.assert_array_equal(got.weights, want.weights)

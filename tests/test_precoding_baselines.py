@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from coopsat.channel.structure import mean_channels
 from coopsat.precoding import precode
+from coopsat.precoding.wmmse import _wmmse_receivers, wmmse
 from tests.oracle_precoding import dense_mmse, dense_wmmse, random_csi
 
 ITERATE_REL = 1e-9  # batched K x K push-through form vs dense N_T x N_T solves
@@ -86,3 +89,88 @@ def test_wmmse_improves_its_own_objective_over_the_matched_filter():
     rates = [mean_channel_rate(w[0]) for w in res.history]
     assert np.all(np.diff(rates) > -1e-12)
     assert rates[-1] > rates[0] + 0.1
+
+
+# ---------------------------------------------------------------- the batched WMMSE loop itself
+
+
+def _master_and_second(seed: int, n_users: int):
+    csi = random_csi(np.random.default_rng(seed), 2, n_users, 2, 3, scale="realistic")
+    return csi, mean_channels(csi.rho, np.asarray(csi.steering))
+
+
+def test_wmmse_counts_every_members_updates_and_keeps_no_history_by_default():
+    """Two satellites in one batch, stopping at different passes: each member's count is the
+    dense loop's, n_iterations is the largest (an int), and the history has one iterate per
+    pass plus the start, only when asked for."""
+    csi, h = _master_and_second(6, 5)
+    power, beta = np.array([1.0, 0.3]), np.ones(5)
+    plain = wmmse(h, csi.sigma2, power, beta, max_iter=10, tol=1e-3)
+    assert plain.history == ()
+    out = wmmse(h, csi.sigma2, power, beta, max_iter=10, tol=1e-3, record_history=True)
+    counts = [len(dense_wmmse(h[s], csi.sigma2, power[s])[0]) - 1 for s in range(2)]
+    assert counts[0] != counts[1]  # the members really stop at different passes
+    np.testing.assert_array_equal(out.member_iterations, counts)
+    np.testing.assert_array_equal(plain.member_iterations, counts)
+    assert type(out.n_iterations) is int and out.n_iterations == max(counts)
+    assert plain.n_iterations == max(counts)
+    assert len(out.history) == max(counts) + 1
+
+
+def test_wmmse_stops_at_a_pass_that_gains_exactly_chi():
+    """The rule is 'stop when sum_k log2(e'_k / e_k) <= chi': a pass gaining exactly chi stops
+    the loop after one update, one gaining just above it does not."""
+    csi, h = _master_and_second(7, 4)
+    h, power, beta = h[:1], np.array([1.0]), np.ones(4)
+    out = wmmse(h, csi.sigma2, power, beta, max_iter=3, tol=-np.inf, record_history=True)
+    mse = [_wmmse_receivers(h, w, csi.sigma2)[1] for w in out.history[:2]]
+    gain = float(np.sum(np.log2(mse[0] / mse[1])))  # the loop's own arithmetic
+    assert gain > 0.0
+    assert wmmse(h, csi.sigma2, power, beta, max_iter=3, tol=gain).n_iterations == 1
+    below = np.nextafter(gain, -np.inf)
+    assert wmmse(h, csi.sigma2, power, beta, max_iter=3, tol=below).n_iterations >= 2
+
+
+def test_a_satellite_that_stopped_stays_stopped_under_a_negative_chi():
+    """With unequal rate weights the unweighted gain of the stopping rule can be negative: with
+    chi < 0 a satellite stops at its first pass gaining <= chi and keeps that iterate, although
+    its frozen iterate 'gains' 0 > chi on the next pass (dense loop per satellite)."""
+    csi = random_csi(np.random.default_rng(0), 2, 4, 2, 2)
+    beta = np.array([20.0, 0.05, 1.0, 0.05])
+    res = precode("ms-sepwmmse", csi, 1.0, beta=beta, max_iter=4, tol=-0.1)
+    h = mean_channels(csi.rho, np.asarray(csi.steering))
+    counts = []
+    for s in range(2):
+        iterates, final = dense_wmmse(h[s], csi.sigma2, 1.0, beta=beta, max_iter=4, tol=-0.1)
+        counts.append(len(iterates) - 1)
+        assert _rel(res.weights[s], final) < ITERATE_REL
+    assert min(counts) < 4 and res.n_iterations == max(counts)
+
+
+def test_the_matched_filter_start_leaves_a_ut_without_mean_channel_unserved():
+    """kappa = 0 on the master for UT 0: its mean channel is zero, so its matched-filter column
+    is zero and the others get conj(h_k) / ||h_k|| sqrt(P / K), as written."""
+    csi = random_csi(np.random.default_rng(8), 2, 4, 2, 2, scale="realistic")
+    kappa = np.asarray(csi.kappa).copy()
+    kappa[0, 0] = 0.0
+    csi = dataclasses.replace(csi, kappa=kappa)
+    h0 = mean_channels(csi.rho, np.asarray(csi.steering))[0]
+    assert np.all(h0[0] == 0.0)
+    want = np.zeros((4, 4), dtype=complex)
+    for k in range(1, 4):
+        want[:, k] = np.conj(h0[k]) / np.linalg.norm(h0[k]) * np.sqrt(2.0 / 4)
+    for scheme in ("ss-wmmse", "ms-sepwmmse"):
+        start = precode(scheme, csi, 2.0, record_history=True).history[0][0]
+        np.testing.assert_allclose(start, want, rtol=0, atol=1e-15 * np.max(np.abs(want)))
+
+
+def test_wmmse_takes_a_real_initialiser_as_complex_precoders():
+    """A real init (e.g. a real-valued design) is copied as complex precoders: the outcome of
+    zero updates is that init, complex, and not the caller's array."""
+    csi, h = _master_and_second(9, 3)
+    init = np.real(np.swapaxes(np.conj(h), 1, 2)).copy()
+    out = wmmse(h, csi.sigma2, np.ones(2), np.ones(3), max_iter=0, tol=1e-3, init=init,
+                record_history=True)
+    assert out.weights.dtype == np.complex128 and out.history[0].dtype == np.complex128
+    np.testing.assert_array_equal(out.weights, init)
+    assert not np.shares_memory(out.weights, init)
