@@ -9,7 +9,7 @@ from scipy import stats
 
 import coopsat.precoding.montecarlo as montecarlo
 from coopsat.channel.csi import StatisticalCSI
-from coopsat.channel.sampler import draw_standard
+from coopsat.channel.sampler import draw_standard, sample_channels
 from coopsat.channel.structure import steering_projections
 from coopsat.precoding.power import scale_per_satellite
 from coopsat.precoding.rates import (
@@ -34,6 +34,7 @@ SE_BAND = tuple(
     float(np.sqrt(stats.chi2.ppf(q, N_REPS - 1) / (N_REPS - 1))) for q in (0.5e-4, 1 - 0.5e-4)
 )
 Z_MAX = 4.5  # a mean difference within 4.5 of its standard errors (P(miss) ~ 7e-6)
+DIRECT_REL = 1e-10  # compact rank-one path vs explicit full channel vectors, same draws
 
 
 def todays_rate_mc(csi, weights, n_samples, rng):
@@ -131,6 +132,26 @@ def test_cache_blocks_do_not_change_the_results(monkeypatch):
     monkeypatch.setattr(montecarlo, "_BLOCK_ELEMENTS", 2 * n * csi.n_users)  # blocks of 2, 2, 2, 1
     _assert_reports_identical(evaluate_many(csi, w, draws, estimator="control-variate"), whole)
     _assert_reports_identical(evaluate_many(csi, w, draws), plain)
+
+
+def test_a_precoder_whose_samples_exceed_a_block_is_evaluated_alone(monkeypatch):
+    """Memory: a block holds _BLOCK_ELEMENTS // (n K) precoders, and a precoder whose samples
+    alone exceed the block goes through on its own (one precoder's samples, not two)."""
+    csi, w, n = _case((2, 3, 1, 2, 10), seed=2, n_prec=4)
+    draws = draw_standard(n, 6, np.random.default_rng(2))
+    whole = evaluate_many(csi, w, draws)
+    sizes, sample_terms = [], montecarlo._sample_terms
+
+    def spy(csi, t, *args):
+        sizes.append(t.shape[0])  # precoders in this block
+        return sample_terms(csi, t, *args)
+
+    monkeypatch.setattr(montecarlo, "_sample_terms", spy)
+    for elements, blocks in [(n * 3 - 1, [1, 1, 1, 1]), (3 * n * 3, [3, 1])]:
+        sizes.clear()
+        monkeypatch.setattr(montecarlo, "_BLOCK_ELEMENTS", elements)
+        _assert_reports_identical(evaluate_many(csi, w, draws), whole)
+        assert sizes == blocks
 
 
 def test_history_uses_one_draw_and_equals_each_scaled_iterate_alone():
@@ -274,11 +295,127 @@ def test_control_variate_is_exact_without_randomness_and_the_mean_without_spread
         np.testing.assert_allclose(r.sum_r_e_stderr, 0.0, atol=1e-12 * np.max(r.sum_r_e))
 
 
-def test_one_sample_reports_nan_standard_errors_without_warnings():
-    csi, w, _ = _case((2, 3, 1, 2, 1))
+@pytest.mark.parametrize("n_users", [3, 1])
+def test_one_sample_reports_nan_standard_errors_without_warnings(n_users):
+    csi, w, _ = _case((2, n_users, 1, 2, 1))
     rep = evaluate_rates(csi, w[0], n_samples=1, rng=np.random.default_rng(0))
     assert np.isnan(rep.sum_r_e_stderr) and np.all(np.isnan(rep.r_e_stderr))
     assert np.all(np.isfinite(rep.r_e))
+
+
+def _direct_sinr(csi, w, n, seed):
+    """(P, n, K) per-sample SINR of precoders w (P, S, N_T, K) from explicit full channel vectors
+    hbar_{s,k} (``sample_channels``, the draws ``draw_standard(n, S K, rng(seed))`` makes):
+    signal |sum_s hbar^T w_k|^2, interference sum_{i != k} sum_s |hbar^T w_i|^2 (Remark 1)."""
+    h = sample_channels(csi, n, np.random.default_rng(seed)).transpose(0, 2, 1, 3)  # (n,K,S,N_T)
+    resp = np.einsum("nkst,psti->pnksi", h, w)  # hbar_{s,k}^T w_{s,i}
+    own = np.arange(csi.n_users)
+    signal = np.abs(resp.sum(axis=3)[..., own, own]) ** 2
+    power = np.sum(np.abs(resp) ** 2, axis=3)  # (P, n, K, K) summed over satellites
+    interference = np.sum(np.where(np.eye(csi.n_users, dtype=bool), 0.0, power), axis=-1)
+    return signal / (interference + csi.sigma2)
+
+
+def test_two_samples_give_half_the_difference_as_standard_error():
+    """n = 2, the smallest size with a spread: the sample standard deviation of two values
+    over sqrt(2) is |R_1 - R_2| / 2, per UT and for the sum over UTs."""
+    csi, w, _ = _case((2, 3, 1, 2, 2), seed=9, n_prec=2)
+    rates = np.log2(1.0 + _direct_sinr(csi, w, 2, 13))  # (P, 2, K)
+    got = evaluate_many(csi, w, draw_standard(2, 6, np.random.default_rng(13)))
+    np.testing.assert_allclose(got.r_e, rates.mean(axis=1), rtol=DIRECT_REL)
+    diff = rates[:, 0] - rates[:, 1]
+    np.testing.assert_allclose(got.r_e_stderr, np.abs(diff) / 2, rtol=DIRECT_REL)
+    np.testing.assert_allclose(got.sum_r_e_stderr, np.abs(diff.sum(axis=-1)) / 2, rtol=DIRECT_REL)
+
+
+def test_control_variate_accepts_exactly_four_samples():
+    """n_samples = 4, the smallest size the cross-fitted halves allow (3 is refused): on a
+    channel without randomness every sample is Rbar_k (13), and so is the estimate."""
+    csi = random_csi(
+        np.random.default_rng(6), 3, 4, 2, 2, scale="realistic", kappa=np.inf, zeta2=0.0
+    )
+    w = _weights(np.random.default_rng(7), csi, 2)
+    many = evaluate_many(csi, w, draw_standard(4, 12, np.random.default_rng(1)),
+                         estimator="control-variate")
+    one = evaluate_rates(csi, w[1], n_samples=4, rng=np.random.default_rng(1),
+                         estimator="control-variate")
+    for p in range(2):
+        np.testing.assert_allclose(many.r_e[p], rate_ap1(csi, w[p]), rtol=1e-11)
+    np.testing.assert_allclose(one.r_e, rate_ap1(csi, w[1]), rtol=1e-11)
+
+
+# --- link abstraction (SINR -> bit/s/Hz inside the expectation) -------------------------------
+LINK_ALPHA, LINK_CAP, LINK_SINR_MIN = 0.8, 0.45, 0.05  # attenuated, capped and cut off
+
+
+def _capped_shannon(sinr):
+    """An attenuated, truncated Shannon mapping (the shape of TR 36.942's), bit/s/Hz."""
+    se = np.minimum(LINK_ALPHA * np.log2(1.0 + sinr), LINK_CAP)
+    return np.where(sinr < LINK_SINR_MIN, 0.0, se)
+
+
+def _capped_shannon_scalar(sinr):
+    """The same mapping written for one Python number."""
+    return 0.0 if sinr < LINK_SINR_MIN else min(LINK_ALPHA * float(np.log2(1.0 + sinr)), LINK_CAP)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_link_log2_one_plus_sinr_reproduces_the_default_estimate(estimator):
+    csi, w, n = _case((3, 4, 2, 2, 60), seed=21, n_prec=2)
+    draws = draw_standard(n, 12, np.random.default_rng(23))
+    default = evaluate_many(csi, w, draws, estimator=estimator)
+    shannon = evaluate_many(csi, w, draws, estimator=estimator, link=lambda x: np.log2(1.0 + x))
+    # log2(1 + x) against log1p(x) / ln 2: a few ulp per sample
+    for field in ("r_e", "r_e_stderr", "sum_r_e_stderr"):
+        np.testing.assert_allclose(getattr(shannon, field), getattr(default, field), rtol=1e-12,
+                                   err_msg=field)
+    np.testing.assert_array_equal(shannon.r_ap1, default.r_ap1)  # the link is for R_E only
+
+
+def test_a_capped_link_gives_the_direct_monte_carlo_mean_of_the_mapping():
+    """The mean estimator with a link: the average of link(SINR) over the per-sample SINRs of
+    explicit channel vectors on the same draws, its standard errors std / sqrt(n)."""
+    csi, w, n = _case((3, 4, 2, 2, 300), seed=21, n_prec=2)
+    draws = draw_standard(n, 12, np.random.default_rng(23))
+    se = _capped_shannon(_direct_sinr(csi, w, n, 23))  # (P, n, K)
+    capped = np.mean(se == LINK_CAP)
+    cut = np.mean(se == 0.0)
+    assert 0.1 < capped < 0.5 and 0.02 < cut < 0.3, (capped, cut)  # every branch is used
+    got = evaluate_many(csi, w, draws, link=_capped_shannon)
+    np.testing.assert_allclose(got.r_e, se.mean(axis=1), rtol=DIRECT_REL)
+    np.testing.assert_allclose(got.r_e_stderr, se.std(axis=1, ddof=1) / np.sqrt(n),
+                               rtol=DIRECT_REL)
+    np.testing.assert_allclose(got.sum_r_e_stderr, se.sum(axis=-1).std(axis=1, ddof=1)
+                               / np.sqrt(n), rtol=DIRECT_REL)
+    assert np.all(got.r_e < 0.8 * evaluate_many(csi, w, draws).r_e)
+
+
+def test_a_link_written_for_numbers_and_vectorised_with_frompyfunc_is_accepted():
+    """np.frompyfunc returns object arrays; they are read as floats: the same estimate, within
+    a few ulp (scalar and vector log2), as the numpy mapping, a float64 result."""
+    csi, w, n = _case((3, 4, 2, 2, 60), seed=21, n_prec=2)
+    draws = draw_standard(n, 12, np.random.default_rng(23))
+    for estimator in ESTIMATORS:
+        vector = evaluate_many(csi, w, draws, estimator=estimator, link=_capped_shannon)
+        scalar = evaluate_many(csi, w, draws, estimator=estimator,
+                               link=np.frompyfunc(_capped_shannon_scalar, 1, 1))
+        assert scalar.r_e.dtype == scalar.r_e_stderr.dtype == np.float64
+        np.testing.assert_allclose(scalar.r_e, vector.r_e, rtol=1e-13)
+        np.testing.assert_allclose(scalar.sum_r_e_stderr, vector.sum_r_e_stderr, rtol=1e-12)
+
+
+def test_control_variate_applies_the_link_to_every_sample():
+    """No randomness (kappa = inf, zeta2 = 0): every sample's SINR is that of Rbar_k (13), so
+    the control-variate estimate with a link is the link of that SINR."""
+    csi = random_csi(
+        np.random.default_rng(6), 3, 4, 2, 2, scale="realistic", kappa=np.inf, zeta2=0.0
+    )
+    w = _weights(np.random.default_rng(7), csi, 2)
+    got = evaluate_many(csi, w, draw_standard(8, 12, np.random.default_rng(1)),
+                        estimator="control-variate", link=_capped_shannon)
+    expected = _capped_shannon(2.0 ** np.array([rate_ap1(csi, w[p]) for p in range(2)]) - 1.0)
+    assert np.any(expected == LINK_CAP) and np.any(expected < LINK_CAP)
+    np.testing.assert_allclose(got.r_e, expected, rtol=1e-11)
 
 
 # --- bad input --------------------------------------------------------------------------------
@@ -303,13 +440,19 @@ _DRAWS = draw_standard(10, 6, np.random.default_rng(0))
         (
             lambda: evaluate_many(_CSI, [_W[0], _W[0, :1]], _DRAWS),
             ValueError,
-            "differently shaped",
+            r"^weights must have shape \(P, S, N_T, K\) = \(P, 2, 2, 3\), got a sequence of "
+            r"differently shaped arrays$",
         ),
         (lambda: _DRAWS.gains({"gamma": 1}), TypeError, "StatisticalCSI"),
         (lambda: draw_standard(float("nan"), 6, np.random.default_rng(0)), ValueError, "n_samples"),
         (lambda: evaluate_many(_CSI, _W * np.nan, _DRAWS), ValueError, "weights contains NaN"),
         (lambda: evaluate_many(_CSI, _W.astype(str), _DRAWS), TypeError, "numeric"),
-        (lambda: evaluate_many(_CSI, _W, np.random.default_rng(0)), TypeError, "draws must be"),
+        (
+            lambda: evaluate_many(_CSI, _W, np.random.default_rng(0)),
+            TypeError,
+            r"^draws must be a channel\.sampler\.StandardDraws \(from draw_standard\), "
+            r"got Generator$",
+        ),
         (
             lambda: evaluate_many(_CSI, _W, draw_standard(10, 5, np.random.default_rng(0))),
             ValueError,
