@@ -73,7 +73,7 @@ def check_beta(beta: object, n_users: int) -> np.ndarray:
 
 def _finite_complex(w: np.ndarray, name: str) -> np.ndarray:
     """``w`` as a complex array if it is numeric and finite, else a one-line error naming it."""
-    if not (np.issubdtype(w.dtype, np.number) and not np.issubdtype(w.dtype, np.bool_)):
+    if not np.issubdtype(w.dtype, np.number):  # numpy counts bool as no number
         raise TypeError(f"{name} must be a numeric array, got dtype {w.dtype}")
     w = w.astype(complex, copy=False)
     if not np.all(np.isfinite(w)):
@@ -129,7 +129,7 @@ def check_powers(powers_w: object, n_satellites: int) -> np.ndarray:
 def check_gains(gains: object, n_satellites: int, n_users: int) -> np.ndarray:
     """Channel realisations g (n, S, K), n >= 1, finite; returned as complex."""
     g = np.asarray(gains)
-    if not (np.issubdtype(g.dtype, np.number) and not np.issubdtype(g.dtype, np.bool_)):
+    if not np.issubdtype(g.dtype, np.number):  # numpy counts bool as no number
         raise TypeError(f"gains must be a numeric array (n, S, K), got dtype {g.dtype}")
     if g.ndim != 3 or g.shape[1:] != (n_satellites, n_users) or g.shape[0] < 1:
         raise ValueError(
