@@ -1,6 +1,7 @@
 """Run folders: coopsat deletes only its own files, follows no link out, replaces a run atomically,
 refuses parts of another run, and admits one writer per folder (on the synthetic drop task)."""
 
+import errno
 import hashlib
 import os
 import shutil
@@ -296,3 +297,200 @@ def test_two_writer_processes_at_once_and_a_killed_writer_leaves_no_stuck_lock(t
     )
     assert killed.returncode == -signal.SIGKILL
     assert _run(out + "-k", _config(**{"run.seed": 3}), resume=True).n_computed_drops == 8
+
+
+# -- the runfolder functions on their own -----------------------------------------------------
+PART = "rows-0000000-0000001.parquet"  # a checkpoint part name, as RunDir.write_part names them
+
+
+def test_outputs_json_accumulates_the_figure_names_of_several_calls(tmp_path):
+    (tmp_path / "b.png").write_bytes(b"figure")
+    runfolder.record_outputs(tmp_path, [tmp_path / "b.png"])
+    runfolder.record_outputs(tmp_path, [tmp_path / "a.pdf", tmp_path / "b.png"])
+    runfolder.record_outputs(tmp_path, [tmp_path.parent / "elsewhere.png"])  # not in the folder
+    assert runfolder.recorded_outputs(tmp_path) == ["a.pdf", "b.png"]
+    # the same readable JSON as run.json: two-space indent, names sorted, a final newline
+    text = (tmp_path / runfolder.OUTPUTS_NAME).read_text()
+    assert text == '{\n  "files": [\n    "a.pdf",\n    "b.png"\n  ]\n}\n'
+
+
+def test_temporaries_of_owned_names_are_coopsats_and_others_are_not(tmp_path):
+    """A first run interrupted while writing run.json leaves its temporary (mkstemp's name):
+    the folder is not foreign; a temporary of any other name is."""
+    out = tmp_path / "r"
+    (out / "parts").mkdir(parents=True)
+    (out / ".run.json.k2x9_a1b.tmp").write_text("{")
+    (out / f".{PART}.q0w9e8r7.tmp").write_bytes(b"PAR1")  # a part's, at the top: not owned
+    with pytest.raises(ConfigError, match=rf"holding no coopsat run \(\.{PART}\.q0w9e8r7\.tmp\);"):
+        runfolder.check_folder(out)
+    (out / f".{PART}.q0w9e8r7.tmp").unlink()
+    runfolder.check_folder(out)
+    (out / ".notes.txt.ab12cd34.tmp").write_text("mine")
+    with pytest.raises(ConfigError, match=r"no coopsat run \(\.notes\.txt\.ab12cd34\.tmp\)"):
+        runfolder.check_folder(out)
+    (out / ".table.parquet.zz99zz99.tmp").write_bytes(b"PAR1")
+    runfolder.remove_owned(out)
+    assert sorted(p.name for p in out.iterdir()) == [".notes.txt.ab12cd34.tmp"]
+
+
+def test_a_name_too_long_is_refused_in_one_line_saying_so(tmp_path):
+    out = tmp_path / ("r" * 300)
+    with pytest.raises(ConfigError, match=r"^cannot write the run directory '.*r{300}' \(--out\): "
+                       r"the path or one of its names is too long \(names: 255 bytes at most\)$"):
+        with runfolder.writer_lock(out):
+            pass
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_path_is_refused_with_the_systems_reason_only(tmp_path):
+    (tmp_path / "file").write_text("mine")
+    out = tmp_path / "file" / "r"
+    with pytest.raises(ConfigError, match=r"^cannot write the run directory '.*file/r' \(--out\): "
+                       r"Not a directory$"):
+        with runfolder.writer_lock(out):
+            pass
+    assert (tmp_path / "file").read_text() == "mine"
+
+
+@pytest.mark.parametrize(
+    ("exc", "why"),
+    [
+        (OSError(errno.ENAMETOOLONG, "File name too long", "x"),
+         "the path or one of its names is too long (names: 255 bytes at most)"),
+        (OSError(errno.EACCES, "Permission denied", "x"), "Permission denied"),
+        (OSError("the disk went away"), "the disk went away"),  # no errno, no strerror
+    ],
+)
+def test_the_reason_of_an_os_error_is_its_own_words(exc, why):
+    assert runfolder._why(exc) == why
+
+
+def test_a_staging_folder_holding_files_coopsat_did_not_write_is_refused(tmp_path):
+    """Everything in the staging folder is moved over the run folder once the new run is
+    complete: a file of someone else's there would replace the run folder's file of the same
+    name. Its own leftovers are cleared; anything else is refused and nothing is moved."""
+    out = tmp_path / "r"
+    _run(out)
+    (out / "notes.txt").write_text("mine")
+    staging = out / runfolder.STAGING_NAME
+    (staging / "parts").mkdir(parents=True)
+    (staging / "run.json").write_text("{}")  # left by an interrupted replacement: coopsat's
+    (staging / "parts" / PART).write_bytes(b"PAR1")
+    (staging / "notes.txt").write_text("also mine")
+    before = {k: v for k, v in _snapshot(out).items() if not k.startswith(staging.name)}
+    with pytest.raises(ConfigError, match=r"^--out: '.*r/\.coopsat-replacing' holds files coopsat "
+                       r"did not write \(notes\.txt\); move them away or use another --out$"):
+        _run(out, overwrite=True)
+    assert {k: v for k, v in _snapshot(out).items() if not k.startswith(staging.name)} == before
+    assert sorted(p.name for p in staging.iterdir()) == ["notes.txt"]
+    assert (staging / "notes.txt").read_text() == "also mine"
+
+
+def _old_run(path: Path) -> None:
+    (path / "parts").mkdir(parents=True)
+    for name in ("run.json", "table.parquet", "skipped.parquet", "ici.parquet", "fig.png"):
+        (path / name).write_text(f"old {name}")
+    runfolder.record_outputs(path, [path / "fig.png"])
+    for name in (PART, "chunk-0000000-0000001.json", f".{PART}.a1b2c3d4.tmp"):
+        (path / "parts" / name).write_text(f"old {name}")
+
+
+def test_remove_owned_drops_its_own_files_and_the_folder_left_empty(tmp_path):
+    _old_run(tmp_path / "r")
+    (tmp_path / "r" / ".run.json.a1b2c3d4.tmp").write_text("{")
+    runfolder.remove_owned(tmp_path / "r")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_remove_owned_keeps_foreign_files_links_and_the_names_it_is_told(tmp_path):
+    out, outside = tmp_path / "r", tmp_path / "outside"
+    _old_run(out)
+    outside.mkdir()
+    (outside / "data.txt").write_text("outside")
+    (out / "thesis.pdf").write_text("mine")
+    (out / "parts" / "notes.txt").write_text("mine too")
+    (out / "parts" / "skipped-0000000-0000001.parquet").symlink_to(outside / "data.txt")
+    (out / "ici.parquet").unlink()
+    (out / "ici.parquet").symlink_to(outside / "data.txt")
+    runfolder.remove_owned(out, keep=["table.parquet"])
+    assert sorted(p.name for p in out.iterdir()) == ["ici.parquet", "parts", "table.parquet",
+                                                     "thesis.pdf"]
+    assert sorted(p.name for p in (out / "parts").iterdir()) == [
+        "notes.txt", "skipped-0000000-0000001.parquet"]
+    assert (out / "ici.parquet").is_symlink() and (outside / "data.txt").read_text() == "outside"
+    assert (out / "table.parquet").read_text() == "old table.parquet"
+
+
+@pytest.mark.parametrize("parts", ["a link to a folder", "absent"])
+def test_remove_owned_never_enters_a_linked_parts_folder(tmp_path, parts):
+    out, outside = tmp_path / "r", tmp_path / "outside"
+    _old_run(outside)
+    before = _snapshot(outside)
+    out.mkdir()
+    (out / "run.json").write_text("{}")
+    (out / "thesis.pdf").write_text("mine")
+    if parts != "absent":
+        (out / "parts").symlink_to(outside / "parts", target_is_directory=True)
+    runfolder.remove_owned(out)
+    assert _snapshot(outside) == before
+    kept = sorted(p.name for p in out.iterdir())
+    assert kept == (["parts", "thesis.pdf"] if parts != "absent" else ["thesis.pdf"])
+
+
+def _new_run(staging: Path) -> None:
+    (staging / "parts").mkdir(parents=True)
+    for name in ("run.json", "table.parquet", "skipped.parquet"):
+        (staging / name).write_text(f"new {name}")
+    for name in ("rows-0000000-0000003.parquet", "chunk-0000000-0000003.json"):
+        (staging / "parts" / name).write_text(f"new {name}")
+
+
+def test_replace_run_moves_the_new_run_in_and_keeps_what_is_not_coopsats(tmp_path):
+    out = tmp_path / "r"
+    _old_run(out)
+    (out / "thesis.pdf").write_text("mine")
+    (out / "parts" / "notes.txt").write_text("mine too")
+    _new_run(out / runfolder.STAGING_NAME)
+    runfolder.replace_run(out / runfolder.STAGING_NAME, out)
+    assert _snapshot(out) == {
+        **{n: _sha(f"new {n}") for n in ("run.json", "table.parquet", "skipped.parquet")},
+        **{f"parts/{n}": _sha(f"new {n}")
+           for n in ("rows-0000000-0000003.parquet", "chunk-0000000-0000003.json")},
+        "thesis.pdf": _sha("mine"), "parts/notes.txt": _sha("mine too"),
+    }
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_the_run_files_exist_at_every_step_of_a_replacement(tmp_path, monkeypatch):
+    """Old or new, run.json and the tables are always there: each is replaced in one step, so
+    a replacement cut short (or a reader meanwhile) never finds a folder without them."""
+    out = tmp_path / "r"
+    _old_run(out)
+    _new_run(out / runfolder.STAGING_NAME)
+    replace, seen = os.replace, []
+
+    def watched(src, dst):
+        seen.append(sorted(n for n in runfolder.RUN_FILES if (out / n).is_file()))
+        replace(src, dst)
+
+    monkeypatch.setattr(runfolder.os, "replace", watched)
+    runfolder.replace_run(out / runfolder.STAGING_NAME, out)
+    assert len(seen) == 5 and all(s == sorted(runfolder.RUN_FILES) for s in seen)
+    assert (out / "run.json").read_text() == "new run.json"
+
+
+def test_replace_run_keeps_the_folder_when_nothing_else_of_its_own_is_left(tmp_path):
+    """Outside the writer lock (no lock file) a folder holding only checkpoints is left empty
+    by the clean-up; it is the folder the new run moves into, so it stays."""
+    out = tmp_path / "r"
+    (out / "parts").mkdir(parents=True)
+    (out / "parts" / PART).write_text("old")
+    _new_run(tmp_path / "staging")
+    runfolder.replace_run(tmp_path / "staging", out)
+    assert sorted(_snapshot(out)) == ["parts/chunk-0000000-0000003.json",
+                                      "parts/rows-0000000-0000003.parquet", "run.json",
+                                      "skipped.parquet", "table.parquet"]
+    assert not (tmp_path / "staging").exists()

@@ -7,6 +7,7 @@ milliseconds; tests/test_experiments_e2e.py runs the same driver on the real pip
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -292,6 +293,47 @@ def test_corrupt_run_json_and_table_are_one_line_errors_naming_the_file(tmp_path
         run_experiment(
             _config(), tmp_path / "r", executor=SerialExecutor(), task=fake_chunk, resume=True
         )
+
+
+@pytest.mark.parametrize("record", [{}, {"config": 5}, {"config": ["run"]}, {"config": None}])
+def test_open_refuses_a_run_json_without_a_config_in_one_line_naming_it(tmp_path, record):
+    (tmp_path / "run.json").write_text(json.dumps(record))
+    name = re.escape(repr(str(tmp_path / "run.json")))
+    with pytest.raises(ConfigError, match=rf"^{name} holds no config$"):
+        RunDir.open(tmp_path)
+
+
+def test_open_gives_the_run_of_its_folder_with_the_stored_config(tmp_path):
+    cfg = _config(**{"run.seed": 7})
+    run_experiment(cfg, tmp_path / "r", executor=SerialExecutor(), task=fake_chunk)
+    run = RunDir.open(str(tmp_path / "r"))
+    assert run.path == tmp_path / "r" and run.table_path == tmp_path / "r" / "table.parquet"
+    assert run.config.hash() == cfg.hash() and run.config.run.seed == 7
+    assert run.read_extra() == {}  # the sweep kind has no extra tables
+
+
+def test_extra_tables_written_with_a_run_read_back_equal_with_its_metadata(tmp_path):
+    cfg = build_config({"run.kind": "waveform"})
+    assert KINDS["waveform"].extra_names == ("ici", "correlation")
+    rng = np.random.default_rng(5)
+    tables = {
+        "ici": {"nu_over_df": np.linspace(0.0, 0.3, 4), "ici_measured": rng.random(4)},
+        "correlation": {"dtau_over_tsym": np.arange(3.0), "corr_measured": rng.random(3),
+                        "floor": np.full(3, 0.25)},
+    }
+    run = RunDir(tmp_path, cfg)
+    written = run.write_extra(tables)
+    expected = {name: pd.DataFrame(columns) for name, columns in tables.items()}
+    read = run.read_extra()
+    for got in (written, read):
+        assert list(got) == ["ici", "correlation"]
+        for name, frame in expected.items():
+            pd.testing.assert_frame_equal(got[name], frame)  # exact: float64 round trip
+    for name in tables:
+        meta = read_metadata(tmp_path / f"{name}.parquet")
+        assert meta["coopsat.config_hash"] == cfg.hash() and meta["coopsat.kind"] == "waveform"
+        assert json.loads(meta["coopsat.config"]) == cfg.to_dict()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["correlation.parquet", "ici.parquet"]
 
 
 def test_process_pool_matches_serial_and_has_one_blas_thread(tmp_path):

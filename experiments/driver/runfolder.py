@@ -206,11 +206,20 @@ def _why(exc: OSError) -> str:
 
 def new_staging(path: Path) -> Path:
     """An empty staging folder for the run replacing the one in ``path`` (the remains of an
-    earlier, interrupted replacement are cleared: coopsat's own files only)."""
+    earlier, interrupted replacement are cleared: coopsat's own files only). A staging folder
+    still holding anything else is refused (ConfigError): everything in it would be moved over
+    the run folder's files of the same names."""
     staging = path / STAGING_NAME
     if staging.is_dir():
         remove_owned(staging)
-    staging.mkdir(exist_ok=True)
+    if staging.exists():
+        left = sorted(f.name for f in staging.iterdir())
+        shown = ", ".join(left[:3]) + (", ..." if len(left) > 3 else "")
+        raise ConfigError(
+            f"--out: {_show(staging)} holds files coopsat did not write ({shown}); "
+            "move them away or use another --out"
+        )
+    staging.mkdir()
     return staging
 
 
