@@ -195,7 +195,10 @@ def files(tmp_path):
     corrupt = tmp_path / "corrupt_run"
     corrupt.mkdir()
     (corrupt / "run.json").write_text('{"config": {')
-    for name, config in (("list_config", "[1]"), ("text_config", '"x"')):
+    (tmp_path / "nested_run").mkdir()
+    (tmp_path / "nested_run" / "run.json").write_text("[" * 100_000)
+    for name, config in (("list_config", "[1]"), ("text_config", '"x"'),
+                         ("typed_config", '{"run": 5}'), ("keyed_config", '{"run": {"drops": []}}')):
         (tmp_path / name).mkdir()
         (tmp_path / name / "run.json").write_text(f'{{"config": {config}}}')
     (tmp_path / "presets_number.toml").write_text("presets = 3\n")
@@ -222,6 +225,9 @@ FILE_CASES = [
     (["plot", "{d}/empty_dir"], "is not a coopsat run directory"),
     (["plot", "{d}/missing"], "is not a coopsat run directory"),
     (["plot", "{d}/corrupt_run"], "is unreadable or not JSON"),
+    (["plot", "{d}/nested_run"], "is unreadable or not JSON"),
+    (["plot", "{d}/typed_config"], "unknown config key 'run'; known: run.name"),
+    (["plot", "{d}/keyed_config"], "run.drops = [] has the wrong type"),
     (["plot", "{d}/list_config"], "holds no config"),
     (["plot", "{d}/text_config"], "holds no config"),
     (["fig3", "--config", "{d}/presets_number.toml"], "presets must be a table of"),

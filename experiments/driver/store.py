@@ -224,10 +224,7 @@ class RunDir:
         stored = _read_record(path)
         if not isinstance(stored.get("config"), dict):
             raise ConfigError(f"{str(path / 'run.json')!r} holds no config")
-        try:
-            return cls(path, config_from_json(json.dumps(stored["config"])))
-        except (KeyError, TypeError, AttributeError):
-            raise ConfigError(f"{str(path / 'run.json')!r} holds no config") from None
+        return cls(path, config_from_json(json.dumps(stored["config"])))  # bad keys: ConfigError
 
     # -- parts ---------------------------------------------------------------------------------
     def _chunks(self) -> list[tuple[int, int, Path]]:
@@ -351,7 +348,7 @@ def _read_record(path: Path) -> dict:
         raise ResumeError(f"{str(path)!r} is not a coopsat run directory (no run.json)")
     try:
         stored = json.loads(meta.read_text())
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: absurd nesting
         raise ConfigError(f"{str(meta)!r} is unreadable or not JSON (truncated?): {exc}") from None
     if not isinstance(stored, dict):
         raise ConfigError(f"{str(meta)!r} does not hold a run record")
