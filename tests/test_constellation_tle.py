@@ -454,6 +454,8 @@ def test_select_by_name_keeps_matches_and_payloads():
     with pytest.raises(ValueError, match=r"no satellite of 30 matches the name pattern 'FALCON\*' "
                        "among the payloads"):
         constellation.select_by_name(shell, "FALCON*", payloads_only=True)
+    with pytest.raises(ValueError, match=r"^no satellite of 30 matches the name pattern 'X\*'$"):
+        constellation.select_by_name(shell, "X*")  # no payload filter: nothing said of one
 
 
 @pytest.mark.parametrize("newest_first", [True, False])
