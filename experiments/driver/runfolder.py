@@ -94,6 +94,8 @@ def recorded_outputs(path: Path) -> list[str]:
         names = json.loads((path / OUTPUTS_NAME).read_text()).get("files", [])
     except (OSError, ValueError, AttributeError):
         return []
+    if not isinstance(names, list):  # a string would own every one-letter name in it
+        return []
     return [n for n in names if isinstance(n, str) and n and "/" not in n and n[0] != "."]
 
 
