@@ -3,7 +3,9 @@ refuses parts of another run, and admits one writer per folder (on the synthetic
 
 import errno
 import hashlib
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -11,9 +13,10 @@ import sys
 import threading
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
-from coopsat.experiments.driver import runfolder
+from coopsat.experiments.driver import runfolder, store
 from coopsat.experiments.driver.executors import SerialExecutor
 from coopsat.experiments.driver.runner import run_experiment
 from coopsat.experiments.driver.store import ResumeError, RunDir
@@ -494,3 +497,146 @@ def test_replace_run_keeps_the_folder_when_nothing_else_of_its_own_is_left(tmp_p
                                       "parts/rows-0000000-0000003.parquet", "run.json",
                                       "skipped.parquet", "table.parquet"]
     assert not (tmp_path / "staging").exists()
+
+
+def _q(path: Path) -> str:
+    """A path as the messages quote it, as a regular expression."""
+    return re.escape(repr(str(path)))
+
+
+def test_every_file_of_a_run_is_written_through_a_temporary_coopsat_owns(tmp_path, monkeypatch):
+    """Each file is written to a hidden temporary beside it (mkstemp's ``.NAME.XXXXXXXX.tmp``)
+    and renamed into place, so a temporary a killed writer leaves is inside the run folder and
+    named as one of coopsat's own (cleared on resume, never taken for a foreign file)."""
+    replace, moves = os.replace, []
+
+    def watched(src, dst):
+        moves.append((Path(src), Path(dst)))
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", watched)
+    _run(tmp_path / "r")
+    assert len(moves) == 1 + 3 * 6 + 2  # run.json, three files of each chunk, the two tables
+    for src, dst in moves:
+        assert src.parent == dst.parent and not src.exists()
+        assert re.fullmatch(rf"\.{re.escape(dst.name)}\.\w+\.tmp", src.name), src.name
+        assert runfolder.is_part_name(src.name) == (dst.parent.name == "parts")
+
+
+def test_a_temporary_left_by_a_crashed_writer_is_cleared_on_resume(tmp_path):
+    out = tmp_path / "r"
+    _interrupted(out, 2)
+    leftover = out / "parts" / ".rows-0000004-0000005.parquet.k3j_x9a1.tmp"
+    leftover.write_bytes(b"PAR1 half a table")
+    assert _run(out, resume=True).n_computed_drops == 8
+    assert not list(out.rglob("*.tmp"))
+
+
+def _write_table(path: Path) -> None:
+    store._atomic_write_table(path, pa.table({"x": [1, 2]}))
+
+
+def _write_bytes(path: Path) -> None:
+    runfolder.atomic_write_bytes(path, b"data")
+
+
+@pytest.mark.parametrize("write", [_write_table, _write_bytes], ids=["table", "bytes"])
+def test_a_failed_atomic_write_leaves_neither_the_file_nor_a_temporary(tmp_path, monkeypatch,
+                                                                      write):
+    def full(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OSError, match="No space left on device"):
+        write(tmp_path / "t")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("write", [_write_table, _write_bytes], ids=["table", "bytes"])
+def test_ctrl_c_just_after_the_rename_is_still_an_interruption(tmp_path, monkeypatch, write):
+    """The temporary is gone once renamed: its clean-up must not turn the interruption into a
+    FileNotFoundError."""
+    replace = os.replace
+
+    def interrupted(src, dst):
+        replace(src, dst)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write(tmp_path / "t")
+    assert [p.name for p in tmp_path.iterdir()] == ["t"]
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"files": ["ok.png", "a/b.png", "../up.png", "", ".hidden.png", 5, None]}, ["ok.png"]),
+        ({}, []),
+        ({"files": None}, []),
+        ({"files": 5}, []),
+        ({"files": "fig.png"}, []),
+        (["fig.png"], []),
+    ],
+    ids=["names", "no files", "null", "a number", "a string", "a list"],
+)
+def test_recorded_outputs_are_plain_names_inside_the_folder_only(tmp_path, record, expected):
+    (tmp_path / runfolder.OUTPUTS_NAME).write_text(json.dumps(record))
+    assert runfolder.recorded_outputs(tmp_path) == expected
+    runfolder.check_folder(tmp_path)  # an outputs.json is coopsat's, whatever it holds
+
+
+def test_an_outputs_json_holding_a_string_owns_none_of_its_letters(tmp_path):
+    """Regression: a string instead of a list was read letter by letter, so clearing the run
+    deleted the user's files named f, i, g, p or n (and a number crashed with a TypeError)."""
+    (tmp_path / "run.json").write_text("{}")
+    (tmp_path / runfolder.OUTPUTS_NAME).write_text(json.dumps({"files": "fig.png"}))
+    (tmp_path / "g").write_text("mine")
+    runfolder.remove_owned(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["g"]
+
+
+def test_an_out_that_is_a_file_or_a_dangling_link_is_refused_naming_it(tmp_path):
+    (tmp_path / "file").write_text("mine")
+    with pytest.raises(ConfigError, match=rf"^--out {_q(tmp_path / 'file')} is a file; allowed: "
+                       r"a directory path$"):
+        runfolder.check_folder(tmp_path / "file")
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(ConfigError, match=rf"^--out {_q(tmp_path / 'link')} is a dangling symbolic "
+                       r"link; allowed: a folder$"):
+        runfolder.check_folder(tmp_path / "link")
+
+
+def test_a_folder_of_three_foreign_files_is_refused_naming_all_three(tmp_path):
+    for name in ("c.txt", "a.txt", "b.txt"):
+        (tmp_path / name).write_text("mine")
+    with pytest.raises(ConfigError, match=rf"^--out {_q(tmp_path)} is a non-empty folder holding "
+                       r"no coopsat run \(a\.txt, b\.txt, c\.txt\); allowed: a new or empty "
+                       r"folder, or a coopsat run folder$"):
+        runfolder.check_folder(tmp_path)
+
+
+def test_a_checkpoint_part_that_is_a_link_is_refused(tmp_path):
+    (tmp_path / "outside.parquet").write_text("outside")
+    out = tmp_path / "r"
+    (out / "parts").mkdir(parents=True)
+    (out / "run.json").write_text("{}")
+    (out / "parts" / PART).symlink_to(tmp_path / "outside.parquet")
+    with pytest.raises(ConfigError, match=rf"^--out: {_q(out / 'parts' / PART)} is a symbolic "
+                       r"link; coopsat does not follow links out of a run folder \(replace it by "
+                       r"a plain file or folder, or use another --out\)$"):
+        runfolder.check_folder(out)
+    assert (tmp_path / "outside.parquet").read_text() == "outside"
+
+
+@pytest.mark.parametrize(("name", "what"), [("parts", "a folder"), ("run.json", "a plain file")])
+def test_an_owned_name_of_the_wrong_type_is_refused_saying_what_it_should_be(tmp_path, name,
+                                                                            what):
+    (tmp_path / "table.parquet").write_text("old")  # the folder holds a run
+    if name == "parts":
+        (tmp_path / name).write_text("not a folder")
+    else:
+        (tmp_path / name).mkdir()
+    with pytest.raises(ConfigError, match=rf"^--out: {_q(tmp_path / name)} is not {what} as a "
+                       r"run folder holds; move it away or use another --out$"):
+        runfolder.check_folder(tmp_path)

@@ -5,6 +5,7 @@ tests check the infrastructure (chunking, atomic parts, resume, sorting, metadat
 milliseconds; tests/test_experiments_e2e.py runs the same driver on the real pipeline.
 """
 
+import errno
 import json
 import os
 import re
@@ -13,7 +14,9 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 from concurrent.futures import Executor, Future
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -23,12 +26,20 @@ import pytest
 from coopsat.experiments import build_config
 from coopsat.experiments.core.drops import DropOutcome, drop_seeds
 from coopsat.experiments.core.tables import SKIPPED, pandas_dtypes, reproducible_columns
+from coopsat.experiments.driver import runfolder, store
 from coopsat.experiments.driver.executors import SerialExecutor, blas_threads, local_pool
 from coopsat.experiments.driver.runner import InjectedFault, chunks, run_experiment
-from coopsat.experiments.driver.store import ResumeError, RunDir, read_metadata, read_table
+from coopsat.experiments.driver.store import (
+    ResumeError,
+    RunDir,
+    package_version,
+    read_metadata,
+    read_table,
+)
 from coopsat.experiments.errors import ConfigError
 from coopsat.experiments.kinds import KINDS
 
+REPO = Path(__file__).resolve().parent.parent
 ORPHAN_EXIT_TIMEOUT_S = 10.0  # generous: the watch thread reacts in milliseconds
 SKIP_EVERY = 5  # the synthetic task reports drops 0, 5, 10, ... as skipped on attempt 0
 
@@ -411,3 +422,182 @@ def test_pool_workers_exit_when_the_run_is_killed_9(tmp_path):
     for p in left:  # do not leak them into the rest of the session if the check fails
         os.kill(p, signal.SIGKILL)
     assert not left, f"orphaned pool processes still alive: {left}"
+
+
+# -- the run store on its own ------------------------------------------------------------------
+def _q(path: Path) -> str:
+    """A path as the messages quote it, as a regular expression."""
+    return re.escape(repr(str(path)))
+
+
+def _not_installed(monkeypatch) -> None:
+    def version(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(store.metadata, "version", version)
+
+
+def test_the_installed_version_is_the_one_recorded(monkeypatch):
+    def version(name):
+        if name == "coopsat":
+            return "9.8.7"
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(store.metadata, "version", version)
+    assert package_version() == "9.8.7"
+
+
+def test_a_run_from_the_source_tree_records_the_version_of_its_pyproject(monkeypatch):
+    """Regression: without an installed package the version was looked up in a pyproject.toml
+    one folder too low (experiments/), so such runs all recorded '0+unknown'."""
+    _not_installed(monkeypatch)
+    expected = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    assert package_version() == expected != "0+unknown"
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "expected"),
+    [
+        ('[project]\nname = "coopsat"\nversion = "7.6.5"\n', "7.6.5"),
+        ('[project]\nname = "another"\nversion = "7.6.5"\n', "0+unknown"),  # not our tree
+        ('[project]\nname = "coopsat"\n', "0+unknown"),
+        ('[tool.other]\nversion = "7.6.5"\n', "0+unknown"),
+        ('[project\nname = "coopsat"\n', "0+unknown"),  # not TOML
+        (None, "0+unknown"),  # a copy of the module outside any source tree
+    ],
+    ids=["coopsat", "another project", "no version", "no project", "not TOML", "none"],
+)
+def test_a_source_tree_version_comes_from_the_nearest_pyproject_if_coopsats(
+    tmp_path, monkeypatch, pyproject, expected
+):
+    _not_installed(monkeypatch)
+    tree = tmp_path / "tree"
+    (tree / "coopsat").mkdir(parents=True)
+    if pyproject is not None:
+        (tree / "pyproject.toml").write_text(pyproject)
+    monkeypatch.setattr(store, "__file__", str(tree / "coopsat/experiments/driver/store.py"))
+    assert package_version() == expected
+
+
+def test_run_json_records_config_hash_version_and_kind_readably(tmp_path):
+    cfg = _config()
+    RunDir.create(tmp_path, cfg, resume=False)
+    text = (tmp_path / "run.json").read_text()
+    expected = {"config": cfg.to_dict(), "config_hash": cfg.hash(), "version": package_version(),
+                "kind": "sweep"}
+    assert json.loads(text) == json.loads(json.dumps(expected))
+    assert text == json.dumps(expected, indent=2) + "\n"  # two-space indent, a final newline
+
+
+def test_every_table_of_a_run_carries_the_runs_metadata(tmp_path):
+    cfg = _config()
+    run_experiment(cfg, tmp_path, executor=SerialExecutor(), task=fake_chunk)
+    files = sorted(tmp_path.rglob("*.parquet"))
+    assert len(files) == 2 + 2 * 6  # the final tables, two parts of each of the six chunks
+    expected = {"coopsat.config": cfg.to_json(), "coopsat.config_hash": cfg.hash(),
+                "coopsat.version": package_version(), "coopsat.seed": str(cfg.run.seed),
+                "coopsat.kind": "sweep"}
+    for f in files:
+        assert read_metadata(f) == expected, f.name
+
+
+@pytest.mark.parametrize(
+    ("exc", "why"),
+    [(OSError(errno.ENOSPC, "No space left on device"), "No space left on device"),
+     (OSError("the disk went away"), "the disk went away")],  # no strerror: its text
+)
+def test_a_run_json_that_cannot_be_written_is_a_one_line_error_naming_the_folder(
+    tmp_path, monkeypatch, exc, why
+):
+    def fail(path, data):
+        raise exc
+
+    monkeypatch.setattr(store, "_atomic_write_bytes", fail)
+    with pytest.raises(ConfigError, match=rf"^cannot write the run directory {_q(tmp_path)}: "
+                       rf"{why}$"):
+        RunDir.create(tmp_path, _config(), resume=False)
+
+
+def test_a_fresh_run_in_a_run_folder_is_refused_saying_how_to_go_on(tmp_path):
+    RunDir.create(tmp_path, _config(), resume=False)
+    with pytest.raises(ConfigError, match=rf"^--out {_q(tmp_path)} already holds a coopsat run; "
+                       r"add --resume to continue it or --overwrite to replace it$"):
+        RunDir.create(tmp_path, _config(**{"run.seed": 3}), resume=False)
+
+
+def test_resume_without_run_json_is_refused_saying_how_to_start(tmp_path):
+    with pytest.raises(ResumeError, match=rf"^--resume: {_q(tmp_path)} holds no run.json \(the "
+                       r"run never started, or it is not a coopsat run folder\); run the same "
+                       r"command without --resume to start it$"):
+        RunDir.create(tmp_path, _config(), resume=True)
+
+
+def test_resume_of_a_run_json_without_its_hash_or_config_is_refused_in_one_line(tmp_path):
+    """A run.json edited by hand or written by another tool: the stored hash shows as '?', an
+    absent config as '<absent>' values; with the same config only the hashes are named."""
+    cfg = _config()
+    (tmp_path / "run.json").write_text(json.dumps({"config": cfg.to_dict()}))
+    tail = r"; use another --out, or --overwrite \(without --resume\) to start over$"
+    with pytest.raises(ResumeError, match=rf"^--resume: the config of {_q(tmp_path)} \(hash \?\) "
+                       rf"differs from this one \(hash {cfg.run_id}\){tail}"):
+        RunDir.create(tmp_path, cfg, resume=True)
+    (tmp_path / "run.json").write_text("{}")
+    with pytest.raises(ResumeError, match=rf"\(hash \?\) differs from this one \(hash "
+                       rf"{cfg.run_id}\) in channel\.\w+: '<absent>' -> .*, \.\.\.{tail}"):
+        RunDir.create(tmp_path, cfg, resume=True)
+
+
+def test_open_names_a_folder_without_run_json_and_a_run_json_holding_no_record(tmp_path):
+    with pytest.raises(ResumeError, match=rf"^{_q(tmp_path)} is not a coopsat run directory "
+                       r"\(no run.json\)$"):
+        RunDir.open(tmp_path)
+    (tmp_path / "run.json").write_text("[1, 2]")
+    with pytest.raises(ConfigError, match=rf"^{_q(tmp_path / 'run.json')} does not hold a run "
+                       r"record$"):
+        RunDir.open(tmp_path)
+
+
+@pytest.mark.parametrize(("first", "last"), [(2, 5), (10, 13)], ids=["before", "after"])
+def test_a_checkpoint_reaching_out_of_the_runs_drops_is_refused(tmp_path, first, last):
+    """A manifest of this config whose drops straddle the run's range (renamed or edited by
+    hand) is another run's, even with one end inside it."""
+    cfg = _config(**{"run.first_drop": 4, "run.drops": 8})
+    run = RunDir.create(tmp_path, cfg, resume=False)
+    run.write_part(first, last, [], [])
+    with pytest.raises(ResumeError, match=rf"chunk-{first:07d}-{last:07d}\.json' belongs to "
+                       rf"another run .*; this run: {cfg.run_id}, drops 4\.\.11\)"):
+        run.repair()
+
+
+def test_repair_removes_parts_without_a_manifest_and_keeps_other_files(tmp_path):
+    run = RunDir.create(tmp_path, _config(), resume=False)
+    run.write_part(0, 1, [], [])
+    run.write_part(2, 3, [], [])
+    (run.parts / "chunk-0000002-0000003.json").unlink()  # as a writer killed before it
+    (run.parts / "notes.txt").write_text("mine")
+    (run.parts / "rows-old.parquet").write_text("mine too")
+    assert run.repair() == []
+    assert sorted(p.name for p in run.parts.iterdir()) == [
+        "chunk-0000000-0000001.json", "notes.txt", "rows-0000000-0000001.parquet",
+        "rows-old.parquet", "skipped-0000000-0000001.parquet"]
+    assert run.done_drops() == {0, 1}
+
+
+def test_finalize_before_any_checkpoint_gives_empty_tables_of_the_documented_columns(tmp_path):
+    run = RunDir.create(tmp_path, _config(), resume=False)
+    table, skipped = run.finalize()
+    assert table.empty and list(table.columns) == [n for n, _ in KINDS["sweep"].columns]
+    assert skipped.empty and list(skipped.columns) == [n for n, _ in SKIPPED]
+    pd.testing.assert_frame_equal(read_table(run.table_path), table)
+
+
+def test_commit_gives_the_replacing_run_in_its_folder_with_its_config(tmp_path):
+    RunDir.create(tmp_path, _config(), resume=False)
+    cfg = _config(**{"run.seed": 3})
+    run = RunDir.create(tmp_path, cfg, resume=False, overwrite=True)
+    assert (run.path, run.replaces) == (tmp_path / runfolder.STAGING_NAME, tmp_path)
+    run.write_part(0, 1, [], [])
+    run.finalize()
+    committed = run.commit()
+    assert committed == RunDir(tmp_path, cfg) and committed.config.run.seed == 3
+    assert RunDir.open(tmp_path).config.hash() == cfg.hash()

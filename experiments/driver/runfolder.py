@@ -91,8 +91,10 @@ def _is_owned(name: str, owned: set[str]) -> bool:
 def recorded_outputs(path: Path) -> list[str]:
     """Figure names recorded in ``path/outputs.json`` (plain names inside the folder)."""
     try:
-        names = json.loads((path / OUTPUTS_NAME).read_text()).get("files", [])
+        names = json.loads((path / OUTPUTS_NAME).read_text()).get("files")
     except (OSError, ValueError, AttributeError):
+        return []
+    if not isinstance(names, list):  # a string would own every one-letter name in it
         return []
     return [n for n in names if isinstance(n, str) and n and "/" not in n and n[0] != "."]
 

@@ -66,17 +66,30 @@ class ResumeError(ConfigError):
     """``--resume`` on a directory that holds no run or a run of a different config."""
 
 
+UNKNOWN_VERSION = "0+unknown"
+
+
 def package_version() -> str:
-    """Installed coopsat version, else the source tree's pyproject version, else '0+unknown'."""
+    """Installed coopsat version, else the version in the pyproject.toml of the source tree
+    holding this module (the nearest one above it, if it is coopsat's), else '0+unknown'."""
     try:
         return metadata.version("coopsat")
     except metadata.PackageNotFoundError:
         pass
-    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    for folder in Path(__file__).resolve().parents:
+        if (folder / "pyproject.toml").is_file():
+            return _source_version(folder / "pyproject.toml")
+    return UNKNOWN_VERSION
+
+
+def _source_version(pyproject: Path) -> str:
     try:
-        return str(tomllib.loads(pyproject.read_text())["project"]["version"])
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        return "0+unknown"
+        project = tomllib.loads(pyproject.read_text())["project"]
+        if project["name"] == "coopsat":
+            return str(project["version"])
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
+        pass
+    return UNKNOWN_VERSION
 
 
 def _atomic_write_table(path: Path, table: pa.Table) -> str:
