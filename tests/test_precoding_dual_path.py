@@ -301,7 +301,6 @@ def test_members_that_are_done_ride_along_until_fewer_than_half_are_left(monkeyp
     assert n_steps == [4, 5, 7]
     solution = alone[0].lam[0]
     lam0 = np.array([solution] * 3 + starts)
-    route = _Route(monkeypatch)
     sizes = []
     evaluate = dual.DualProblem.evaluate
 
@@ -324,7 +323,6 @@ def test_members_that_are_done_ride_along_until_fewer_than_half_are_left(monkeyp
     for member, ref in zip(out.lam[3:], alone, strict=True):
         np.testing.assert_array_equal(member, ref.lam[0])
     np.testing.assert_array_equal(out.lam[:3], np.array([solution] * 3))
-    del route
 
 
 def _two_budgets():
