@@ -197,8 +197,9 @@ def files(tmp_path):
     (corrupt / "run.json").write_text('{"config": {')
     (tmp_path / "nested_run").mkdir()
     (tmp_path / "nested_run" / "run.json").write_text("[" * 100_000)
-    for name, config in (("list_config", "[1]"), ("text_config", '"x"'),
-                         ("typed_config", '{"run": 5}'), ("keyed_config", '{"run": {"drops": []}}')):
+    configs = (("list_config", "[1]"), ("text_config", '"x"'), ("typed_config", '{"run": 5}'),
+               ("keyed_config", '{"run": {"drops": []}}'))
+    for name, config in configs:
         (tmp_path / name).mkdir()
         (tmp_path / name / "run.json").write_text(f'{{"config": {config}}}')
     (tmp_path / "presets_number.toml").write_text("presets = 3\n")
