@@ -19,7 +19,8 @@ from Python as the ``coopsat`` command does.
 """
 
 from importlib import import_module as _import_module
-from importlib import metadata as _metadata
+
+from coopsat._version import package_version as _package_version
 
 # The names are imported on first use (PEP 562), so that ``import coopsat.X`` stays light: the
 # ``coopsat`` command can then report an interrupt during its start-up in one line.
@@ -33,10 +34,7 @@ _HOME = {
     "instantaneous_reference": "precoding", "precode": "precoding",
 }
 
-try:
-    __version__ = _metadata.version("coopsat")
-except _metadata.PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0+unknown"
+__version__ = _package_version()  # installed, else the source tree's pyproject.toml
 
 
 def __getattr__(name: str):

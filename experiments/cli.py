@@ -28,12 +28,13 @@ from pathlib import Path
 
 import matplotlib
 
+from coopsat._version import package_version
 from coopsat.experiments.config import ExperimentConfig, preset_names
 from coopsat.experiments.config.constellation import constellation_for
 from coopsat.experiments.driver.executors import check_scheduler_address, make_executor
 from coopsat.experiments.driver.runfolder import record_outputs
 from coopsat.experiments.driver.runner import run_experiment
-from coopsat.experiments.driver.store import RunDir, package_version, read_metadata, read_table
+from coopsat.experiments.driver.store import RunDir, read_metadata, read_table
 from coopsat.experiments.errors import ConfigError
 from coopsat.experiments.kinds import KINDS, load_config, parse_override, report_of
 from coopsat.experiments.views.formats import (

@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import coopsat._version as version_module
+from coopsat._version import package_version
 from coopsat.experiments import build_config
 from coopsat.experiments.core.drops import DropOutcome, drop_seeds
 from coopsat.experiments.core.tables import SKIPPED, pandas_dtypes, reproducible_columns
@@ -32,7 +34,6 @@ from coopsat.experiments.driver.runner import InjectedFault, chunks, run_experim
 from coopsat.experiments.driver.store import (
     ResumeError,
     RunDir,
-    package_version,
     read_metadata,
     read_table,
 )
@@ -434,7 +435,7 @@ def _not_installed(monkeypatch) -> None:
     def version(name):
         raise metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(store.metadata, "version", version)
+    monkeypatch.setattr(version_module.metadata, "version", version)
 
 
 def test_the_installed_version_is_the_one_recorded(monkeypatch):
@@ -443,7 +444,7 @@ def test_the_installed_version_is_the_one_recorded(monkeypatch):
             return "9.8.7"
         raise metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(store.metadata, "version", version)
+    monkeypatch.setattr(version_module.metadata, "version", version)
     assert package_version() == "9.8.7"
 
 
@@ -475,7 +476,7 @@ def test_a_source_tree_version_comes_from_the_nearest_pyproject_if_coopsats(
     (tree / "coopsat").mkdir(parents=True)
     if pyproject is not None:
         (tree / "pyproject.toml").write_text(pyproject)
-    monkeypatch.setattr(store, "__file__", str(tree / "coopsat/experiments/driver/store.py"))
+    monkeypatch.setattr(version_module, "__file__", str(tree / "coopsat/_version.py"))
     assert package_version() == expected
 
 

@@ -25,15 +25,14 @@ import json
 import os
 import re
 import tempfile
-import tomllib
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from coopsat._version import package_version
 from coopsat.experiments.config import ExperimentConfig
 from coopsat.experiments.core.tables import SKIPPED, SKIPPED_SORT, Columns
 from coopsat.experiments.driver import runfolder
@@ -64,32 +63,6 @@ _PART = re.compile(r"^(?:rows|skipped)-(\d{7,}-\d{7,})\.parquet$")
 
 class ResumeError(ConfigError):
     """``--resume`` on a directory that holds no run or a run of a different config."""
-
-
-UNKNOWN_VERSION = "0+unknown"
-
-
-def package_version() -> str:
-    """Installed coopsat version, else the version in the pyproject.toml of the source tree
-    holding this module (the nearest one above it, if it is coopsat's), else '0+unknown'."""
-    try:
-        return metadata.version("coopsat")
-    except metadata.PackageNotFoundError:
-        pass
-    for folder in Path(__file__).resolve().parents:
-        if (folder / "pyproject.toml").is_file():
-            return _source_version(folder / "pyproject.toml")
-    return UNKNOWN_VERSION
-
-
-def _source_version(pyproject: Path) -> str:
-    try:
-        project = tomllib.loads(pyproject.read_text())["project"]
-        if project["name"] == "coopsat":
-            return str(project["version"])
-    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
-        pass
-    return UNKNOWN_VERSION
 
 
 def _atomic_write_table(path: Path, table: pa.Table) -> str:
