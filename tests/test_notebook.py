@@ -12,6 +12,7 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "examples" / "tutorial.ipynb
 
 
 @pytest.mark.readme
+@pytest.mark.slow  # a kernel start and a paper-size run: CI runs it with the other slow checks
 @pytest.mark.timeout(600)
 def test_the_tutorial_notebook_runs_and_draws_its_figure(tmp_path, monkeypatch):
     nbformat = pytest.importorskip("nbformat")
