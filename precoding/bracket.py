@@ -43,7 +43,7 @@ def _coordinate_root(prob, at, s: int):
     budget = prob.budget[:, s]
     lam = at.lam.copy()
     lam[:, s] = prob.floor[:, s]
-    low = prob.evaluate(lam)
+    low = prob.evaluate(lam.copy())  # its own lam: the search below writes into ``lam``
     open_ = ~(low.power[:, s] <= budget)  # P_s(floor) above budget (or not finite): a root
     if not np.any(open_):
         return low
