@@ -389,6 +389,21 @@ def test_a_staging_folder_holding_files_coopsat_did_not_write_is_refused(tmp_pat
     assert (staging / "notes.txt").read_text() == "also mine"
 
 
+@pytest.mark.parametrize("n", [3, 4, 5])
+def test_the_refusal_names_the_first_three_foreign_files(tmp_path, n):
+    """The message lists the first three names in sorted order, separated by ", ", and adds
+    ", ..." only where there are more than three."""
+    names = [f"f{i}.txt" for i in reversed(range(n))]
+    staging = tmp_path / runfolder.STAGING_NAME
+    staging.mkdir()
+    for name in names:
+        (staging / name).write_text("x")
+    shown = ", ".join(sorted(names)[:3]) + (", ..." if n > 3 else "")
+    expected = rf"holds files coopsat did not write \({re.escape(shown)}\);"
+    with pytest.raises(ConfigError, match=expected):
+        runfolder.new_staging(tmp_path)
+
+
 def _old_run(path: Path) -> None:
     (path / "parts").mkdir(parents=True)
     for name in ("run.json", "table.parquet", "skipped.parquet", "ici.parquet", "fig.png"):
