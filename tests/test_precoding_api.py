@@ -149,8 +149,7 @@ def test_unknown_scheme_lists_the_known_ones(csi):
     for call in (precode, precode_many):
         with pytest.raises(ValueError, match="unknown precoding scheme 'zf'") as info:
             call("zf", csi, np.ones((1, 3)))
-        for name in ALL_SCHEMES:
-            assert name in str(info.value)
+        assert str(info.value).endswith("known schemes: " + ", ".join(ALL_SCHEMES))
     with pytest.raises(ValueError, match="unknown precoding scheme 3"):
         precode(3, csi, 1.0)  # type: ignore[arg-type]
 
