@@ -206,6 +206,7 @@ def test_precode_many_accepts_scalars_per_point_and_shared_or_per_point_init(csi
         ({"power_w": np.ones(2)}, r"power_w must be a scalar or have shape \(S,\) = \(3,\)"),
         ({"beta": np.ones(4)}, r"beta must have shape \(K,\) = \(5,\)"),
         ({"beta": -np.ones(5)}, "beta must be finite and > 0"),
+        ({"beta": np.array([1.0, 1.0, 0.0, 1.0, 1.0])}, r"beta must be finite and > 0; got 0\.0$"),
         ({"max_iter": -1}, r"max_iter = -1 is out of range; allowed: an integer 0 <= max_iter"),
         ({"max_iter": 2.5}, r"max_iter = 2.5 has the wrong type"),
         ({"tol": float("nan")}, r"tol = nan is out of range; allowed: any number, \+-inf included"),
@@ -339,3 +340,11 @@ def test_noise_powers_of_any_real_type_give_the_float_precoders(scheme):
     got = precode(scheme, exact, [1.0, 0.5], max_iter=3)
     assert got.weights.dtype == np.complex128
     np.testing.assert_array_equal(got.weights, want.weights)
+
+
+def test_integer_budgets_and_rate_weights_are_the_float_ones(csi):
+    """Budgets and beta given as integers are accepted and give the float inputs' precoders."""
+    ints = precode("ms-jomwmmse-psc", csi, np.array([1, 2, 3]), beta=np.arange(1, 6))
+    floats = precode("ms-jomwmmse-psc", csi, np.array([1.0, 2.0, 3.0]),
+                     beta=np.arange(1.0, 6.0))
+    np.testing.assert_array_equal(ints.weights, floats.weights)

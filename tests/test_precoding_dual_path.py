@@ -381,6 +381,7 @@ def test_a_member_with_non_finite_numbers_does_not_hold_the_batch_back(monkeypat
         dual.solve_multipliers(_stacked(prob, dataclasses.replace(other, y2=y2)),
                                np.array([MIXED_START, MIXED_START]))
     assert "did not converge: KKT residual nan (batch member 1, lambda = [" in str(info.value)
+    assert str(info.value).endswith("see precoding.dual.solve_multipliers")
     assert route.steps[:len(alone)] == alone
 
 
