@@ -348,3 +348,14 @@ def test_integer_budgets_and_rate_weights_are_the_float_ones(csi):
     floats = precode("ms-jomwmmse-psc", csi, np.array([1.0, 2.0, 3.0]),
                      beta=np.arange(1.0, 6.0))
     np.testing.assert_array_equal(ints.weights, floats.weights)
+
+
+def test_single_precision_budgets_are_accepted_as_double(csi):
+    single = precode("ms-mrt", csi, np.array([1.0, 2.0, 4.0], dtype=np.float32))
+    double = precode("ms-mrt", csi, np.array([1.0, 2.0, 4.0]))
+    np.testing.assert_array_equal(single.weights, double.weights)
+
+
+def test_a_csi_of_the_wrong_type_is_named():
+    with pytest.raises(TypeError, match=r"^csi must be a channel.csi.StatisticalCSI, got dict$"):
+        precode("ms-mrt", {}, 1.0)
