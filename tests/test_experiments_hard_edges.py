@@ -112,7 +112,7 @@ def test_overwrite_removes_every_kinds_outputs_and_resume_keeps_foreign_files(tm
     (out / "old.pdf").write_text("mine: a figure coopsat did not write")
     (out / "parts" / "notes.parquet").write_bytes(b"mine")
     # a file in parts/ that is not a part is left alone
-    assert _fig2(out, "--resume", figures="png") == 0
+    assert _fig2(out, "--resume") == 0
     assert (out / "parts" / "notes.parquet").read_bytes() == b"mine"
     assert _fig2(out, "--overwrite", figures="png") == 0
     assert not any((out / name).exists() for name in leftovers)
