@@ -189,6 +189,7 @@ def test_number_of_evaluations_on_a_fixed_case(monkeypatch):
     assert counter.calls >= 10  # at least one per W-step: the count is real
 
 
+@pytest.mark.slow  # 3 s; test_an_eigenvalue_at_rounding_level_is_singular_not_an_overflow is fast
 def test_paper_size_realisation_at_50_dbm_with_200_passes_returns_without_overflow(monkeypatch):
     """The instantaneous reference on a paper-size drop (S = 5, K = 48, 10 x 10 UPA,
     zeta2 = 0.5), one realisation, 50 dBm, 200 passes. Its D_s are singular with eigenvalues at
@@ -267,3 +268,28 @@ def test_a_stalled_newton_phase_is_finished_by_the_fallback(dims, seed, monkeypa
     at = dual.solve_multipliers(prob, np.zeros((1, n_sat)))
     assert at.residual[0] <= dual.KKT_TOL
     np.testing.assert_allclose(at.lam, newton.lam, rtol=FALLBACK_LAM_REL)
+
+
+def test_an_eigenvalue_at_rounding_level_is_singular_not_an_overflow():
+    """A D_s eigenvalue of 1e-307 W (what 200 passes at 50 dBm reach on a paper-size drop, see
+    the slow test above): 1 / d would overflow (a warning, an error here); D_s counts as
+    singular instead, its multiplier floor is 1e-12 of its largest eigenvalue, and the search
+    returns within budget and the failure tolerance."""
+    import dataclasses
+
+    csi = random_csi(np.random.default_rng(4), 3, 6, 2, 3, scale="realistic", zeta2=0.5)
+    power = np.array([0.5, 1.0, 2.0])
+    sub = SteeringSubspace.from_steering(np.asarray(csi.steering))
+    stats = LinkStatistics.from_csi(csi).batched(1)
+    w0 = precode("ms-jomwmmse-psc", csi, power, max_iter=0).weights[None]
+    rx = receivers(stats, sub.projections(sub.to_coords(w0)), modified=True)
+    step = eigen_step(stats, sub, rx, np.ones(csi.n_users), modified=True)
+    lam = step.lam.copy()
+    lam[0, 0, 0] = 1e-307  # satellite 0: its smallest eigenvalue at rounding level
+    prob = dual.DualProblem.build(stats, dataclasses.replace(step, lam=lam), power[None])
+    assert not prob.pd[0, 0] and prob.pd[0, 1:].all()
+    assert prob.floor[0, 0] == pytest.approx(dual._SINGULAR * np.max(lam[0, 0]), rel=1e-15)
+    assert np.all(np.isfinite(prob.inv_d))
+    at = dual.solve_multipliers(prob, np.zeros((1, 3)))
+    assert at.residual[0] <= dual.KKT_FAIL
+    assert np.all(at.power[0] <= power * (1 + dual.KKT_FAIL))
