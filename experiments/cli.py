@@ -322,6 +322,11 @@ def _check_table_kind(run: RunDir, table) -> None:
 
 
 def _plot(args: argparse.Namespace) -> int:
+    if not args.figures:
+        raise ConfigError(
+            f"plot --figures none would draw nothing; allowed: comma-separated "
+            f"{', '.join(KNOWN_FORMATS)}"
+        )
     run = RunDir.open(args.run_dir)
     if not run.table_path.exists():
         raise ConfigError(f"{str(run.path)!r} has no table.parquet (unfinished run? --resume it)")

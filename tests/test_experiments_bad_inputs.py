@@ -225,6 +225,7 @@ FILE_CASES = [
     (["fig3", "--config", TINY, "--out", "{d}/" + "n" * 300], "too long"),
     (["plot", "{d}/empty_dir"], "is not a coopsat run directory"),
     (["plot", "{d}/missing"], "is not a coopsat run directory"),
+    (["plot", "{d}/missing", "--figures", "none"], "plot --figures none would draw nothing"),
     (["plot", "{d}/corrupt_run"], "is unreadable or not JSON"),
     (["plot", "{d}/nested_run"], "is unreadable or not JSON"),
     (["plot", "{d}/typed_config"], "unknown config key 'run'; known: run.name"),
