@@ -7,6 +7,7 @@ code and the shipped data under ``coopsat/`` and work in a fresh virtual environ
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,8 +19,12 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 LAYERS = ("constellation", "channel", "precoding", "experiments")
 
-# a small drop designed and evaluated with the names a notebook starts from
+# a small drop designed and evaluated with the names a notebook starts from, in a session that
+# chose its own matplotlib backend (a notebook's inline one): importing the package, its views
+# and every kind's report must leave that backend alone
 EXAMPLE = """
+import matplotlib
+matplotlib.use("svg")
 import numpy as np
 import coopsat
 from coopsat.channel import ChannelConfig
@@ -34,16 +39,19 @@ report = coopsat.evaluate_rates(csi, result.weights, n_samples=50, rng=rng)
 assert report.sum_r_e > 0, report.sum_r_e
 assert load_config().run.kind == "sweep"
 from coopsat.experiments.kinds import KINDS, report_of
+from coopsat.experiments.views import coastlines, maps, scene, skyplot, style
 assert all(callable(report_of(kind).plot) for kind in KINDS.values())
+assert matplotlib.get_backend() == "svg", matplotlib.get_backend()
 print("ok", coopsat.__version__)
 """
 
 
-def test_modules_named_like_a_layer_in_the_working_folder_shadow_nothing(tmp_path):
+def test_a_users_modules_named_like_a_layer_and_chosen_backend_are_left_alone(tmp_path):
     for name in (*LAYERS, "coopsat_data", "data"):
         (tmp_path / f"{name}.py").write_text(f"raise ImportError('the user module {name}.py')\n")
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the session's choice
     proc = subprocess.run([sys.executable, "-c", EXAMPLE], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("ok ")
 

@@ -2,16 +2,14 @@
 
 Limits: a module at most 400 lines, a function at most 60 besides its docstring (the signature
 and the code), so that each fits a reader's screen or two; the docstrings' Parameters / Returns
-sections, which state shapes and units, do not count against it. Importing the package, its
-figure helpers and every kind's report must leave the caller's matplotlib backend alone (a
-notebook keeps its inline backend).
+sections, which state shapes and units, do not count against it. (That importing the package,
+its views and every kind's report leaves the caller's matplotlib backend alone is checked in
+test_packaging's worked-example session, which imports them all anyway.)
 """
 
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -60,18 +58,3 @@ def test_modules_and_functions_stay_small(path):
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
 
 
-def test_importing_figures_and_reports_keeps_the_callers_backend():
-    code = (
-        "import matplotlib\n"
-        "matplotlib.use('svg')\n"
-        "import coopsat, coopsat.experiments\n"
-        "from coopsat.experiments.kinds import KINDS, report_of\n"
-        "from coopsat.experiments.views import coastlines, maps, scene, skyplot, style\n"
-        "for kind in KINDS.values():\n"
-        "    report_of(kind)\n"
-        "print(matplotlib.get_backend())\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(REPO)})
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "svg"
