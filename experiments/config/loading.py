@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 import json
 import tomllib
@@ -192,11 +193,20 @@ class ExperimentConfig:
 
     def to_json(self) -> str:
         """Canonical JSON (sorted keys)."""
-        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return self._json
 
     def hash(self) -> str:
         """SHA-256 hex digest of the canonical JSON without the ``UNHASHED`` keys, so runs that
         differ only in how rows are grouped into checkpoint files share a hash (and resume)."""
+        return self._digest
+
+    # Computed once per (immutable) config: every table file of a run stores both.
+    @functools.cached_property
+    def _json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+
+    @functools.cached_property
+    def _digest(self) -> str:
         content = self.to_dict()
         for section, key in UNHASHED:
             del content[section][key]

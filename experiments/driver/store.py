@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from coopsat._version import package_version
+import coopsat
 from coopsat.experiments.config import ExperimentConfig
 from coopsat.experiments.core.tables import SKIPPED, SKIPPED_SORT, Columns
 from coopsat.experiments.driver import runfolder
@@ -128,7 +128,7 @@ class RunDir:
         return {
             b"coopsat.config": self.config.to_json().encode(),
             b"coopsat.config_hash": self.config.hash().encode(),
-            b"coopsat.version": package_version().encode(),
+            b"coopsat.version": coopsat.__version__.encode(),
             b"coopsat.seed": str(self.config.run.seed).encode(),
             b"coopsat.kind": self.kind.encode(),
         }
@@ -165,7 +165,7 @@ class RunDir:
                 record = {
                     "config": config.to_dict(),
                     "config_hash": config.hash(),
-                    "version": package_version(),
+                    "version": coopsat.__version__,
                     "kind": config.run.kind,
                 }
                 data = (json.dumps(record, indent=2) + "\n").encode()
