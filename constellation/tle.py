@@ -93,10 +93,19 @@ def select_by_name(constellation: Constellation, pattern: str = "*",
     return constellation.subset(keep)
 
 
+# byte -> its checksum value: '0'..'9' -> 0..9, '-' -> 1, anything else 0 (a byte-level table
+# sums a catalogue's lines ~10x faster than a per-character loop)
+_CHECKSUM_VALUES = bytes(
+    code - ord("0") if ord("0") <= code <= ord("9") else int(code == ord("-"))
+    for code in range(256)
+)
+
+
 def tle_checksum(line: str) -> int:
-    """Mod-10 checksum of the first 68 columns: digits count their value, '-' counts 1."""
-    total = sum(int(ch) if ch.isdigit() else (1 if ch == "-" else 0) for ch in line[:68])
-    return total % 10
+    """Mod-10 checksum of the first 68 columns: ASCII digits count their value, '-' counts 1,
+    any other character 0."""
+    values = line[:68].encode("ascii", "ignore").translate(_CHECKSUM_VALUES)
+    return sum(values) % 10
 
 
 def read_tle(path_or_text: str | bytes | os.PathLike) -> Constellation:

@@ -345,6 +345,12 @@ def _sample_lines() -> list[str]:
     return [line for line in text.split("\r\n") if line[:2] in ("1 ", "2 ")]
 
 
+def test_the_checksum_counts_ascii_digits_and_minus_signs_of_the_first_68_columns_only():
+    assert tle_checksum("9" * 68 + "5") == (9 * 68) % 10  # column 69 (the checksum) excluded
+    assert tle_checksum("\u0663-7 +.A") == 8  # an Arabic-Indic three counts 0, '-' 1, '7' 7
+    assert tle_checksum("") == 0
+
+
 def test_published_and_sample_checksums_match_an_independent_mod10_sum():
     lines = [*PUBLISHED_LINES, *_sample_lines()]
     assert len(lines) == 4 + 2 * 31
