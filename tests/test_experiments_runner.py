@@ -358,6 +358,24 @@ def test_process_pool_matches_serial_and_has_one_blas_thread(tmp_path):
     assert set(env.values()) == {"1"}
 
 
+def _blas_thread_counts() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [lib["num_threads"] for lib in threadpool_info()]
+
+
+def test_serial_tasks_run_with_one_blas_thread_and_the_caller_keeps_its_own():
+    from threadpoolctl import threadpool_limits
+
+    executor = SerialExecutor()
+    with threadpool_limits(limits=2):  # the caller's setting, whatever the machine's CPUs
+        before = _blas_thread_counts()
+        assert before and set(before) == {2}
+        for _ in range(2):  # the first task looks the libraries up, the second reuses them
+            assert set(executor.submit(_blas_thread_counts).result()) == {1}
+            assert _blas_thread_counts() == before
+
+
 def test_a_refused_run_or_one_with_nothing_left_spawns_no_worker(tmp_path):
     """The pool starts at its first task: a folder refused at the start, or a resumed run
     whose drops are all done, costs no process start-up."""

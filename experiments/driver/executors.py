@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from coopsat.experiments.errors import ConfigError
 
@@ -45,12 +45,22 @@ BLAS_THREAD_VARS = (
 
 class SerialExecutor(Executor):
     """Runs each submitted call immediately in the calling process, with one BLAS thread as a
-    pool worker has (the small matrices of a drop only lose time to thread hand-offs)."""
+    pool worker has (the small matrices of a drop only lose time to thread hand-offs).
+
+    The BLAS/OpenMP libraries to limit are looked up once, at the first task (a lookup scans
+    every loaded shared library: ~5 ms, as long as a small drop); a library first loaded by a
+    task keeps its threads for the rest of that run.
+    """
+
+    def __init__(self) -> None:
+        self._blas: ThreadpoolController | None = None
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         future: Future = Future()
+        if self._blas is None:
+            self._blas = ThreadpoolController()
         try:
-            with threadpool_limits(limits=1):
+            with self._blas.limit(limits=1):
                 result = fn(*args, **kwargs)
             future.set_result(result)
         except BaseException as exc:  # delivered through the future, like a pool would
