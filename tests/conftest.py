@@ -9,6 +9,7 @@ import pytest
 import skyfield.iokit
 
 from coopsat.constellation.timebase import timescale as cached_timescale
+from coopsat.experiments.driver.executors import local_pool
 
 
 @pytest.fixture
@@ -31,6 +32,15 @@ def offline(tmp_path, monkeypatch):
         yield tmp_path
     finally:
         cached_timescale.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def process_pool():
+    """A local pool of 2 worker processes, shared by the tests that compare a pooled run with a
+    serial one: starting one costs ~2 s of CPU (two interpreters importing the package). Tests
+    of the pool's own life (lazy start, killed parent) start their own."""
+    with local_pool(2) as pool:
+        yield pool
 
 
 def pytest_collection_modifyitems(config, items):

@@ -85,13 +85,13 @@ def empty_cluster():
 def test_a_cluster_without_workers_is_one_line_after_the_timeout(
     empty_cluster, tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr(executors, "WORKERS_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(executors, "WORKERS_TIMEOUT_S", 0.2)
     out = tmp_path / "r"
     code = main(["fig2", "--config", TINY, "--out", str(out), "--quiet", "--scheduler",
                  empty_cluster.scheduler_address])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1, err
-    assert "has no worker (none joined within 0.5 s); start workers with: dask worker" in err
+    assert "has no worker (none joined within 0.2 s); start workers with: dask worker" in err
     assert not out.exists()
 
 

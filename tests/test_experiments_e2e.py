@@ -17,7 +17,7 @@ from coopsat.constellation.resources import data_path
 from coopsat.experiments import load_config
 from coopsat.experiments.cli import main
 from coopsat.experiments.core.tables import SKIPPED, pandas_dtypes, reproducible_columns
-from coopsat.experiments.driver.executors import SerialExecutor, local_pool
+from coopsat.experiments.driver.executors import SerialExecutor
 from coopsat.experiments.driver.runner import run_experiment
 from coopsat.experiments.driver.store import read_metadata, read_table
 from coopsat.experiments.kinds import KINDS
@@ -79,8 +79,8 @@ def test_fig3_rows_columns_and_physics(fig3, capsys):
 def test_plot_subcommand_replots_from_the_stored_table(fig3):
     out, _ = fig3
     (out / "fig3.png").unlink()
-    assert main(["plot", str(out)]) == 0
-    _check_figure(out, "fig3")
+    assert main(["plot", str(out), "--figures", "png"]) == 0  # the default formats: fig3 above
+    _check_figure(out, "fig3", (".png",))
 
 
 def test_figures_option_chooses_the_formats_and_none_leaves_them_to_plot(fig3, tmp_path, capsys):
@@ -285,24 +285,29 @@ def test_run_subcommand_with_a_config_file(tmp_path):
     assert set(table["scheme"]) == {"ss-mmse"} and table["drop"].unique().tolist() == [0]
 
 
-def test_one_and_two_workers_give_the_same_table(fig3, tmp_path):
+def test_one_and_two_workers_give_the_same_table(fig3, tmp_path, process_pool):
     _, serial = fig3
     cfg = load_config(TINY, presets=("fig3",))
-    with local_pool(2) as pool:
-        pooled = run_experiment(cfg, tmp_path, executor=pool).table
-    _same(serial, pooled)
+    _same(serial, run_experiment(cfg, tmp_path, executor=process_pool).table)
 
 
-def test_dask_cluster_gives_the_process_pool_table(fig3, tmp_path):
-    """``coopsat fig3 --scheduler ADDRESS`` on a local 2-process Dask cluster."""
+def _dask_fig3(tmp_path, **cluster):
     distributed = pytest.importorskip("distributed")
-    _, serial = fig3
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-        scheduler_port=0,
+        threads_per_worker=1, dashboard_address=":0", scheduler_port=0, **cluster
     ) as cluster:
-        table = _cli("fig3", tmp_path, "--scheduler", cluster.scheduler_address)
-    _same(serial, table)
+        return _cli("fig3", tmp_path, "--scheduler", cluster.scheduler_address)
+
+
+def test_a_dask_cluster_gives_the_serial_table(fig3, tmp_path):
+    """``coopsat fig3 --scheduler ADDRESS`` through a scheduler over TCP to one worker thread
+    (the tasks cross processes in the process-pool tests and in the slow test below)."""
+    _same(fig3[1], _dask_fig3(tmp_path, n_workers=1, processes=False, protocol="tcp"))
+
+
+@pytest.mark.slow  # starts two Dask worker processes (3 s); the test above covers the logic
+def test_a_two_process_dask_cluster_gives_the_serial_table(fig3, tmp_path):
+    _same(fig3[1], _dask_fig3(tmp_path, n_workers=2, processes=True))
 
 
 def test_kill_9_then_resume_gives_the_uninterrupted_table(fig3, tmp_path):

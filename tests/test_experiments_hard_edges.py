@@ -58,21 +58,41 @@ def test_epoch_as_a_toml_datetime_equals_the_string(tmp_path):
 
 def test_an_unreachable_scheduler_is_one_line_with_the_timeout(tmp_path, monkeypatch, capsys):
     pytest.importorskip("distributed")
-    monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT_S", 0.2)
     out = tmp_path / "r"
     code = main(["fig2", "--config", TINY, "--out", str(out), "--quiet", "--scheduler",
                  "tcp://127.0.0.1:9"])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
-    assert "no Dask scheduler answered at 'tcp://127.0.0.1:9' within 0.5 s" in err
+    assert "no Dask scheduler answered at 'tcp://127.0.0.1:9' within 0.2 s" in err
     assert not out.exists()
 
 
-def test_workers_are_capped_at_the_drops_and_cpus_with_a_note(tmp_path, capsys):
-    argv = ["fig2", "--config", TINY, "--out", str(tmp_path / "r"), "--quiet",
+@pytest.mark.parametrize(
+    ("requested", "drops", "cpus", "count", "note"),
+    [
+        (None, 5, 2, 2, ""),  # default: the CPUs
+        (None, 1, 8, 1, ""),  # ... or the drops
+        (None, 3, None, 1, ""),  # CPU count unknown: one
+        (3, 5, 8, 3, ""),
+        (1000000, 5, 2, 2, "note: --workers 1000000 capped at 2 (CPUs 2, drops 5)"),
+        (4, 1, 8, 1, "note: --workers 4 capped at 1 (CPUs 8, drops 1)"),
+    ],
+)
+def test_worker_count_is_capped_at_the_drops_and_cpus(
+    monkeypatch, requested, drops, cpus, count, note
+):
+    from coopsat.experiments import cli
+
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: cpus)
+    assert cli._workers(requested, drops) == (count, note)
+
+
+def test_a_capped_worker_count_is_noted_on_the_run(tmp_path, capsys):
+    argv = ["fig2", "--config", TINY, "--out", str(tmp_path / "r"), "--quiet", "--drops", "1",
             "--workers", "1000000", "--figures", "none"]
     assert main(argv) == 0
-    assert "note: --workers 1000000 capped at" in capsys.readouterr().out
+    assert "note: --workers 1000000 capped at 1 (CPUs " in capsys.readouterr().out
 
 
 def _fig2(out, *extra, figures="none"):

@@ -348,14 +348,13 @@ def test_extra_tables_written_with_a_run_read_back_equal_with_its_metadata(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["correlation.parquet", "ici.parquet"]
 
 
-def test_process_pool_matches_serial_and_has_one_blas_thread(tmp_path):
+def test_process_pool_matches_serial_and_has_one_blas_thread(tmp_path, process_pool):
     cfg = _config()
     serial = run_experiment(cfg, tmp_path / "s", executor=SerialExecutor(), task=fake_chunk)
-    with local_pool(2) as pool:
-        pooled = run_experiment(cfg, tmp_path / "p", executor=pool, task=fake_chunk)
-        env = pool.submit(blas_threads).result()
+    pooled = run_experiment(cfg, tmp_path / "p", executor=process_pool, task=fake_chunk)
     _same(serial.table, pooled.table)
-    assert set(env.values()) == {"1"}
+    workers = {process_pool.submit(os.getpid).result() for _ in range(8)} - {os.getpid()}
+    assert workers and set(process_pool.submit(blas_threads).result().values()) == {"1"}
 
 
 def _blas_thread_counts() -> list[int]:

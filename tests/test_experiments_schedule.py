@@ -23,7 +23,7 @@ from coopsat.constellation.resources import data_path
 from coopsat.experiments import load_config
 from coopsat.experiments.cli import main
 from coopsat.experiments.core.tables import reproducible_columns
-from coopsat.experiments.driver.executors import SerialExecutor, local_pool
+from coopsat.experiments.driver.executors import SerialExecutor
 from coopsat.experiments.driver.runner import run_experiment
 from coopsat.experiments.kinds.schedule.compute import drop
 from coopsat.experiments.kinds.schedule.estimates import (
@@ -292,11 +292,10 @@ def test_population_of_k_max_terminals_is_the_papers_fixed_user_drop():
     assert sum(r["r_e"] for r in rows) == pytest.approx(ref["r_e"], rel=1e-12)
 
 
-def test_one_and_two_workers_give_the_same_tables(tmp_path):
+def test_one_and_two_workers_give_the_same_tables(tmp_path, process_pool):
     cfg = load_config(TINY, presets=("schedule",))
     serial = run_experiment(cfg, tmp_path / "a", executor=SerialExecutor()).table
-    with local_pool(2) as pool:
-        pooled = run_experiment(cfg, tmp_path / "b", executor=pool).table
+    pooled = run_experiment(cfg, tmp_path / "b", executor=process_pool).table
     cols = reproducible_columns(serial.columns)
     cols = [c for c in cols if c != "time_scheduling_s"]
     assert len(serial) > 0 and serial["drop"].nunique() == 2
