@@ -19,7 +19,7 @@ TINY = str(data_path("tiny.toml"))
 def study(tmp_path_factory):
     out = tmp_path_factory.mktemp("const") / "c"
     argv = ["constellations", "--config", TINY, "--out", str(out), "--quiet"]
-    assert main([*argv, "--figures", "png"]) == 0
+    assert main([*argv, "--figures", "svg"]) == 0
     config = load_config(TINY, presets=("constellations",))
     return config, read_table(out / "table.parquet"), out
 
@@ -33,7 +33,7 @@ def test_one_row_per_preset_latitude_and_scheme_and_figures(study):
     assert table.loc[table["found"], "r_e"].gt(0).all()
     assert table.loc[~table["found"], "r_e"].isna().all()
     for name in ("constellations_rate", "constellations_visibility"):
-        assert (out / f"{name}.png").stat().st_size > 10_000
+        assert (out / f"{name}.svg").stat().st_size > 10_000
 
 
 def test_visible_count_is_the_largest_cooperative_set_a_drop_can_find(study):

@@ -12,10 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
 from coopsat.constellation.resources import data_path
 from coopsat.experiments import load_config
 from coopsat.experiments.cli import main
+from coopsat.experiments.config.constellation import constellation_for
 from coopsat.experiments.core.tables import SKIPPED, pandas_dtypes, reproducible_columns
 from coopsat.experiments.driver.executors import SerialExecutor
 from coopsat.experiments.driver.runner import run_experiment
@@ -104,18 +106,18 @@ def test_figures_option_chooses_the_formats_and_none_leaves_them_to_plot(fig3, t
 
 
 def test_fig4_fixes_kappa_and_sweeps_zeta2(tmp_path):
-    table = _cli("fig4", tmp_path, figures="png")
+    table = _cli("fig4", tmp_path, figures="svg")
     _check_schema(table, "sweep")
-    _check_figure(tmp_path, "fig4", (".png",))
+    _check_figure(tmp_path, "fig4", (".svg",))
     assert (table["kappa_db"] == 25.0).all() and (table["p_tx_dbm"] == 35.0).all()
     assert sorted(table["zeta2"].unique()) == [0.0, 1.0]
     assert len(table) == 2 * 2 * 5
 
 
 def test_fig5_has_every_iteration_of_both_joint_schemes(tmp_path):
-    table = _cli("fig5", tmp_path, figures="png")
+    table = _cli("fig5", tmp_path, figures="svg")
     _check_schema(table, "convergence")
-    _check_figure(tmp_path, "fig5", (".png",))
+    _check_figure(tmp_path, "fig5", (".svg",))
     cfg = load_config(TINY, presets=("fig5",))
     assert set(table["scheme"]) == {"ms-jowmmse", "ms-jomwmmse"}
     per = table.groupby(["drop", "scheme"]).agg(
@@ -134,9 +136,9 @@ def test_a_second_swept_input_gets_its_own_figures_and_summary_rows(tmp_path, ca
     powers apart (they used to be averaged into one curve)."""
     table = _cli("fig3", tmp_path, "--set", "sweep.p_tx_dbm=[30.0, 35.0]", "--set",
                  "sweep.zeta2=[0.0, 1.0]", "--set", 'precoding.schemes=["ms-jomwmmse"]',
-                 figures="png")
+                 figures="svg")
     for power in (30, 35):
-        assert (tmp_path / f"fig3-p_tx_dbm={power}.png").stat().st_size > 10_000
+        assert (tmp_path / f"fig3-p_tx_dbm={power}.svg").stat().st_size > 10_000
     printed = capsys.readouterr().out
     for power in (30.0, 35.0):
         for zeta2 in (0.0, 1.0):
@@ -149,10 +151,10 @@ def test_a_convergence_run_over_several_sweep_points_draws_one_figure_per_point(
     merged nor dropped (the carry-forward used to fail on the repeated iterations)."""
     table = _cli("fig5", tmp_path, "--set", "sweep.p_tx_dbm=[30.0, 35.0]")
     assert sorted(table["point"].unique()) == [0, 1]
-    assert main(["plot", str(tmp_path), "--figures", "png"]) == 0  # from the stored table
+    assert main(["plot", str(tmp_path), "--figures", "svg"]) == 0  # from the stored table
     for point in (0, 1):
-        assert (tmp_path / f"fig5-p{point}.png").stat().st_size > 10_000
-    assert not (tmp_path / "fig5.png").exists()
+        assert (tmp_path / f"fig5-p{point}.svg").stat().st_size > 10_000
+    assert not (tmp_path / "fig5.svg").exists()
 
 
 def test_fig5_last_iterate_is_the_transmitted_precoder_of_a_sweep(tmp_path):
@@ -190,9 +192,9 @@ def test_fig6_sweeps_the_cooperating_satellites(tmp_path):
 
 
 def test_fig2_delay_probabilities(tmp_path, capsys):
-    table = _cli("fig2", tmp_path, figures="png")
+    table = _cli("fig2", tmp_path, figures="svg")
     _check_schema(table, "delay")
-    _check_figure(tmp_path, "fig2", (".png",))
+    _check_figure(tmp_path, "fig2", (".svg",))
     assert set(table["threshold_label"]) == {"grid", "T", "T_sym"}
     t = table[table["threshold_label"] == "T"]["threshold_s"].unique()
     np.testing.assert_allclose(t, [1 / 30e3], rtol=1e-12)
@@ -206,13 +208,20 @@ def test_fig2_delay_probabilities(tmp_path, capsys):
 @pytest.fixture(scope="module")
 def timeline(tmp_path_factory):
     out = tmp_path_factory.mktemp("timeline")
-    return out, _cli("timeline", out, figures="png")
+    return out, _cli("timeline", out, "--animation", "gif", figures="svg")
 
 
 def test_timeline_reused_equals_recomputed_at_the_first_epoch(timeline):
     out, table = timeline
     _check_schema(table, "timeline")
-    _check_figure(out, "timeline", (".png",))
+    _check_figure(out, "timeline", (".svg",))
+    with Image.open(out / "timeline.gif") as gif:  # the animation: one frame per step
+        assert gif.n_frames == load_config(TINY, presets=("timeline",)).section(
+            "timeline").n_steps == 4
+    first = table[(table["mode"] == "recomputed") & (table["step"] == 0)]
+    shell = constellation_for(load_config(TINY, presets=("timeline",)).constellation)
+    assert all(int(i) < len(shell) for sats in first["sat_set"] for i in sats.split(","))
+    assert np.isfinite(first["r_e"]).all()
     stepped = table[table["mode"] != "aged"]
     assert sorted(stepped["time_s"].unique()) == [0.0, 20.0, 40.0, 60.0]
     first = stepped[stepped["step"] == 0].set_index(["scheme", "mode"])["r_e"].unstack("mode")
@@ -257,7 +266,7 @@ def test_timeline_csi_age_sweep(timeline):
     origin = fresh.loc[aged.set_index(["drop", "step", "scheme"]).index]
     np.testing.assert_array_equal(aged["sat_set"], origin["sat_set"])
     np.testing.assert_array_equal(aged["n_iterations"], origin["n_iterations"])
-    assert (out / "timeline_age.png").stat().st_size > 1000
+    assert (out / "timeline_age.svg").stat().st_size > 1000
 
 
 def test_run_subcommand_with_a_config_file(tmp_path):

@@ -108,8 +108,8 @@ def test_a_stored_tle_run_is_replotted_after_its_file_moved(tmp_path):
     assert _fig2(out, "--set", "constellation.source=tle", "--set", f"constellation.tle.path={tle}",
                  "--set", "constellation.epoch_utc=2020-05-07T12:00:00Z", *UNDER_THE_SAMPLE) == 0
     tle.unlink()
-    assert not (out / "fig2.png").exists()
-    assert main(["plot", str(out), "--figures", "png"]) == 0 and (out / "fig2.png").exists()
+    assert not (out / "fig2.svg").exists()
+    assert main(["plot", str(out), "--figures", "svg"]) == 0 and (out / "fig2.svg").exists()
 
 
 def test_drop_indices_beyond_seven_digits_keep_their_rows_and_resume(tmp_path):
@@ -122,7 +122,7 @@ def test_drop_indices_beyond_seven_digits_keep_their_rows_and_resume(tmp_path):
 
 def test_overwrite_removes_every_kinds_outputs_and_resume_keeps_foreign_files(tmp_path):
     out = tmp_path / "run"
-    assert _fig2(out, figures="png") == 0
+    assert _fig2(out, figures="svg") == 0
     leftovers = ["ici.parquet", "correlation.parquet", "waveform_rates.png",
                  ".table.parquet.abc.tmp"]
     for name in leftovers:  # what a replaced run of another kind (or a crash) left behind
@@ -134,9 +134,9 @@ def test_overwrite_removes_every_kinds_outputs_and_resume_keeps_foreign_files(tm
     # a file in parts/ that is not a part is left alone
     assert _fig2(out, "--resume") == 0
     assert (out / "parts" / "notes.parquet").read_bytes() == b"mine"
-    assert _fig2(out, "--overwrite", figures="png") == 0
+    assert _fig2(out, "--overwrite", figures="svg") == 0
     assert not any((out / name).exists() for name in leftovers)
-    assert (out / "notes.txt").read_text() == "mine" and (out / "fig2.png").exists()
+    assert (out / "notes.txt").read_text() == "mine" and (out / "fig2.svg").exists()
     assert (out / "old.pdf").read_text().startswith("mine")
 
 

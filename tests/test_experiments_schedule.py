@@ -307,9 +307,9 @@ def test_one_and_two_workers_give_the_same_tables(tmp_path, process_pool):
 def test_cli_run_writes_figures_and_tidy_tables(tmp_path):
     out = tmp_path / "run"
     args = ["schedule", "--config", TINY, "--out", str(out), "--workers", "1", "--quiet",
-            "--drops", "1", "--figures", "png"]
+            "--drops", "1", "--figures", "svg"]
     assert main(args) == 0
-    for suffix in ("_cdf.png", "_kmax.png", "_fairness.png", "_slots.parquet",
+    for suffix in ("_cdf.svg", "_kmax.svg", "_fairness.svg", "_slots.parquet",
                    "_terminals.parquet"):
         assert (out / f"schedule{suffix}").exists(), suffix
 

@@ -1,17 +1,14 @@
 """Kind "show" (``coopsat show``) and the timeline animation: scene rows against the drop's
 geometry, figures written with every network path refused."""
 
-import math
 
 import numpy as np
 import pandas as pd
 import pytest
-from PIL import Image
 
 from coopsat.constellation.resources import data_path
 from coopsat.experiments import load_config
 from coopsat.experiments.cli import main
-from coopsat.experiments.config.constellation import constellation_for
 from coopsat.experiments.core.drops import find_drop
 from coopsat.experiments.driver.store import read_table
 
@@ -61,21 +58,6 @@ def test_show_at_a_chosen_centre_and_epoch(tmp_path):
     table = read_table(out / "table.parquet")
     assert table["centre_lat_deg"].iloc[0] == pytest.approx(48.85, abs=1e-12)
     assert str(table["epoch_utc"].iloc[0]) == "2025-03-01 12:00:00+00:00"
-
-
-def test_timeline_animation_has_one_frame_per_step(tmp_path):
-    out = tmp_path / "t"
-    argv = ["timeline", "--config", TINY, "--out", str(out), "--quiet", "--animation", "gif",
-            "--set", "timeline.csi_age_s=[]", "--figures", "png"]
-    assert main(argv) == 0
-    config = load_config(TINY, presets=("timeline",))
-    with Image.open(out / "timeline.gif") as gif:
-        assert gif.n_frames == config.section("timeline").n_steps == 4
-    table = read_table(out / "table.parquet")
-    first = table[(table["mode"] == "recomputed") & (table["step"] == 0)]
-    const = constellation_for(config.constellation)
-    assert all(int(i) < len(const) for i in first["sat_set"].iloc[0].split(","))
-    assert math.isfinite(first["r_e"].iloc[0])
 
 
 def test_show_rates_use_the_configured_estimator(tmp_path):

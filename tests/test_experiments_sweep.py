@@ -149,7 +149,7 @@ def test_a_failed_multiplier_search_keeps_the_rest_of_the_drop(tmp_path, monkeyp
     monkeypatch.setattr(sweeping, "precode_many", failing)
     out = tmp_path / "f"
     argv = ["fig3", "--config", TINY, "--out", str(out), "--quiet", "--drops", "1", "--set",
-            'precoding.schemes=["ms-jomwmmse", "ms-jomwmmse-psc"]', "--figures", "png"]
+            'precoding.schemes=["ms-jomwmmse", "ms-jomwmmse-psc"]', "--figures", "svg"]
     assert main(argv) == 0
     table = read_table(out / "table.parquet")
     skipped = read_table(out / "skipped.parquet")

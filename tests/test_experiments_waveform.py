@@ -88,5 +88,5 @@ def test_quick_run_matches_eq13_and_eq10(tmp_path, capsys):
     assert np.all(corr.loc[corr["dtau_over_tsym"] > 1.0, "corr_measured"] < 0.1)
     printed = capsys.readouterr().out
     assert "figure:" in printed and "ICI vs eq. (10)" in printed
-    assert main(["plot", str(out), "--figures", "png"]) == 0  # reads the extra tables back
-    assert len(list(out.glob("waveform_*.png"))) == 3
+    assert main(["plot", str(out), "--figures", "svg"]) == 0  # reads the extra tables back
+    assert len(list(out.glob("waveform_*.svg"))) == 3
