@@ -65,9 +65,9 @@ def test_figures_are_written_from_tables(tmp_path):
         }
     )
     extra = {"ici": ici, "correlation": corr}
-    paths = report.plot(rates, None, tmp_path / "waveform", extra, ("png",))
+    paths = report.plot(rates, None, tmp_path / "waveform", extra, ("svg",))
     assert sorted(p.name for p in paths) == sorted(
-        f"waveform_{n}.png" for n in ("rates", "ici", "correlation")
+        f"waveform_{n}.svg" for n in ("rates", "ici", "correlation")
     )
     assert all(p.exists() and p.stat().st_size > 1000 for p in paths)
 

@@ -68,11 +68,12 @@ def _db(x):
 # fading (kappa = 10) the noise-limited signal average has a relative spread of
 # sqrt((1 + 2 kappa) / (1 + kappa)^2 / B): 0.10 dB at B = 300 (0.2 dB is then only 2 sigma and
 # fails for some seeds), 0.033 dB at B = 3000 (0.2 dB = 6 sigma). Pure LoS (kappa = inf) leaves
-# only the symbol/noise estimation error, which many symbols make negligible. The Rician
-# noise-limited case (3 s) runs with the slow checks: the fast cases cover its parts, the fading
-# measured through the waveform (interference-limited) and the noise estimate (pure LoS).
+# only the symbol/noise estimation error, which many symbols make negligible. The two Rician
+# cases (3000 blocks, 3-4 s each) run with the slow checks (CI runs them); in the default run the
+# pure-LoS case checks the measurement and the noise estimate, and the three-satellite test below
+# the Rician fading through the waveform (kappa = 20, to 0.3 dB).
 SINGLE_SAT_CASES = [
-    pytest.param(1e-14, 10.0, 3000, 2, id="interference-limited"),
+    pytest.param(1e-14, 10.0, 3000, 2, id="interference-limited", marks=pytest.mark.slow),
     pytest.param(1e-12, 10.0, 3000, 2, id="noise-limited", marks=pytest.mark.slow),
     pytest.param(1e-12, np.inf, 4, 256, id="noise-limited-pure-los"),
 ]
