@@ -21,7 +21,7 @@ def test_a_study_on_the_shipped_real_format_tle_sample(tmp_path, capsys, monkeyp
     """CelesTrak format (CRLF, repeated names, a debris object, a repeated catalogue number) at
     an epoch within the sets' validity: rows for every drop, the kept-newest notice printed."""
     out = tmp_path / "tle"
-    argv = ["fig3", "--config", TINY, "--out", str(out), "--quiet", "--set",
+    argv = ["fig3", "--config", TINY, "--out", str(out), "--quiet", "--workers", "1", "--set",
             "constellation.source=tle", "--set", f"constellation.tle.path={SAMPLE}", "--set",
             "constellation.epoch_utc=2020-05-07T12:00:00Z", *UNDER_THE_SAMPLE, "--figures", "none"]
     assert main(argv) == 0
@@ -51,8 +51,8 @@ def test_epoch_as_a_toml_datetime_equals_the_string(tmp_path):
     as_datetime = tomllib.loads("v = 2025-01-01T00:00:00Z")["v"]
     c = load_config(None, overrides={"constellation.epoch_utc": as_datetime})
     assert c.hash() == b.hash()
-    argv = ["fig2", "--config", TINY, "--out", str(tmp_path / "r"), "--quiet", "--set",
-            "constellation.epoch_utc=2025-01-01T00:00:00Z", "--figures", "none"]
+    argv = ["fig2", "--config", TINY, "--out", str(tmp_path / "r"), "--quiet", "--workers", "1",
+            "--set", "constellation.epoch_utc=2025-01-01T00:00:00Z", "--figures", "none"]
     assert main(argv) == 0
 
 
