@@ -9,7 +9,6 @@ import pytest
 import skyfield.iokit
 
 from coopsat.constellation.timebase import timescale as cached_timescale
-from coopsat.experiments.driver.executors import local_pool
 
 
 @pytest.fixture
@@ -39,6 +38,8 @@ def process_pool():
     """A local pool of 2 worker processes, shared by the tests that compare a pooled run with a
     serial one: starting one costs ~2 s of CPU (two interpreters importing the package). Tests
     of the pool's own life (lazy start, killed parent) start their own."""
+    from coopsat.experiments.driver.executors import local_pool  # only where a test asks
+
     with local_pool(2) as pool:
         yield pool
 
