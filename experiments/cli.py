@@ -168,13 +168,9 @@ def _add_run_options(p: argparse.ArgumentParser, *, config_option: bool) -> None
     )
 
 
-@functools.cache
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``coopsat`` (run, the studies of ``STUDIES``, plot).
-
-    Built once per process and reused (parsing does not change it): its ~230 options take
-    about 20 ms to declare, as much as a whole tiny run of ``main`` from Python.
-    """
+    """The argument parser of ``coopsat`` (run, the studies of ``STUDIES``, plot); a new one
+    per call (``main`` reuses one, see ``_shared_parser``)."""
     parser = argparse.ArgumentParser(
         prog="coopsat", allow_abbrev=False,
         description="Statistical-CSI distributed precoding for cooperative LEO satellites: "
@@ -212,6 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("run_dir", metavar="RUN_DIR", type=Path)
     _add_figures_option(plot)
     return parser
+
+
+@functools.cache
+def _shared_parser() -> argparse.ArgumentParser:
+    """The parser ``main`` uses, built once per process (parsing does not change it): its ~230
+    options take about 20 ms to declare, as long as a tiny run of ``main`` from Python. Private,
+    so no caller can add to the copy every later ``main`` call sees."""
+    return build_parser()
 
 
 def _option_overrides(args: argparse.Namespace) -> dict:
@@ -350,7 +354,7 @@ def _plot(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``coopsat`` console script; returns the exit code."""
     matplotlib.use("Agg")  # figures go to files: no window, whatever the environment offers
-    args = build_parser().parse_args(argv)
+    args = _shared_parser().parse_args(argv)
     try:
         return _plot(args) if args.command == "plot" else _run(args)
     except (ConfigError, ConnectionError) as exc:

@@ -161,6 +161,27 @@ def test_version_prints_the_installed_package_version(capsys):
     assert capsys.readouterr().out == f"coopsat {metadata.version('coopsat')}\n"
 
 
+def test_main_reuses_one_parser_and_build_parser_gives_a_new_one(monkeypatch, capsys):
+    from coopsat.experiments import cli
+
+    real, calls = cli.build_parser, []
+
+    def counted():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(cli, "build_parser", counted)
+    cli._shared_parser.cache_clear()
+    try:
+        for _ in range(3):
+            with pytest.raises(SystemExit):
+                main(["--version"])
+    finally:
+        cli._shared_parser.cache_clear()  # later tests build their own from the real function
+    assert len(calls) == 1
+    assert real() is not real()
+
+
 @pytest.mark.parametrize(
     "command", [None, "run", "fig2", "fig3", "fig4", "fig5", "fig6", "timeline", "plot"]
 )
