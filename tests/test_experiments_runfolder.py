@@ -21,7 +21,7 @@ from coopsat.experiments.driver.executors import SerialExecutor
 from coopsat.experiments.driver.runner import run_experiment
 from coopsat.experiments.driver.store import ResumeError, RunDir
 from coopsat.experiments.errors import ConfigError
-from tests.test_experiments_runner import _config, _same, fake_chunk
+from tests.test_experiments_runner import _config, _q, _same, fake_chunk
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -512,11 +512,6 @@ def test_replace_run_keeps_the_folder_when_nothing_else_of_its_own_is_left(tmp_p
                                       "parts/rows-0000000-0000003.parquet", "run.json",
                                       "skipped.parquet", "table.parquet"]
     assert not (tmp_path / "staging").exists()
-
-
-def _q(path: Path) -> str:
-    """A path as the messages quote it, as a regular expression."""
-    return re.escape(repr(str(path)))
 
 
 def test_every_file_of_a_run_is_written_through_a_temporary_coopsat_owns(tmp_path, monkeypatch):

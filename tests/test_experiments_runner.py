@@ -353,8 +353,8 @@ def test_process_pool_matches_serial_and_has_one_blas_thread(tmp_path, process_p
     serial = run_experiment(cfg, tmp_path / "s", executor=SerialExecutor(), task=fake_chunk)
     pooled = run_experiment(cfg, tmp_path / "p", executor=process_pool, task=fake_chunk)
     _same(serial.table, pooled.table)
-    workers = {process_pool.submit(os.getpid).result() for _ in range(8)} - {os.getpid()}
-    assert workers and set(process_pool.submit(blas_threads).result().values()) == {"1"}
+    assert process_pool.submit(os.getpid).result() != os.getpid()  # in a worker process
+    assert set(process_pool.submit(blas_threads).result().values()) == {"1"}
 
 
 def _blas_thread_counts() -> list[int]:
@@ -426,7 +426,7 @@ def _alive(pid: int) -> bool:
 def test_pool_workers_exit_when_the_run_is_killed_9(tmp_path):
     """Regression: after ``kill -9`` of the driver, its pool workers used to wait forever on
     the task queue (orphans holding memory); they now exit within a second or so."""
-    script = _KILLED_PARENT.format(repo=str(Path(__file__).resolve().parent.parent))
+    script = _KILLED_PARENT.format(repo=str(REPO))
     log = tmp_path / "pids.txt"  # a file, not a pipe: orphans would hold a pipe open
     with log.open("w") as fh:
         proc = subprocess.run([sys.executable, "-c", script], stdout=fh, timeout=60)

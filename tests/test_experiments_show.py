@@ -1,6 +1,5 @@
-"""Kind "show" (``coopsat show``) and the timeline animation: scene rows against the drop's
-geometry, figures written with every network path refused."""
-
+"""Kind "show" (``coopsat show``): scene rows against the drop's geometry, figures written
+with every network path refused (the timeline animation is checked in test_experiments_e2e)."""
 
 import numpy as np
 import pandas as pd

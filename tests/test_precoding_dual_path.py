@@ -171,6 +171,8 @@ def test_a_satellite_whose_budget_fits_at_its_floor_is_held_there(kind, monkeypa
     if kind == "fits":
         assert all(lam[0, 2] == 0.0 for lam in route.lams)
         assert out.lam[0, 2] == 0.0
+    else:  # met exactly: the others' steps push P_3 over it, and it is released
+        assert out.lam[0, 2] > 0.0
     assert np.all(out.lam[0, :2] > 0.0)
     assert out.residual[0] <= dual.KKT_TOL
     assert route.calls <= HELD_CALLS[kind]
