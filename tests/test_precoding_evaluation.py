@@ -281,12 +281,17 @@ def test_cross_fitted_control_variate_is_unbiased_even_with_eight_samples():
     assert abs(z) < Z_MAX, z
 
 
-def test_control_variate_is_exact_without_randomness_and_the_mean_without_spread():
-    """kappa = inf, zeta2 = 0: every sample is Rbar_k (13); both estimators return it, SE 0."""
+def _without_randomness():
+    """kappa = inf, zeta2 = 0 (every sample is Rbar_k of eq. 13) and two random precoders."""
     csi = random_csi(
         np.random.default_rng(6), 3, 4, 2, 2, scale="realistic", kappa=np.inf, zeta2=0.0
     )
-    w = _weights(np.random.default_rng(7), csi, 2)
+    return csi, _weights(np.random.default_rng(7), csi, 2)
+
+
+def test_control_variate_is_exact_without_randomness_and_the_mean_without_spread():
+    """kappa = inf, zeta2 = 0: every sample is Rbar_k (13); both estimators return it, SE 0."""
+    csi, w = _without_randomness()
     draws = draw_standard(20, 12, np.random.default_rng(1))
     for e in ESTIMATORS:
         r = evaluate_many(csi, w, draws, estimator=e)
@@ -331,10 +336,7 @@ def test_two_samples_give_half_the_difference_as_standard_error():
 def test_control_variate_accepts_exactly_four_samples():
     """n_samples = 4, the smallest size the cross-fitted halves allow (3 is refused): on a
     channel without randomness every sample is Rbar_k (13), and so is the estimate."""
-    csi = random_csi(
-        np.random.default_rng(6), 3, 4, 2, 2, scale="realistic", kappa=np.inf, zeta2=0.0
-    )
-    w = _weights(np.random.default_rng(7), csi, 2)
+    csi, w = _without_randomness()
     many = evaluate_many(csi, w, draw_standard(4, 12, np.random.default_rng(1)),
                          estimator="control-variate")
     one = evaluate_rates(csi, w[1], n_samples=4, rng=np.random.default_rng(1),
@@ -407,10 +409,7 @@ def test_a_link_written_for_numbers_and_vectorised_with_frompyfunc_is_accepted()
 def test_control_variate_applies_the_link_to_every_sample():
     """No randomness (kappa = inf, zeta2 = 0): every sample's SINR is that of Rbar_k (13), so
     the control-variate estimate with a link is the link of that SINR."""
-    csi = random_csi(
-        np.random.default_rng(6), 3, 4, 2, 2, scale="realistic", kappa=np.inf, zeta2=0.0
-    )
-    w = _weights(np.random.default_rng(7), csi, 2)
+    csi, w = _without_randomness()
     got = evaluate_many(csi, w, draw_standard(8, 12, np.random.default_rng(1)),
                         estimator="control-variate", link=_capped_shannon)
     expected = _capped_shannon(2.0 ** np.array([rate_ap1(csi, w[p]) for p in range(2)]) - 1.0)
